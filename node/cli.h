@@ -1,0 +1,23 @@
+/* valnode: the command-line front end. */
+#ifndef VN_CLI_H
+#define VN_CLI_H
+
+typedef struct vn_cli_cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);	/* argv[0] is the command name */
+	const char *summary;
+} vn_cli_cmd;
+
+int vn_cli_main(int argc, char **argv);
+
+/* `valnode tl ...` */
+int vn_cli_tl(int argc, char **argv);
+
+/* Shared helpers for subcommands. */
+/* Print "valnode: msg" to stderr and return VN_EXIT_USAGE. */
+int vn_cli_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Whether argv[i] is --help or -h. */
+int vn_cli_is_help(const char *arg);
+
+#endif

@@ -1,0 +1,230 @@
+/* Check suite for common/: errors, buffers, time, base64, findings. */
+#include "tests/unit/vn_test.h"
+
+#include "common/vn_b64.h"
+#include "common/vn_buf.h"
+#include "common/vn_err.h"
+#include "common/vn_findings.h"
+#include "common/vn_time.h"
+
+START_TEST(test_err_table)
+{
+	int e;
+
+	for (e = 0; e < VN_ERR__COUNT; e++) {
+		ck_assert_ptr_nonnull(vn_err_name((vn_err)e));
+		ck_assert_str_ne(vn_err_name((vn_err)e), "unknown");
+	}
+	ck_assert_str_eq(vn_err_name((vn_err)999), "unknown");
+	ck_assert_int_eq(vn_err_exit_code(VN_ERR_MALFORMED), 65);
+	ck_assert_int_eq(vn_err_exit_code(VN_ERR_NOT_FOUND), 66);
+	ck_assert_int_eq(vn_err_exit_code(VN_ERR_UNAVAILABLE), 69);
+}
+END_TEST
+
+START_TEST(test_buf_cap)
+{
+	vn_buf b;
+
+	vn_buf_init(&b, 8);
+	ck_assert_int_eq(vn_buf_append(&b, "12345", 5), VN_OK);
+	ck_assert_int_eq(vn_buf_append(&b, "678", 3), VN_OK);
+	ck_assert_int_eq(b.len, 8);
+	/* one byte past the cap fails and leaves the contents alone */
+	ck_assert_int_eq(vn_buf_append(&b, "9", 1), VN_ERR_TOO_LARGE);
+	ck_assert_int_eq(b.len, 8);
+	ck_assert_str_eq((char *)b.data, "12345678");
+	vn_buf_reset(&b);
+	ck_assert_int_eq(vn_buf_printf(&b, "%d-%s", 42, "x"), VN_OK);
+	ck_assert_str_eq((char *)b.data, "42-x");
+	ck_assert_int_eq(vn_buf_printf(&b, "%s", "too long!"), VN_ERR_TOO_LARGE);
+	vn_buf_free(&b);
+	vn_buf_free(NULL);
+}
+END_TEST
+
+static const struct time_case {
+	const char *in;
+	int mode;
+	int ok;
+	vn_time want;
+} time_cases[] = {
+	{"1970-01-01T00:00:00Z", VN_TIME_RFC3339, 1, 0},
+	{"2023-11-01T00:00:00Z", VN_TIME_RFC3339, 1, 1698796800},
+	{"2016-06-30T22:00:00Z", VN_TIME_RFC3339, 1, 1467324000},
+	{"2024-02-29T12:00:00.123Z", VN_TIME_RFC3339, 1, 1709208000},
+	{"2023-11-01T02:00:00+02:00", VN_TIME_RFC3339, 1, 1698796800},
+	{"2023-10-31T19:00:00-05:00", VN_TIME_RFC3339, 1, 1698796800},
+	{"2023-11-01T00:00:00", VN_TIME_XSD, 1, 1698796800},
+	{"  2023-11-01T00:00:00Z\n", VN_TIME_XSD, 1, 1698796800},
+	{"1969-12-31T23:59:59Z", VN_TIME_RFC3339, 1, -1},
+	{"2016-12-31T23:59:60Z", VN_TIME_RFC3339, 1, 1483228799},
+	/* negative cases: each rule */
+	{"2023-11-01T00:00:00", VN_TIME_RFC3339, 0, 0},	/* offset required */
+	{"2023-02-29T00:00:00Z", VN_TIME_RFC3339, 0, 0},	/* not a leap year */
+	{"2023-13-01T00:00:00Z", VN_TIME_RFC3339, 0, 0},
+	{"2023-00-01T00:00:00Z", VN_TIME_RFC3339, 0, 0},
+	{"2023-04-31T00:00:00Z", VN_TIME_RFC3339, 0, 0},
+	{"2023-11-01T24:00:00Z", VN_TIME_RFC3339, 0, 0},
+	{"2023-11-01T00:60:00Z", VN_TIME_RFC3339, 0, 0},
+	{"2023-11-01 00:00:00Z", VN_TIME_RFC3339, 0, 0},
+	{"2023-11-01T00:00:00Zjunk", VN_TIME_RFC3339, 0, 0},
+	{"2023-11-01T00:00:00.Z", VN_TIME_RFC3339, 0, 0},
+	{"2023-11-01T00:00:00+15:00", VN_TIME_RFC3339, 0, 0},
+	{"2023-11-01T00:00:00+0200", VN_TIME_RFC3339, 0, 0},
+	{"23-11-01T00:00:00Z", VN_TIME_RFC3339, 0, 0},
+	{" 2023-11-01T00:00:00Z", VN_TIME_RFC3339, 0, 0},
+	{"", VN_TIME_XSD, 0, 0},
+};
+
+START_TEST(test_time_parse)
+{
+	const struct time_case *c = &time_cases[_i];
+	vn_time t = 12345;
+	vn_err e = vn_time_parse(c->in, c->mode, &t);
+
+	if (c->ok) {
+		ck_assert_msg(e == VN_OK, "'%s' should parse", c->in);
+		ck_assert_msg(t == c->want, "'%s' gave %lld", c->in, (long long)t);
+	} else {
+		ck_assert_msg(e == VN_ERR_MALFORMED, "'%s' should be refused", c->in);
+	}
+}
+END_TEST
+
+START_TEST(test_time_roundtrip)
+{
+	static const char *const in[] = {"1970-01-01T00:00:00Z", "2000-02-29T23:59:59Z",
+					 "1969-07-20T20:17:40Z", "2099-12-31T00:00:01Z"};
+	char buf[VN_TIME_BUFSZ];
+	vn_time t;
+	size_t i;
+
+	for (i = 0; i < sizeof in / sizeof in[0]; i++) {
+		ck_assert_int_eq(vn_time_parse(in[i], VN_TIME_RFC3339, &t), VN_OK);
+		ck_assert_str_eq(vn_time_format(t, buf), in[i]);
+	}
+}
+END_TEST
+
+static const struct b64_case {
+	const char *in;
+	const char *out;	/* NULL: must be refused */
+} b64_cases[] = {
+	{"", ""},
+	{"Zg==", "f"},
+	{"Zm8=", "fo"},
+	{"Zm9v", "foo"},
+	{"Zm9v\nYmFy", "foobar"},
+	{" Z m 9 v Y g = = ", "foob"},
+	{"Zg", NULL},		/* missing padding */
+	{"Zg=", NULL},
+	{"Zg===", NULL},
+	{"Zm9v=", NULL},	/* padding where none belongs */
+	{"Zg==Zg==", NULL},	/* data after padding */
+	{"Zh==", NULL},		/* non-zero trailing bits */
+	{"Zm9-", NULL},		/* url alphabet is not accepted */
+	{"Z", NULL},
+};
+
+START_TEST(test_b64_decode)
+{
+	const struct b64_case *c = &b64_cases[_i];
+	unsigned char *out = NULL;
+	size_t n = 0;
+	vn_err e = vn_b64_decode(c->in, strlen(c->in), 1024, &out, &n);
+
+	if (c->out != NULL) {
+		ck_assert_msg(e == VN_OK, "'%s' should decode", c->in);
+		ck_assert_uint_eq(n, strlen(c->out));
+		ck_assert_mem_eq(out, c->out, n);
+	} else {
+		ck_assert_msg(e == VN_ERR_MALFORMED, "'%s' should be refused (%d)", c->in, e);
+		ck_assert_ptr_null(out);
+	}
+	free(out);
+}
+END_TEST
+
+START_TEST(test_b64_roundtrip_and_cap)
+{
+	unsigned char data[256], *back = NULL;
+	char *enc = NULL;
+	size_t i, n;
+
+	for (i = 0; i < sizeof data; i++)
+		data[i] = (unsigned char)i;
+	for (i = 0; i <= sizeof data; i += 37) {
+		ck_assert_int_eq(vn_b64_encode(data, i, &enc), VN_OK);
+		ck_assert_int_eq(vn_b64_decode(enc, strlen(enc), 1024, &back, &n), VN_OK);
+		ck_assert_uint_eq(n, i);
+		ck_assert_int_eq(memcmp(back, data, i), 0);
+		free(enc);
+		free(back);
+	}
+	ck_assert_int_eq(vn_b64_encode(data, 10, &enc), VN_OK);
+	ck_assert_int_eq(vn_b64_decode(enc, strlen(enc), 9, &back, &n), VN_ERR_TOO_LARGE);
+	free(enc);
+}
+END_TEST
+
+START_TEST(test_findings)
+{
+	vn_findings f;
+	vn_buf b;
+
+	vn_findings_init(&f);
+	ck_assert_int_eq(vn_findings_add(&f, VN_LEVEL_WARN, "TL_EXPIRED", "next update %s", "past"), VN_OK);
+	ck_assert_int_eq(vn_findings_add(&f, VN_LEVEL_ERROR, "X\"Y", "a \"quoted\"\nline"), VN_OK);
+	ck_assert(vn_findings_has(&f, "TL_EXPIRED"));
+	ck_assert(!vn_findings_has(&f, "TL_CLOSED"));
+	ck_assert_uint_eq(vn_findings_count(&f, VN_LEVEL_ERROR), 1);
+	vn_buf_init(&b, 4096);
+	ck_assert_int_eq(vn_findings_json(&f, &b), VN_OK);
+	ck_assert_str_eq((char *)b.data,
+			 "[{\"code\":\"TL_EXPIRED\",\"level\":\"warning\",\"message\":\"next update past\"},"
+			 "{\"code\":\"X\\\"Y\",\"level\":\"error\",\"message\":\"a \\\"quoted\\\"\\nline\"}]");
+	vn_buf_free(&b);
+	vn_findings_free(&f);
+}
+END_TEST
+
+START_TEST(test_atomic_write)
+{
+	char dir[] = "/tmp/vn-test-XXXXXX", path[256];
+	vn_buf b;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/f", dir);
+	ck_assert_int_eq(vn_write_file_atomic(path, "hello", 5, 0600), VN_OK);
+	vn_buf_init(&b, 100);
+	ck_assert_int_eq(vn_buf_read_file(&b, path), VN_OK);
+	ck_assert_str_eq((char *)b.data, "hello");
+	vn_buf_free(&b);
+	vn_buf_init(&b, 3);
+	ck_assert_int_eq(vn_buf_read_file(&b, path), VN_ERR_TOO_LARGE);
+	vn_buf_free(&b);
+	ck_assert_int_eq(vn_buf_read_file(&b, "/nonexistent/x"), VN_ERR_NOT_FOUND);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("common");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_err_table);
+	tcase_add_test(tc, test_buf_cap);
+	tcase_add_loop_test(tc, test_time_parse, 0,
+			    (int)(sizeof time_cases / sizeof time_cases[0]));
+	tcase_add_test(tc, test_time_roundtrip);
+	tcase_add_loop_test(tc, test_b64_decode, 0,
+			    (int)(sizeof b64_cases / sizeof b64_cases[0]));
+	tcase_add_test(tc, test_b64_roundtrip_and_cap);
+	tcase_add_test(tc, test_findings);
+	tcase_add_test(tc, test_atomic_write);
+	suite_add_tcase(s, tc);
+	return vn_test_run(s);
+}
