@@ -10,8 +10,14 @@ typedef struct vn_cli_cmd {
 
 int vn_cli_main(int argc, char **argv);
 
-/* `valnode tl ...` */
+/* `valnode tl ...` and its subcommands (argv[0] is the subcommand name). */
 int vn_cli_tl(int argc, char **argv);
+int vn_cli_tl_verify(int argc, char **argv);
+int vn_cli_tl_show(int argc, char **argv);
+int vn_cli_tl_walk(int argc, char **argv);
+int vn_cli_tl_build(int argc, char **argv);
+int vn_cli_tl_sign(int argc, char **argv);
+int vn_cli_tl_lint(int argc, char **argv);
 
 /* Shared helpers for subcommands. */
 /* Print "valnode: msg" to stderr and return VN_EXIT_USAGE. */
