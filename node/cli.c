@@ -15,6 +15,7 @@ static int cmd_version(int argc, char **argv)
 }
 
 static const vn_cli_cmd commands[] = {
+	{"tl", vn_cli_tl, "trusted lists: verify, show, walk, build, sign, lint"},
 
 	{"version", cmd_version, "print the version"},
 };

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/parser.h>
+#include <libxml/xmlIO.h>
 #include <libxml/xmlerror.h>
 
 static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
@@ -25,6 +26,8 @@ static void xml_init_once(void)
 	xmlLoadExtDtdDefaultValue = 0;
 	xmlPedanticParserDefault(0);
 	xmlSetGenericErrorFunc(NULL, xml_silent);
+	/* Schemas, catalogs and includes: local files only. */
+	xmlSetExternalEntityLoader(xmlNoNetExternalEntityLoader);
 }
 
 void tl_xml_global_init(void)

@@ -1,0 +1,242 @@
+#include "node/tl_json.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <openssl/bn.h>
+#include <openssl/evp.h>
+
+json_t *vn_json_time(vn_time t)
+{
+	char buf[VN_TIME_BUFSZ];
+
+	if (t == VN_TIME_NONE)
+		return json_null();
+	return json_string(vn_time_format(t, buf));
+}
+
+json_t *vn_json_strornull(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+json_t *vn_json_findings(const vn_findings *f)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a != NULL && i < f->n; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "code", f->items[i].code,
+						   "level", vn_level_name(f->items[i].level),
+						   "message", f->items[i].message));
+	return a;
+}
+
+static json_t *asn1_time_json(const ASN1_TIME *t)
+{
+	struct tm tm;
+	char buf[32];
+
+	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1)
+		return json_null();
+	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(buf);
+}
+
+static json_t *name_json(const X509_NAME *n)
+{
+	char *s = X509_NAME_oneline(n, NULL, 0);
+	json_t *j;
+
+	if (s == NULL)
+		return json_null();
+	/* RFC 2253 style would be nicer, but oneline is stable and UTF-8 safe
+	 * enough for display; it is never compared. */
+	{
+		BIO *b = BIO_new(BIO_s_mem());
+		char *p = NULL;
+		long len;
+		if (b != NULL && X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0 &&
+		    (len = BIO_get_mem_data(b, &p)) > 0) {
+			j = json_stringn(p, (size_t)len);
+			BIO_free(b);
+			OPENSSL_free(s);
+			return j ? j : json_null();
+		}
+		BIO_free(b);
+	}
+	j = json_string(s);
+	OPENSSL_free(s);
+	return j ? j : json_null();
+}
+
+json_t *vn_json_cert(X509 *x)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, i;
+	char hex[2 * EVP_MAX_MD_SIZE + 1];
+	char *serial = NULL;
+	BIGNUM *bn;
+	json_t *j;
+
+	if (x == NULL)
+		return json_null();
+	if (X509_digest(x, EVP_sha256(), md, &mdlen) != 1)
+		mdlen = 0;
+	for (i = 0; i < mdlen; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	hex[2 * mdlen] = '\0';
+	bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+	if (bn != NULL)
+		serial = BN_bn2hex(bn);
+	j = json_pack("{s:o, s:o, s:s, s:s, s:o, s:o}", "subject",
+		      name_json(X509_get_subject_name(x)), "issuer",
+		      name_json(X509_get_issuer_name(x)), "serial", serial ? serial : "",
+		      "sha256", hex, "notBefore", asn1_time_json(X509_get0_notBefore(x)),
+		      "notAfter", asn1_time_json(X509_get0_notAfter(x)));
+	OPENSSL_free(serial);
+	BN_free(bn);
+	return j;
+}
+
+json_t *vn_json_cert_der(const unsigned char *der, size_t n)
+{
+	const unsigned char *p = der;
+	X509 *x = d2i_X509(NULL, &p, (long)n);
+	json_t *j;
+
+	if (x == NULL)
+		return json_pack("{s:s}", "error", "not a parseable certificate");
+	j = vn_json_cert(x);
+	X509_free(x);
+	return j;
+}
+
+static json_t *strs_json(const tl_strs *s)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a && i < s->n; i++)
+		json_array_append_new(a, json_string(s->v[i]));
+	return a;
+}
+
+static json_t *sdi_json(const tl_sdi *s)
+{
+	json_t *certs = json_array(), *skis = json_array();
+	size_t i;
+
+	for (i = 0; i < s->ncerts; i++)
+		json_array_append_new(certs, vn_json_cert_der(s->certs[i].p, s->certs[i].n));
+	for (i = 0; i < s->nskis; i++) {
+		char hex[129];
+		size_t k, n = s->skis[i].n > 64 ? 64 : s->skis[i].n;
+		for (k = 0; k < n; k++)
+			snprintf(hex + 2 * k, 3, "%02x", s->skis[i].p[k]);
+		hex[2 * n] = '\0';
+		json_array_append_new(skis, json_string(hex));
+	}
+	return json_pack("{s:o, s:o, s:o}", "certificates", certs, "subjectNames",
+			 strs_json(&s->subject_names), "skis", skis);
+}
+
+static json_t *criteria_json(const tl_criteria *c)
+{
+	static const char *const asserts[] = {"all", "atLeastOne", "none"};
+	json_t *ku = json_array(), *ps = json_array(), *nested = json_array();
+	size_t i;
+
+	for (i = 0; i < c->nkey_usages; i++)
+		json_array_append_new(ku, json_pack("{s:i, s:i}", "mask", (json_int_t)c->key_usages[i].mask,
+						    "value", (json_int_t)c->key_usages[i].value));
+	for (i = 0; i < c->npolicy_sets; i++)
+		json_array_append_new(ps, strs_json(&c->policy_sets[i]));
+	for (i = 0; i < c->nnested; i++)
+		json_array_append_new(nested, criteria_json(&c->nested[i]));
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "assert", asserts[c->assert_],
+			 "keyUsage", ku, "policySets", ps, "nested", nested, "extendedKeyUsages",
+			 strs_json(&c->ekus), "subjectAttributes", strs_json(&c->subject_attrs),
+			 "description", vn_json_strornull(c->description));
+}
+
+static json_t *entry_json(const tl_service_entry *e)
+{
+	json_t *q = json_array();
+	size_t i;
+
+	for (i = 0; i < e->nquals; i++)
+		json_array_append_new(q, json_pack("{s:o, s:o}", "qualifiers",
+						   strs_json(&e->quals[i].qualifiers), "criteria",
+						   criteria_json(&e->quals[i].criteria)));
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}",
+			 "type", vn_json_strornull(e->type), "name", vn_json_strornull(e->name),
+			 "status", vn_json_strornull(e->status), "start", vn_json_time(e->start),
+			 "end", vn_json_time(e->end), "identity", sdi_json(&e->sdi),
+			 "supplyPoints", strs_json(&e->supply_points),
+			 "additionalServiceInformation", strs_json(&e->asi), "qualifications", q,
+			 "expiredCertsRevocationInfo", vn_json_time(e->expired_certs_revocation_info),
+			 "unknownCriticalExtension", e->unknown_critical);
+}
+
+json_t *vn_json_list(const tl_list *l, int services)
+{
+	json_t *ptrs = json_array(), *j;
+	size_t i, k, m;
+
+	for (i = 0; i < l->npointers; i++) {
+		const tl_pointer *p = &l->pointers[i];
+		json_array_append_new(
+			ptrs, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:b}", "location",
+					vn_json_strornull(p->location), "tslType",
+					vn_json_strornull(p->tsl_type), "territory",
+					vn_json_strornull(p->territory), "mimeType",
+					vn_json_strornull(p->mime_type), "operator",
+					vn_json_strornull(p->operator_name), "identity",
+					sdi_json(&p->sdi), "mra", p->mra_xml != NULL));
+	}
+	j = json_pack("{s:i, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:i, s:i, s:o}",
+		      "version", l->version, "sequenceNumber", (json_int_t)l->seq, "tslType",
+		      vn_json_strornull(l->tsl_type), "territory", vn_json_strornull(l->territory),
+		      "operator", vn_json_strornull(l->operator_name), "schemeName",
+		      vn_json_strornull(l->scheme_name), "schemeInformationURIs",
+		      strs_json(&l->scheme_info_uris), "issued", vn_json_time(l->issued),
+		      "nextUpdate", vn_json_time(l->next_update), "closed", l->closed,
+		      "distributionPoints", strs_json(&l->distribution_points), "pointers", ptrs,
+		      "tsps", (int)l->ntsps, "services", (int)l->nservices_total, "findings",
+		      vn_json_findings(&l->findings));
+	if (j == NULL || !services)
+		return j;
+	{
+		json_t *tsps = json_array();
+		for (i = 0; i < l->ntsps; i++) {
+			const tl_tsp *t = &l->tsps[i];
+			json_t *svcs = json_array();
+			for (k = 0; k < t->nservices; k++) {
+				json_t *hist = json_array(), *cur;
+				const tl_service *s = &t->services[k];
+				for (m = 1; m < s->n; m++)
+					json_array_append_new(hist, entry_json(&s->entries[m]));
+				cur = entry_json(&s->entries[0]);
+				json_object_set_new(cur, "history", hist);
+				json_array_append_new(svcs, cur);
+			}
+			json_array_append_new(tsps, json_pack("{s:o, s:o, s:o}", "name",
+							      vn_json_strornull(t->name), "tradeName",
+							      vn_json_strornull(t->trade_name),
+							      "services", svcs));
+		}
+		json_object_set_new(j, "trustServiceProviders", tsps);
+	}
+	return j;
+}
+
+void vn_json_print(json_t *v)
+{
+	if (v == NULL) {
+		puts("null");
+		return;
+	}
+	json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+	json_decref(v);
+}

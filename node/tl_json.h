@@ -1,0 +1,27 @@
+/* valnode: JSON views of trusted-list models and results (jansson). */
+#ifndef VN_TL_JSON_H
+#define VN_TL_JSON_H
+
+#include <jansson.h>
+#include <openssl/x509.h>
+
+#include "common/vn_findings.h"
+#include "common/vn_time.h"
+#include "trustlists/tl_model.h"
+
+/* RFC 3339 string, or JSON null for VN_TIME_NONE. New reference. */
+json_t *vn_json_time(vn_time t);
+/* A string or JSON null. New reference. */
+json_t *vn_json_strornull(const char *s);
+/* [{code, level, message}, ...]. New reference. */
+json_t *vn_json_findings(const vn_findings *f);
+/* {subject, issuer, serial, sha256, notBefore, notAfter} of a certificate. */
+json_t *vn_json_cert(X509 *x);
+json_t *vn_json_cert_der(const unsigned char *der, size_t n);
+/* The whole list: scheme information, pointers, and (when services is set)
+ * every TSP and service with its history. New reference. */
+json_t *vn_json_list(const tl_list *l, int services);
+/* Print a JSON value on stdout, followed by a newline; steals the reference. */
+void vn_json_print(json_t *v);
+
+#endif
