@@ -9,6 +9,7 @@
 #include "common/vn_err.h"
 #include "node/cli_tl_common.h"
 #include "node/tl_json.h"
+#include "trustlists/tl_lint.h"
 #include "trustlists/tl_model.h"
 #include "trustlists/tl_xml.h"
 
@@ -20,6 +21,7 @@ typedef struct tl_sub {
 
 static const tl_sub subs[] = {
 	{"show", vn_cli_tl_show, "print a list's contents (scheme, pointers, TSPs, services)"},
+	{"lint", vn_cli_tl_lint, "check a list before publishing it (structure, dates, URIs, signer)"},
 };
 
 static void tl_usage(FILE *out)
@@ -185,6 +187,98 @@ int vn_cli_tl_show(int argc, char **argv)
 	else
 		show_text(l);
 out:
+	tl_list_free(l);
+	xmlFreeDoc(doc);
+	vn_buf_free(&raw);
+	return rc;
+}
+
+static const char lint_help[] =
+	"usage: valnode tl lint FILE [--json] [--schema DIR] [--at TIME]\n"
+	"\n"
+	"Check a trusted list before publishing it (the operator's side): structure\n"
+	"and element order, the official XSD (with --schema), TSLTag and version\n"
+	"(6 is required since 2026-04-28), a positive sequence number, an issue\n"
+	"time not in the future, NextUpdate in the future and at most 6 months\n"
+	"after issue (TS 119 612 5.3.14), SchemeTerritory an ISO 3166-1 code (lists\n"
+	"of lists may name a federation), known service-type and status URIs,\n"
+	"identities on every service, pointers with signer certificates, exactly\n"
+	"one signature whose signer certificate is valid now and at issue time,\n"
+	"and SigningCertificateV2 in a v6 list. Lint does not verify the signature\n"
+	"value: `valnode tl verify` does.\n"
+	"\n"
+	"options:\n"
+	"  --json        one JSON object: {valid, errors, warnings, findings, ...}\n"
+	"  --schema DIR  the official XSDs (ts_119612v020401_xsd.xsd, catalog.xml)\n"
+	"  --at TIME     judge as of this RFC 3339 time instead of now\n"
+	"\n"
+	"example:\n"
+	"  valnode tl lint build/demo/lists/AZ.xml --schema ../shared/xsd\n"
+	"\n"
+	"exit status: 0 no errors (warnings allowed), 1 errors found, 64 usage,\n"
+	"65 not a trusted list, 66 missing file.\n";
+
+int vn_cli_tl_lint(int argc, char **argv)
+{
+	const char *file = NULL, *schema = NULL;
+	vn_time now = vn_time_now();
+	int json = 0, i, rc;
+	vn_buf raw;
+	xmlDocPtr doc = NULL;
+	tl_list *l = NULL;
+	vn_findings f;
+	size_t errors, k;
+	vn_err e;
+
+	vn_findings_init(&f);
+	for (i = 1; i < argc; i++) {
+		if (vn_cli_is_help(argv[i])) {
+			fputs(lint_help, stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--json") == 0) {
+			json = 1;
+		} else if (strcmp(argv[i], "--schema") == 0 && i + 1 < argc) {
+			schema = argv[++i];
+		} else if (strcmp(argv[i], "--at") == 0 && i + 1 < argc) {
+			if (vn_time_parse(argv[++i], VN_TIME_RFC3339, &now) != VN_OK)
+				return vn_cli_usage_error("tl lint", "--at wants an RFC 3339 time, like 2026-11-01T00:00:00Z");
+		} else if (argv[i][0] == '-') {
+			return vn_cli_usage_error("tl lint", "unknown option '%s'", argv[i]);
+		} else if (file == NULL) {
+			file = argv[i];
+		} else {
+			return vn_cli_usage_error("tl lint", "one FILE only");
+		}
+	}
+	if (file == NULL)
+		return vn_cli_usage_error("tl lint", "FILE is required");
+	rc = vn_cli_tl_load(file, &raw, &doc, &l);
+	if (rc != 0)
+		goto out;
+	e = tl_lint(doc, l, now, schema, &f);
+	if (e != VN_OK) {
+		fprintf(stderr, "valnode tl lint: %s%s\n", vn_err_str(e),
+			e == VN_ERR_NOT_FOUND ? " (schemas not loadable from --schema DIR)" : "");
+		rc = vn_err_exit_code(e);
+		goto out;
+	}
+	errors = vn_findings_count(&f, VN_LEVEL_ERROR);
+	rc = errors ? VN_EXIT_FAILED : 0;
+	if (json) {
+		vn_json_print(json_pack("{s:s, s:b, s:o, s:I, s:i, s:i, s:o}", "file", file, "valid",
+					errors == 0, "territory", vn_json_strornull(l->territory),
+					"sequenceNumber", (json_int_t)l->seq, "errors", (int)errors,
+					"warnings", (int)(vn_findings_count(&f, VN_LEVEL_WARN) - errors),
+					"findings", vn_json_findings(&f)));
+	} else {
+		for (k = 0; k < f.n; k++)
+			printf("%s: %s: %s: %s\n", file, vn_level_name(f.items[k].level),
+			       f.items[k].code, f.items[k].message);
+		printf("%s: %s (%zu errors, %zu warnings)\n", file, errors ? "FAILED" : "ok", errors,
+		       vn_findings_count(&f, VN_LEVEL_WARN) - errors);
+	}
+out:
+	vn_findings_free(&f);
 	tl_list_free(l);
 	xmlFreeDoc(doc);
 	vn_buf_free(&raw);
