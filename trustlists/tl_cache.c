@@ -12,6 +12,7 @@
 
 struct tl_cache {
 	char *dir;		/* owned */
+	size_t max_body;
 	pthread_mutex_t lock;
 };
 
@@ -80,8 +81,16 @@ vn_err tl_cache_open(const char *dir, tl_cache **out)
 		free(c);
 		return VN_ERR_NOMEM;
 	}
+	c->max_body = TL_CACHE_MAX_BODY;
 	*out = c;
 	return VN_OK;
+}
+
+void tl_cache_set_max_body(tl_cache *c, size_t max)
+{
+	pthread_mutex_lock(&c->lock);
+	c->max_body = max;
+	pthread_mutex_unlock(&c->lock);
 }
 
 void tl_cache_close(tl_cache *c)
@@ -329,9 +338,10 @@ vn_err tl_cache_get(tl_cache *c, const char *url, vn_buf *body, tl_cache_meta *m
 	tl_cache_meta *m = meta ? meta : &local;
 	vn_err e;
 
-	vn_buf_init(body, TL_CACHE_MAX_BODY);
+	vn_buf_init(body, 0);
 	tl_cache_meta_init(m);
 	pthread_mutex_lock(&c->lock);
+	body->max = c->max_body;
 	e = get_locked(c, url, body, m);
 	pthread_mutex_unlock(&c->lock);
 	if (e != VN_OK)
@@ -358,13 +368,18 @@ vn_err tl_cache_put(tl_cache *c, const char *url, const void *body, size_t len,
 {
 	tl_cache_meta m;
 	char path[CACHE_PATH_MAX];
+	size_t max;
 	int nomem = 0;
 	vn_err e;
 
 	tl_cache_meta_init(&m);
 	if (body == NULL && len > 0)
 		return VN_ERR_ARG;
-	if (len > TL_CACHE_MAX_BODY)
+	/* What could not be read back is not stored. */
+	pthread_mutex_lock(&c->lock);
+	max = c->max_body;
+	pthread_mutex_unlock(&c->lock);
+	if (len > max)
 		return VN_ERR_TOO_LARGE;
 	if (meta != NULL) {
 		m.etag = dup_or_null(meta->etag, &nomem);

@@ -55,6 +55,9 @@ void tl_cache_meta_free(tl_cache_meta *m);
  * directory dir. *out is freed with tl_cache_close. */
 vn_err tl_cache_open(const char *dir, tl_cache **out) VN_WUR VN_NONNULL(1, 2);
 void tl_cache_close(tl_cache *c);
+/* Lower (or raise) the cap on a body read back or stored; default
+ * TL_CACHE_MAX_BODY. A stored body over the cap reads as absent. */
+void tl_cache_set_max_body(tl_cache *c, size_t max) VN_NONNULL(1);
 
 /* The cache key of url: 64 lowercase hex digits and a NUL into key. */
 vn_err tl_cache_key(const char *url, char key[65]) VN_WUR VN_NONNULL(1, 2);

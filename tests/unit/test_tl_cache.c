@@ -298,6 +298,24 @@ START_TEST(test_put_cap)
 	/* the length is checked before the pointer is read */
 	ck_assert_int_eq(tl_cache_put(c, URL, &one, TL_CACHE_MAX_BODY + 1, NULL),
 			 VN_ERR_TOO_LARGE);
+	/* a lower cap: storing past it is refused, and a stored body that has
+	 * grown past it reads as absent */
+	ck_assert_int_eq(tl_cache_put(c, URL, BODY, strlen(BODY), NULL), VN_OK);
+	tl_cache_set_max_body(c, 8);
+	ck_assert_int_eq(tl_cache_put(c, URL, BODY, strlen(BODY), NULL), VN_ERR_TOO_LARGE);
+	{
+		vn_buf b;
+		tl_cache_meta m;
+
+		ck_assert_int_eq(tl_cache_get(c, URL, &b, &m), VN_ERR_NOT_FOUND);
+		ck_assert_int_eq(b.len, 0);
+		ck_assert_ptr_nonnull(strstr(m.problem, "cap"));
+		tl_cache_meta_free(&m);
+		tl_cache_set_max_body(c, TL_CACHE_MAX_BODY);
+		ck_assert_int_eq(tl_cache_get(c, URL, &b, &m), VN_OK);
+		tl_cache_meta_free(&m);
+		vn_buf_free(&b);
+	}
 	tl_cache_close(c);
 	rm_tmp();
 }

@@ -667,6 +667,25 @@ START_TEST(test_file_urls)
 	ck_assert_int_eq(tl_fetch("file:relative.xml", &o, &r), VN_ERR_ARG);
 	tl_fetch_result_free(&r);
 
+	/* a .sha2 beside a file: list, or none */
+	{
+		unsigned char d[32], want[32];
+		char hex[65];
+		int found = -1;
+		size_t i;
+
+		snprintf(url, sizeof url, "file://%s/tl.xml", ldir);
+		ck_assert_int_eq(tl_fetch_sha2(url, &o, d, &found), VN_OK);
+		ck_assert_int_eq(found, 0);
+		sha256(TL_XML, strlen(TL_XML), want);
+		for (i = 0; i < 32; i++)
+			snprintf(hex + 2 * i, 3, "%02X", want[i]);
+		put_file(ldir, "tl.sha2", hex, 64);
+		ck_assert_int_eq(tl_fetch_sha2(url, NULL, d, &found), VN_OK);
+		ck_assert_int_eq(found, 1);
+		ck_assert_mem_eq(d, want, 32);
+	}
+
 	/* the cap applies to local files too */
 	vn_buf_init(&big, 1u << 20);
 	while (big.len < 70000)
@@ -705,6 +724,34 @@ START_TEST(test_refused_urls)
 		tl_fetch_result_free(&r);
 	}
 	tl_fetch_result_free(NULL);
+}
+END_TEST
+
+/* A listener that accepts the connection (the kernel does) and never speaks:
+ * the total time budget must end the transfer. */
+START_TEST(test_timeout)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof a;
+	tl_fetch_opts o;
+	tl_fetch_result r;
+	char url[128];
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	ck_assert_int_ge(fd, 0);
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	ck_assert_int_eq(listen(fd, 4), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	snprintf(url, sizeof url, "https://127.0.0.1:%d/tl.xml", ntohs(a.sin_port));
+	tl_fetch_opts_init(&o);
+	o.timeout_ms = 300;
+	ck_assert_int_eq(tl_fetch(url, &o, &r), VN_ERR_TIMEOUT);
+	ck_assert_ptr_nonnull(strstr(r.error, "timed out"));
+	tl_fetch_result_free(&r);
+	close(fd);
 }
 END_TEST
 
@@ -991,6 +1038,7 @@ int main(void)
 	tcase_add_test(local, test_file_urls);
 	tcase_add_test(local, test_refused_urls);
 	tcase_add_test(local, test_mirror_local);
+	tcase_add_test(local, test_timeout);
 	suite_add_tcase(s, local);
 
 	/* one nginx for the whole case, started before the tests fork */
