@@ -299,11 +299,19 @@ static vn_err scan_doc(xmlNodePtr root, size_t *nsig, xmlNodePtr *first_sig, con
 		}
 		for (a = e->properties; a != NULL; a = a->next) {
 			const char *v;
-			if (a->ns != NULL || strcmp((const char *)a->name, "Id") != 0)
+			/* Id, and xml:id which libxml2 registers as an ID by
+			 * itself: both can be the target of "#..." */
+			int is_id = a->ns == NULL && strcmp((const char *)a->name, "Id") == 0;
+			int is_xml_id = a->ns != NULL && a->ns->href != NULL &&
+					strcmp((const char *)a->ns->href,
+					       (const char *)XML_XML_NAMESPACE) == 0 &&
+					strcmp((const char *)a->name, "id") == 0;
+			if (!is_id && !is_xml_id)
 				continue;
-			v = attr(e, "Id");
-			if (v == NULL)
+			if (a->children == NULL || a->children->type != XML_TEXT_NODE ||
+			    a->children->next != NULL)
 				continue;
+			v = (const char *)a->children->content;
 			if (n == cap) {
 				const char **nw;
 				size_t ncap = cap ? cap * 2 : 16;
@@ -654,20 +662,29 @@ static int cert_eq(X509 *a, X509 *b)
  * (the document has no DTD declaring them). Only these two: no other
  * element can be reached by a reference. *added is set per registration so
  * that unregister() leaves the document as it found it. */
-static void register_ids(xmlDocPtr doc, const sig_shape *sh, int added[2])
+static int register_ids(xmlDocPtr doc, const sig_shape *sh, int added[2])
 {
-	xmlAttrPtr as[2] = {sh->root_id, sh->props_id};
+	xmlAttrPtr as[2] = {sh->root_id, sh->props_id}, known;
 	int i;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 2; i++)
 		added[i] = 0;
+	for (i = 0; i < 2; i++) {
 		if (as[i] == NULL || as[i]->children == NULL)
 			continue;
-		if (xmlGetID(doc, as[i]->children->content) != NULL)
+		/* Already an ID (a caller's tree, a DTD): it must be this very
+		 * attribute, or "#id" would lead xmlsec somewhere else. */
+		known = xmlGetID(doc, as[i]->children->content);
+		if (known != NULL) {
+			if (known != as[i])
+				return 0;
 			continue;
-		if (xmlAddID(NULL, doc, as[i]->children->content, as[i]) != NULL)
-			added[i] = 1;
+		}
+		if (xmlAddID(NULL, doc, as[i]->children->content, as[i]) == NULL)
+			return 0;
+		added[i] = 1;
 	}
+	return 1;
 }
 
 static void unregister_ids(xmlDocPtr doc, const sig_shape *sh, const int added[2])
@@ -964,8 +981,13 @@ vn_err tl_sig_verify(xmlDocPtr doc, STACK_OF(X509) *anchors, tl_sig_result *out)
 		goto out;
 	}
 	na = anchors != NULL ? sk_X509_num(anchors) : 0;
-	register_ids(doc, &sh, added);
 	ids_set = 1;
+	if (!register_ids(doc, &sh, added)) {
+		err = verdict(out, &decided, VN_IND_TOTAL_FAILED, VN_SUB_FORMAT_FAILURE,
+			      VN_LEVEL_ERROR, "TL_SIG_DUPLICATE_ID",
+			      "a referenced Id is already bound to another element");
+		goto out;
+	}
 
 	if (sk_X509_num(kcerts) > 0) {
 		/* The signer is the KeyInfo certificate equal to an anchor. */
