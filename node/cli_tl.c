@@ -20,7 +20,11 @@ typedef struct tl_sub {
 } tl_sub;
 
 static const tl_sub subs[] = {
+	{"verify", vn_cli_tl_verify, "verify a list's signature against pinned signer certificates"},
+	{"walk", vn_cli_tl_walk, "walk a list of lists: pivots, pointed lists, cache, mirror"},
 	{"show", vn_cli_tl_show, "print a list's contents (scheme, pointers, TSPs, services)"},
+	{"build", vn_cli_tl_build, "make a TS 119 612 v6 list from a readable description (tlspec)"},
+	{"sign", vn_cli_tl_sign, "sign a list: enveloped XAdES-BASELINE-B (RSA, RSA-PSS, ECDSA)"},
 	{"lint", vn_cli_tl_lint, "check a list before publishing it (structure, dates, URIs, signer)"},
 };
 

@@ -46,6 +46,8 @@ typedef enum vtype {
 	V_UINT,		/* positive decimal integer */
 	V_UINT0,	/* non-negative decimal integer */
 	V_TERR,		/* two capital letters */
+	V_TERRG,	/* a territory, or a federation's name for a list of lists:
+			 * 2 to 16 capital letters ("AZ", "GUAM", "SILKROAD") */
 	V_CERT,		/* path to a PEM or DER certificate */
 	V_LISTTYPE,	/* TSLType, with short forms */
 	V_SVCTYPE,	/* ServiceTypeIdentifier, short form under Svctype/ */
@@ -62,7 +64,7 @@ typedef struct keydef {
 } keydef;
 
 static const keydef scheme_keys[] = {
-	{"territory", V_TERR, 1, 0},
+	{"territory", V_TERRG, 1, 0},
 	{"sequence", V_UINT, 1, 0},
 	{"type", V_LISTTYPE, 1, 0},
 	{"operator", V_TEXT, 1, 0},
@@ -88,7 +90,7 @@ static const keydef pointer_keys[] = {
 	{"location", V_URI, 1, 0},
 	{"certificate", V_CERT, 1, 1},
 	{"type", V_LISTTYPE, 1, 0},
-	{"territory", V_TERR, 1, 0},
+	{"territory", V_TERRG, 1, 0},
 	{"mime-type", V_MIME, 0, 0},
 	{"operator", V_TEXT, 1, 0},
 	{NULL, V_TEXT, 0, 0}};
@@ -480,6 +482,16 @@ static void check_value(spec *sp, sect *s, const keydef *d, const char *v, unsig
 			goto bad;
 		*norm = strdup(v);
 		break;
+	case V_TERRG: {
+		size_t k, n = strlen(v);
+		if (n < 2 || n > 16)
+			goto bad;
+		for (k = 0; k < n; k++)
+			if (!isupper((unsigned char)v[k]))
+				goto bad;
+		*norm = strdup(v);
+		break;
+	}
 	case V_TERR:
 		if (strlen(v) != 2 || !isupper((unsigned char)v[0]) ||
 		    !isupper((unsigned char)v[1]))

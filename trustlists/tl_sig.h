@@ -18,7 +18,7 @@
  *   - digest mismatch: TOTAL-FAILED / HASH_FAILURE; signature value wrong:
  *     TOTAL-FAILED / SIG_CRYPTO_FAILURE;
  *   - algorithms judged as DSS judges lists: SHA-1 (or MD5) digests or
- *     signatures, RSA below 1024 bits (we require 2048 by default), ECDSA
+ *     signatures, RSA below 1024 bits (DSS tsl-constraint), ECDSA
  *     below 256 bits: INDETERMINATE / CRYPTO_CONSTRAINTS_FAILURE_NO_POE.
  */
 #ifndef TL_SIG_H

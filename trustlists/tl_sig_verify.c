@@ -516,8 +516,10 @@ static vn_err check_shape(xmlDocPtr doc, tl_sig_result *r, int *decided, sig_sha
 			sh->signed_props = props;
 			sh->props_id = attr_node(props, "Id");
 		} else {
-			/* Rule 2: the whole document, by "" or the root's Id. */
-			if (type != NULL || n_data > 0 ||
+			/* Rule 2: the whole document, by "" or the root's Id. An
+			 * empty Type attribute (real EU pivot lists carry one) is
+			 * the same as none. */
+			if ((type != NULL && type[0] != '\0') || n_data > 0 ||
 			    (uri[0] != '\0' &&
 			     (root_id == NULL || strcmp(uri + 1, root_id) != 0))) {
 				code = "TL_SIG_REFERENCE_SCOPE";

@@ -190,4 +190,33 @@ done
 [ -f "$OUT/.stamp" ] || fail "no final stamp"
 expect_exit 0 sh "$GEN" "$OUT" --valnode "$VN"
 grep -q "up to date" "$WORK/last.out" || fail "a rerun did not say up to date"
+
+# Each list lints clean against the official XSD, verifies with valnode and
+# with the independent xmlsec1, and a one-byte change makes valnode refuse it.
+for x in $COUNTRIES $LOTLS; do
+	expect_exit 0 "$VN" tl lint "$OUT/lists/$x.xml" --schema "$XSD" --json
+	jq_is .errors 0
+	expect_exit 0 "$VN" tl verify "$OUT/lists/$x.xml" --anchor "$P/$x/tl-signer.pem" --json
+	jq_is .indication TOTAL-PASSED
+	xmlsec1 --verify --enabled-reference-uris empty,same-doc --id-attr:Id SignedProperties \
+		--pubkey-cert-pem "$P/$x/tl-signer.pem" "$OUT/lists/$x.xml" >"$WORK/xmlsec.out" 2>&1 ||
+		{ cat "$WORK/xmlsec.out"; fail "xmlsec1 refuses $x"; }
+done
+sed 's|<tsl:TSLSequenceNumber>1<|<tsl:TSLSequenceNumber>2<|' "$OUT/lists/az.xml" > "$WORK/az-tampered.xml"
+cmp -s "$OUT/lists/az.xml" "$WORK/az-tampered.xml" && fail "tamper edit changed nothing"
+expect_exit 1 "$VN" tl verify "$WORK/az-tampered.xml" --anchor "$P/az/tl-signer.pem" --json
+jq_is .indication TOTAL-FAILED
+# Each list of lists walks to valid member lists through the mirror map.
+for s in guam silkroad eu; do
+	u=$(grep -i "/$s\.xml	" "$OUT/mirror.tsv" | cut -f1)
+	expect_exit 0 "$VN" tl walk "$u" --anchor "$OUT/anchors/$s.pem" --mirror "$OUT/mirror.tsv" --json
+	jq_is '[.lists[].state] | unique | join(",")' valid
+done
+expect_exit 0 "$VN" tl walk https://tl.demo.guam.invalid/GUAM.xml --anchor "$OUT/anchors/guam.pem" \
+	--mirror "$OUT/mirror.tsv" --json
+jq_is '[.lists[] | select(.kind == "tl") | .territory] | join(",")' AZ,GE,UA,MD
+# the wrong anchor: the walk stops at the list of lists
+expect_exit 2 "$VN" tl walk https://tl.demo.guam.invalid/GUAM.xml --anchor "$OUT/anchors/eu.pem" \
+	--mirror "$OUT/mirror.tsv" --json
+jq_is '.lists | length' 1
 echo ok
