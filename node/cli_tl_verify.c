@@ -13,6 +13,7 @@
 #include "trustlists/tl_fetch.h"
 #include "trustlists/tl_mirror.h"
 #include "trustlists/tl_sig.h"
+#include "trustlists/tl_snapshot.h"
 #include "trustlists/tl_walk.h"
 
 static int exit_for(vn_indication ind)
@@ -233,6 +234,27 @@ static json_t *entry_json(const tl_walk_entry *en)
 			 vn_json_findings(&en->findings));
 }
 
+/* The trust snapshot the walk yields: every verified list in use, indexed.
+ * Consumes the walk's lists. */
+static json_t *snapshot_json(tl_walk_result *r)
+{
+	tl_snapshot_builder *b = tl_snapshot_builder_new();
+	tl_snapshot *s = NULL;
+	size_t nsvc = 0;
+	json_t *j;
+
+	if (b == NULL)
+		return json_null();
+	if (tl_walk_to_snapshot(r, b, "cli") != VN_OK || tl_snapshot_build(b, &s) != VN_OK) {
+		if (s == NULL)
+			return json_null();
+	}
+	(void)tl_snapshot_services(s, &nsvc);
+	j = json_pack("{s:i, s:i}", "lists", (int)tl_snapshot_nlists(s), "services", (int)nsvc);
+	tl_snapshot_unref(s);
+	return j;
+}
+
 /* A local path becomes a file: URL; a URL stays as it is. */
 static int to_url(const char *arg, char *out, size_t n)
 {
@@ -343,11 +365,17 @@ int vn_cli_tl_walk(int argc, char **argv)
 		rc = vn_err_exit_code(e);
 		goto out;
 	}
+	if (r.n == 0 || r.entries[0].list == NULL)
+		rc = r.n && r.entries[0].state == TL_STATE_UNREACHABLE ? VN_EXIT_UNAVAILABLE
+			: r.n ? exit_for(r.entries[0].indication) : VN_EXIT_SOFTWARE;
+	else
+		rc = 0;
 	if (json) {
 		json_t *lists = json_array();
 		for (k = 0; k < r.n; k++)
 			json_array_append_new(lists, entry_json(&r.entries[k]));
-		vn_json_print(json_pack("{s:s, s:o}", "start", url, "lists", lists));
+		vn_json_print(json_pack("{s:s, s:o, s:o}", "start", url, "lists", lists, "snapshot",
+					snapshot_json(&r)));
 	} else {
 		char a[VN_TIME_BUFSZ];
 		for (k = 0; k < r.n; k++) {
@@ -362,12 +390,14 @@ int vn_cli_tl_walk(int argc, char **argv)
 					printf("      %s: %s: %s\n", vn_level_name(en->findings.items[f].level),
 					       en->findings.items[f].code, en->findings.items[f].message);
 		}
+		{
+			json_t *sj = snapshot_json(&r);
+			printf("snapshot: %lld lists, %lld services\n",
+			       (long long)json_integer_value(json_object_get(sj, "lists")),
+			       (long long)json_integer_value(json_object_get(sj, "services")));
+			json_decref(sj);
+		}
 	}
-	if (r.n == 0 || r.entries[0].list == NULL)
-		rc = r.n && r.entries[0].state == TL_STATE_UNREACHABLE ? VN_EXIT_UNAVAILABLE
-			: r.n ? exit_for(r.entries[0].indication) : VN_EXIT_SOFTWARE;
-	else
-		rc = 0;
 out:
 	tl_walk_result_free(&r);
 	tl_mirror_free(mirror);

@@ -8,6 +8,7 @@
 
 #include "common/vn_buf.h"
 #include "trustlists/tl_sig.h"
+#include "trustlists/tl_snapshot.h"
 #include "trustlists/tl_xml.h"
 
 #define TSL_XML_MIME "application/vnd.etsi.tsl+xml"
@@ -189,6 +190,15 @@ static void cache_note(const tl_walk_opts *o, tl_walk_entry *en, const char *url
 			err = VN_ERR_NOMEM;                                       \
 	} while (0)
 
+static size_t count_services(const tl_list *l)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < l->ntsps; i++)
+		n += l->tsps[i].nservices;
+	return n;
+}
+
 /* Take the in-use copy j into the entry. */
 static void use_copy(tl_walk_entry *en, judged *j, vn_time at, int from_cache)
 {
@@ -204,7 +214,7 @@ static void use_copy(tl_walk_entry *en, judged *j, vn_time at, int from_cache)
 	en->seq = l->seq;
 	en->issued = l->issued;
 	en->next_update = l->next_update;
-	en->services = l->nservices_total;
+	en->services = count_services(l);
 	if (l->territory != NULL) {
 		free(en->territory);
 		en->territory = strdup(l->territory);
@@ -370,7 +380,7 @@ vn_err tl_load_list(const char *url, tl_kind kind, STACK_OF(X509) *anchors,
 			en->seq = fresh.list->seq;
 			en->issued = fresh.list->issued;
 			en->next_update = fresh.list->next_update;
-			en->services = fresh.list->nservices_total;
+			en->services = count_services(fresh.list);
 			if (fresh.list->territory != NULL)
 				en->territory = strdup(fresh.list->territory);
 			en->signer = fresh.sig.signer;
@@ -581,6 +591,26 @@ vn_err tl_walk(const char *url, const tl_walk_opts *o, tl_walk_result *out)
 		if (e != VN_OK)
 			return e;
 		l = out->entries[lotl_index].list;	/* entries moved by realloc */
+	}
+	return VN_OK;
+}
+
+vn_err tl_walk_to_snapshot(tl_walk_result *r, tl_snapshot_builder *b, const char *scheme)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		tl_walk_entry *en = &r->entries[i];
+		tl_list *l = en->list;
+		vn_err e;
+
+		/* pivots are history: only the current LOTL and its lists count */
+		if (l == NULL || en->kind == TL_KIND_PIVOT)
+			continue;
+		en->list = NULL;
+		e = tl_snapshot_builder_add(b, l, scheme, en->url);
+		if (e != VN_OK)
+			return e;
 	}
 	return VN_OK;
 }

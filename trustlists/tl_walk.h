@@ -95,6 +95,13 @@ vn_err tl_load_list(const char *url, tl_kind kind, STACK_OF(X509) *anchors,
 		    const tl_walk_opts *o, tl_walk_entry *entry) VN_WUR VN_NONNULL(1, 4, 5);
 void tl_walk_entry_free(tl_walk_entry *e);
 
+/* Move every verified list in use out of the walk (entry->list becomes
+ * NULL) into a snapshot builder, tagged with the scheme and the list's URL.
+ * Lists of lists carry no services and are added too (for their pointers). */
+struct tl_snapshot_builder;
+vn_err tl_walk_to_snapshot(tl_walk_result *r, struct tl_snapshot_builder *b,
+			   const char *scheme) VN_WUR VN_NONNULL(1, 2);
+
 const char *tl_state_name(tl_state s);
 const char *tl_update_name(tl_update u);
 const char *tl_kind_name(tl_kind k);

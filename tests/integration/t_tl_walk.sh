@@ -56,4 +56,7 @@ jq_is '[.lists[] | select(.territory == "UK") | .state] | join(",")' closed
 jq_is '[.lists[] | select(.territory == "DE") | .state] | join(",")' unreachable
 jq_is '[.lists[] | select(.kind == "tl" and (.territory | IN("FR","UK","DE") | not)) | .state] | unique | join(",")' valid
 jq_is '[.lists[] | select(.kind == "tl" and .state == "valid") | .indication] | unique | join(",")' TOTAL-PASSED
+# the trust snapshot holds every list in use (LOTL and members, not pivots)
+jq_is '.snapshot.lists' 31
+jq_is '.snapshot.services == ([.lists[] | select(.kind != "pivot") | .services] | add)' true
 echo ok
