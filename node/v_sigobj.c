@@ -1,0 +1,67 @@
+#include "node/v_sigobj.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void v_sigobj_init(v_sigobj *s)
+{
+	memset(s, 0, sizeof *s);
+	s->claimed_time = VN_TIME_NONE;
+	vn_findings_init(&s->findings);
+}
+
+void v_sigobj_free(v_sigobj *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	X509_free(s->signer);
+	sk_X509_pop_free(s->certs, X509_free);
+	for (i = 0; i < s->nocsps; i++)
+		free(s->ocsps[i].p);
+	free(s->ocsps);
+	for (i = 0; i < s->ncrls; i++)
+		free(s->crls[i].p);
+	free(s->crls);
+	for (i = 0; i < s->ntss; i++) {
+		free(s->tss[i].token.p);
+		free(s->tss[i].imprint_input.p);
+	}
+	free(s->tss);
+	free(s->signature_value.p);
+	vn_findings_free(&s->findings);
+	v_sigobj_init(s);
+}
+
+vn_err v_blob_set(v_blob *b, const void *p, size_t n)
+{
+	unsigned char *c = malloc(n ? n : 1);
+
+	if (c == NULL)
+		return VN_ERR_NOMEM;
+	if (n)
+		memcpy(c, p, n);
+	free(b->p);
+	b->p = c;
+	b->n = n;
+	return VN_OK;
+}
+
+vn_err v_blob_push(v_blob **arr, size_t *n, size_t cap, const void *p, size_t len)
+{
+	v_blob *na;
+
+	if (*n >= cap)
+		return VN_ERR_TOO_LARGE;
+	na = realloc(*arr, (*n + 1) * sizeof *na);
+	if (na == NULL)
+		return VN_ERR_NOMEM;
+	*arr = na;
+	na[*n].p = NULL;
+	na[*n].n = 0;
+	if (v_blob_set(&na[*n], p, len) != VN_OK)
+		return VN_ERR_NOMEM;
+	(*n)++;
+	return VN_OK;
+}
