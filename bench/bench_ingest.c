@@ -81,7 +81,7 @@ static double now_s(void)
 
 static void figure(const char *name, double value, const char *unit)
 {
-	printf("figure %s %.6g %s\n", name, value, unit);
+	printf("figure %s %.10g %s\n", name, value, unit);
 }
 
 static int cmp_name(const void *a, const void *b)
