@@ -1,0 +1,80 @@
+#include "node/v_report.h"
+
+#include "node/tl_json.h"
+
+static const char *rev_status_name(v_rev_status s)
+{
+	switch (s) {
+	case V_REV_GOOD:
+		return "good";
+	case V_REV_REVOKED:
+		return "revoked";
+	case V_REV_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}
+
+static const char *rev_source_name(v_rev_source s)
+{
+	static const char *const n[] = {"none", "embedded-ocsp", "embedded-crl", "online-ocsp",
+					"online-crl", "cache"};
+
+	return (unsigned)s < 6 ? n[s] : "none";
+}
+
+static json_t *signer_json(X509 *x)
+{
+	json_t *j;
+	char cn[256] = "";
+
+	if (x == NULL)
+		return json_null();
+	j = vn_json_cert(x);
+	if (X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName, cn, sizeof cn) > 0)
+		json_object_set_new(j, "commonName", json_string(cn));
+	return j;
+}
+
+json_t *v_result_json(const v_result *r, const v_policy *p)
+{
+	json_t *ts = json_array(), *chain = json_array(), *trust, *j;
+	size_t i;
+
+	for (i = 0; i < r->ntimestamps; i++) {
+		const v_ts_result *t = &r->timestamps[i];
+		json_array_append_new(
+			ts, json_pack("{s:s, s:s, s:o, s:o, s:s, s:b}", "kind",
+				      t->kind == 1 ? "archive" : t->kind == 2 ? "content" : "signature",
+				      "indication", vn_indication_name(t->indication), "subIndication",
+				      vn_json_strornull(vn_subind_name(t->sub)), "genTime",
+				      vn_json_time(t->gen_time), "tsa", t->tsa_name, "qualified",
+				      t->qualified));
+	}
+	for (i = 0; r->chain != NULL && i < (size_t)sk_X509_num(r->chain); i++)
+		json_array_append_new(chain, vn_json_cert(sk_X509_value(r->chain, (int)i)));
+	if (r->trusted_by_list)
+		trust = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "scheme", r->scheme, "territory",
+				  r->territory, "tsp", r->tsp, "service", r->service, "serviceType",
+				  r->service_type, "status", r->service_status);
+	else
+		trust = r->chain != NULL ? json_pack("{s:s}", "anchor", "bare") : json_null();
+	j = json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o}",
+		      "id", r->id, "indication", vn_indication_name(r->indication), "subIndication",
+		      vn_json_strornull(vn_subind_name(r->sub)), "qualification",
+		      v_qual_name(r->qualification), "format", r->format, "process", r->process,
+		      "signer", signer_json(r->signer), "signingTime", vn_json_time(r->claimed_time),
+		      "bestSignatureTime", vn_json_time(r->best_signature_time), "validationTime",
+		      vn_json_time(r->validation_time), "trust", trust, "chain", chain,
+		      "revocation",
+		      json_pack("{s:s, s:s, s:o, s:o, s:o}", "status",
+				rev_status_name(r->revocation.status), "source",
+				rev_source_name(r->revocation.source), "revocationTime",
+				vn_json_time(r->revocation.revocation_time), "thisUpdate",
+				vn_json_time(r->revocation.this_update), "producedAt",
+				vn_json_time(r->revocation.produced_at)),
+		      "certificateQualification", r->cert_qualification, "timestamps", ts, "policy",
+		      p ? json_pack("{s:s, s:s}", "id", p->id, "version", p->version) : json_null(),
+		      "findings", vn_json_findings(&r->findings));
+	return j;
+}
