@@ -297,6 +297,19 @@ walk "$U" "$C" 0 --offline
 jq_is '.lists[0].sequenceNumber' 2
 jq_is '.lists[0].fromCache' true
 [ "$(hits)" = "$before" ] || fail "--offline made a request"
+# The server back, list 2 re-published unchanged (the same bytes, a new mtime,
+# so a new ETag): not-modified by content; the stored validators become the
+# server's new ones, so the next walk is answered 304, and the failure notes
+# are cleared.
+serve "$S/2-signer.xml"
+walk "$U" "$C" 0
+jq_is '.lists[0].update' not-modified
+jq_is '.lists[0].sequenceNumber' 2
+[ "$(last_status /TL.xml)" = 200 ] || fail "re-published: $(last_status /TL.xml), wanted 200"
+[ "$(meta .last_error)" = null ] || fail "the cache still notes '$(meta .last_error)'"
+walk "$U" "$C" 0
+jq_is '.lists[0].update' not-modified
+[ "$(last_status /TL.xml)" = 304 ] || fail "after re-publication: $(last_status /TL.xml), wanted 304"
 
 # 7. a body over --max-size: refused, list 2 stays in use; with no cache the
 # list is unreachable. Declared (Content-Length) first, then streamed.
