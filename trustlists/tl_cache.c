@@ -451,6 +451,57 @@ out:
 	return e;
 }
 
+vn_err tl_cache_note_current(tl_cache *c, const char *url, const char *sha256,
+			     const char *etag, const char *last_modified, vn_time when)
+{
+	tl_cache_meta m;
+	char path[CACHE_PATH_MAX];
+	char *et = NULL, *lm = NULL;
+	vn_err e;
+
+	tl_cache_meta_init(&m);
+	if ((etag != NULL && (et = strdup(etag)) == NULL) ||
+	    (last_modified != NULL && (lm = strdup(last_modified)) == NULL)) {
+		free(et);
+		return VN_ERR_NOMEM;
+	}
+	pthread_mutex_lock(&c->lock);
+	e = entry_path(c, url, "meta", path, sizeof path);
+	if (e != VN_OK)
+		goto out;
+	e = meta_read(path, &m);
+	if (e == VN_ERR_MALFORMED)
+		e = VN_ERR_NOT_FOUND;
+	if (e != VN_OK)
+		goto out;
+	/* The validators describe the body the caller verified, no other. */
+	if (strcmp(m.url, url) != 0 || m.sha256[0] == '\0' || strcmp(m.sha256, sha256) != 0) {
+		e = VN_ERR_NOT_FOUND;
+		goto out;
+	}
+	if (et != NULL) {
+		free(m.etag);
+		m.etag = et;
+		et = NULL;
+	}
+	if (lm != NULL) {
+		free(m.last_modified);
+		m.last_modified = lm;
+		lm = NULL;
+	}
+	free(m.last_error);
+	m.last_error = NULL;
+	m.last_attempt = when;
+	m.verified_at = when;
+	e = meta_write(path, &m);
+out:
+	pthread_mutex_unlock(&c->lock);
+	free(et);
+	free(lm);
+	tl_cache_meta_free(&m);
+	return e;
+}
+
 /* ---- the replacement policy ---- */
 
 tl_cache_decision tl_cache_decide(int have_cached, uint64_t cached_seq, int new_valid,

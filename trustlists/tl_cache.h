@@ -84,6 +84,19 @@ vn_err tl_cache_put(tl_cache *c, const char *url, const void *body, size_t len,
 vn_err tl_cache_note_failure(tl_cache *c, const char *url, const char *reason,
 			     vn_time when) VN_WUR VN_NONNULL(1, 2, 3);
 
+/* Record a successful attempt that kept the stored copy (HTTP 304, or the
+ * same bytes downloaded again): last_error is cleared, last_attempt and
+ * verified_at become when, and etag / last_modified, when not NULL, replace
+ * the stored validators (RFC 9111 4.3.4: a 304 freshens them; a publisher
+ * that re-uploads the same bytes hands out new ones, and keeping the old
+ * ones would make every later conditional GET a full download). The body is
+ * untouched. sha256 (lowercase hex) names the body the caller holds:
+ * VN_ERR_NOT_FOUND when the stored one differs (replaced meanwhile) or
+ * nothing is stored. */
+vn_err tl_cache_note_current(tl_cache *c, const char *url, const char *sha256,
+			     const char *etag, const char *last_modified, vn_time when)
+	VN_WUR VN_NONNULL(1, 2, 3);
+
 /* What to do with a newly fetched list, given the cached one.
  * have_cached: a verified copy is held (cached_seq its sequence number);
  * new_valid: the new download parsed and its signature verified. */

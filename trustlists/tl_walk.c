@@ -319,6 +319,14 @@ vn_err tl_load_list(const char *url, tl_kind kind, STACK_OF(X509) *anchors,
 		if (have_cached) {
 			if (same_bytes)
 				en->update = TL_UPDATE_NOT_MODIFIED;
+			/* A good attempt: clear the failure notes and keep the
+			 * server's current validators (a re-upload of the same
+			 * bytes changes them; see tl_cache_note_current). */
+			if (en->update == TL_UPDATE_NOT_MODIFIED && o->cache != NULL &&
+			    tl_cache_note_current(o->cache, url, cmeta.sha256, fr.etag,
+						  fr.last_modified, now) != VN_OK)
+				NOTE(en, VN_LEVEL_INFO, "TL_CACHE_WRITE",
+				     "the cache's notes could not be brought up to date");
 			use_copy(en, &cached, at, 1);
 		}
 		goto out;

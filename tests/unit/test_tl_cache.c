@@ -286,6 +286,75 @@ START_TEST(test_damaged_entry_is_absent)
 }
 END_TEST
 
+/* tl_cache_note_current: the notes of a stored copy kept by a good attempt. */
+enum current_case { C_BOTH, C_NULL_KEEPS, C_OTHER_BODY, C_NOTHING, C_NOTES_ONLY,
+		    C_GARBAGE, C__N };
+
+START_TEST(test_note_current)
+{
+	char dir[320], meta[400], sha[65];
+	tl_cache *c = NULL;
+	tl_cache_meta in, out;
+	vn_buf b;
+	vn_err want = VN_OK;
+
+	mk_tmp();
+	snprintf(dir, sizeof dir, "%s/c", tmpdir);
+	ck_assert_int_eq(tl_cache_open(dir, &c), VN_OK);
+	tl_cache_meta_init(&in);
+	in.etag = "\"old\"";
+	in.last_modified = "Wed, 01 Nov 2023 00:00:00 GMT";
+	in.sequence = 7;
+	in.fetched_at = 100;
+	in.verified_at = 100;
+	in.last_attempt = 100;
+	if (_i != C_NOTHING && _i != C_NOTES_ONLY)
+		ck_assert_int_eq(tl_cache_put(c, URL, BODY, strlen(BODY), &in), VN_OK);
+	ck_assert_int_eq(tl_cache_note_failure(c, URL, "unreachable: refused", 200), VN_OK);
+	if (_i == C_NOTHING) {
+		path_of(c, URL, "meta", meta, sizeof meta);
+		ck_assert_int_eq(unlink(meta), 0);
+	}
+	if (_i == C_GARBAGE) {
+		path_of(c, URL, "meta", meta, sizeof meta);
+		ck_assert_int_eq(vn_write_file_atomic(meta, "{not json", 9, 0600), VN_OK);
+	}
+	/* the SHA-256 of BODY, as the holder of the stored copy knows it */
+	ck_assert_int_eq(tl_cache_key(BODY, sha), VN_OK);
+	if (_i == C_OTHER_BODY)
+		sha[0] = sha[0] == '0' ? '1' : '0';
+	if (_i >= C_OTHER_BODY)
+		want = VN_ERR_NOT_FOUND;
+	ck_assert_int_eq(tl_cache_note_current(c, URL, sha, _i == C_NULL_KEEPS ? NULL : "\"new\"",
+					       _i == C_NULL_KEEPS ? NULL :
+					       "Thu, 02 Nov 2023 00:00:00 GMT", 300), want);
+	if (_i == C_BOTH || _i == C_NULL_KEEPS) {
+		ck_assert_int_eq(tl_cache_get(c, URL, &b, &out), VN_OK);
+		ck_assert_mem_eq(b.data, BODY, strlen(BODY));
+		ck_assert_ptr_null(out.last_error);
+		ck_assert_int_eq(out.last_attempt, 300);
+		ck_assert_int_eq(out.verified_at, 300);
+		ck_assert_int_eq(out.fetched_at, 100);
+		ck_assert(out.sequence == 7);
+		ck_assert_str_eq(out.etag, _i == C_BOTH ? "\"new\"" : "\"old\"");
+		ck_assert_str_eq(out.last_modified, _i == C_BOTH ? "Thu, 02 Nov 2023 00:00:00 GMT" :
+				 "Wed, 01 Nov 2023 00:00:00 GMT");
+		tl_cache_meta_free(&out);
+		vn_buf_free(&b);
+	} else if (_i == C_OTHER_BODY) {
+		/* refused: the notes stay as they were */
+		ck_assert_int_eq(tl_cache_get(c, URL, &b, &out), VN_OK);
+		ck_assert_str_eq(out.last_error, "unreachable: refused");
+		ck_assert_str_eq(out.etag, "\"old\"");
+		ck_assert_int_eq(out.last_attempt, 200);
+		tl_cache_meta_free(&out);
+		vn_buf_free(&b);
+	}
+	tl_cache_close(c);
+	rm_tmp();
+}
+END_TEST
+
 START_TEST(test_put_cap)
 {
 	char dir[320];
@@ -334,6 +403,7 @@ int main(void)
 	tcase_add_test(tc, test_note_failure_keeps_body);
 	tcase_add_loop_test(tc, test_damaged_entry_is_absent, 0, D__N);
 	tcase_add_test(tc, test_put_cap);
+	tcase_add_loop_test(tc, test_note_current, 0, C__N);
 	suite_add_tcase(s, tc);
 	return vn_test_run(s);
 }
