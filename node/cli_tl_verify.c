@@ -217,7 +217,8 @@ static const char walk_help[] =
 	"  valnode tl walk https://tl.demo.guam.invalid/GUAM.xml \\\n"
 	"      --anchor build/demo/anchors/guam.pem --mirror build/demo/mirror.tsv\n"
 	"\n"
-	"exit status (of the start list): 0 valid, 1 failed, 2 indeterminate,\n"
+	"exit status (of the start list): 0 a list is in use (valid, expired or\n"
+	"closed: see its state), 1 failed, 2 indeterminate or a refused rollback,\n"
 	"69 unreachable; 64 usage, 66 missing anchor or map file.\n";
 
 static json_t *entry_json(const tl_walk_entry *en)
@@ -367,6 +368,7 @@ int vn_cli_tl_walk(int argc, char **argv)
 	}
 	if (r.n == 0 || r.entries[0].list == NULL)
 		rc = r.n && r.entries[0].state == TL_STATE_UNREACHABLE ? VN_EXIT_UNAVAILABLE
+			: r.n && r.entries[0].state == TL_STATE_ROLLBACK ? VN_EXIT_INDETERMINATE
 			: r.n ? exit_for(r.entries[0].indication) : VN_EXIT_SOFTWARE;
 	else
 		rc = 0;

@@ -331,6 +331,25 @@ vn_err tl_load_list(const char *url, tl_kind kind, STACK_OF(X509) *anchors,
 		}
 		goto out;
 	}
+	/* The highest sequence number recorded for this URL stays a floor even
+	 * when the cached body itself is gone or damaged: an older list is still
+	 * a rollback (TS 119 612 5.3.3: every issue increments it). */
+	if (!have_cached && fresh.valid && cmeta.sequence > fresh.list->seq) {
+		en->update = TL_UPDATE_REJECTED_ROLLBACK;
+		en->state = TL_STATE_ROLLBACK;
+		en->indication = fresh.sig.indication;
+		en->seq = fresh.list->seq;
+		en->issued = fresh.list->issued;
+		en->next_update = fresh.list->next_update;
+		if (fresh.list->territory != NULL)
+			en->territory = strdup(fresh.list->territory);
+		NOTE(en, VN_LEVEL_ERROR, "TL_ROLLBACK",
+		     "the downloaded copy has sequence %llu, lower than %llu recorded before, and no "
+		     "good copy is cached: refused as a rollback",
+		     (unsigned long long)fresh.list->seq, (unsigned long long)cmeta.sequence);
+		cache_note(o, en, url, "rollback refused", now);
+		goto out;
+	}
 	d = tl_cache_decide(have_cached, have_cached ? cached.list->seq : 0, fresh.valid,
 			    fresh.valid ? fresh.list->seq : 0);
 	switch (d) {

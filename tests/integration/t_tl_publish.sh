@@ -67,6 +67,31 @@ while read -r p; do
 	n=$((n + 1))
 done < positions
 echo "$n one-byte changes, each TOTAL-FAILED"
+# The cache over file: URLs: a newer list replaces an older one, an older one
+# is refused as a rollback, and the recorded sequence number stays a floor
+# even when the cached copy itself is lost.
+sed 's|^sequence = .*|sequence = 2|' az.tlspec > az2.tlspec
+expect_exit 0 "$VN" tl build az2.tlspec --out az2-unsigned.xml
+expect_exit 0 "$VN" tl sign az2-unsigned.xml --key ec.key --cert ec.pem --out az2.xml
+mkdir -p pub
+cp az2.xml pub/AZ.xml
+expect_exit 0 "$VN" tl walk "pub/AZ.xml" --anchor ec.pem --cache cache --json
+jq_is '.lists[0].sequenceNumber' 2
+jq_is '.lists[0].update' new
+cp az-ec.xml pub/AZ.xml
+expect_exit 0 "$VN" tl walk "pub/AZ.xml" --anchor ec.pem --cache cache --json
+jq_is '.lists[0].update' rejected-rollback
+jq_is '.lists[0].sequenceNumber' 2
+jq_is '.lists[0].fromCache' true
+rm -f cache/*.xml
+expect_exit 2 "$VN" tl walk "pub/AZ.xml" --anchor ec.pem --cache cache --json
+jq_is '.lists[0].state' rollback
+jq -e '.lists[0].findings | map(.code) | index("TL_ROLLBACK")' "$WORK/last.out" >/dev/null || fail "no TL_ROLLBACK"
+# the same sequence as the floor is accepted again
+cp az2.xml pub/AZ.xml
+expect_exit 0 "$VN" tl walk "pub/AZ.xml" --anchor ec.pem --cache cache --json
+jq_is '.lists[0].update' new
+
 # a change in the markup: never accepted (not XML, or refused)
 sed 's|<tsl:SchemeTerritory>|<tsl:SchemeTerritorY>|' az-ec.xml > markup.xml
 "$VN" tl verify markup.xml --anchor ec.pem >/dev/null 2>&1 && fail "markup change accepted"
