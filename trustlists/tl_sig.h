@@ -17,6 +17,13 @@
  *     signer (else INDETERMINATE / NO_SIGNING_CERTIFICATE_FOUND);
  *   - digest mismatch: TOTAL-FAILED / HASH_FAILURE; signature value wrong:
  *     TOTAL-FAILED / SIG_CRYPTO_FAILURE;
+ *   - RSASSA-PSS (RFC 6931 2.3.10: sha256/sha384/sha512-rsa-MGF1, salt
+ *     length = hash length, MGF1 with the same hash), which xmlsec 1.2
+ *     lacks: xmlsec checks the references, OpenSSL the signature value
+ *     over the canonical SignedInfo with the anchor's key; the same rules
+ *     and verdicts as for the other algorithms. pss:RSAPSSParams inside
+ *     SignatureMethod are refused (TOTAL-FAILED / FORMAT_FAILURE,
+ *     TL_SIG_ALGORITHM_UNKNOWN): the -MGF1 URIs take no parameters;
  *   - algorithms judged as DSS judges lists: SHA-1 (or MD5) digests or
  *     signatures, RSA below 1024 bits (DSS tsl-constraint), ECDSA
  *     below 256 bits: INDETERMINATE / CRYPTO_CONSTRAINTS_FAILURE_NO_POE.

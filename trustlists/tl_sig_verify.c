@@ -4,6 +4,9 @@
  * value); everything it does not enforce is checked here first, before any
  * byte is hashed, because that is where signature wrapping lives
  * (TS 119 612 clause 5.7; STANDARDS.md 1.7; DSS tsl-constraint.xml).
+ * For RSASSA-PSS, which xmlsec 1.2 lacks, xmlsec still checks the
+ * references and tl_sig_pss.c checks the signature value with OpenSSL,
+ * after the same structural checks.
  *
  * Finding codes (stable: never renamed once released):
  *
@@ -23,7 +26,7 @@
  * TL_SIG_TRANSFORM              error  TOTAL-FAILED / FORMAT_FAILURE: a transform other
  *                                      than enveloped-signature + one c14n
  * TL_SIG_ALGORITHM_UNKNOWN      error  TOTAL-FAILED / FORMAT_FAILURE: a c14n, digest or
- *                                      signature method we do not know
+ *                                      signature method we do not know; pss:RSAPSSParams
  * TL_SIG_CERT_MALFORMED         error  TOTAL-FAILED / FORMAT_FAILURE: a KeyInfo
  *                                      certificate that does not decode
  * TL_SIG_SIGNING_TIME           error  TOTAL-FAILED / FORMAT_FAILURE: SigningTime not an
@@ -65,6 +68,7 @@
 
 #include "common/vn_b64.h"
 #include "common/vn_buf.h"
+#include "trustlists/tl_sig_pss.h"
 #include "trustlists/tl_xml.h"
 #include "trustlists/tl_xmlsec.h"
 
@@ -123,6 +127,8 @@ static const struct digest_alg {
 	{ALG_MORE "md5", xmlSecOpenSSLTransformMd5GetKlass, "MD5", 1},
 };
 
+/* An entry without an xmlsec transform (id NULL) is RSASSA-PSS: xmlsec 1.2
+ * has none, so tl_sig_pss.c does the signature step (RFC 6931 2.3.10). */
 static const struct sig_alg {
 	const char *uri;
 	xform_get id;
@@ -143,6 +149,9 @@ static const struct sig_alg {
 	{ALG_XMLDSIG "dsa-sha1", xmlSecOpenSSLTransformDsaSha1GetKlass, EVP_PKEY_DSA, 1},
 	{"http://www.w3.org/2009/xmldsig11#dsa-sha256", xmlSecOpenSSLTransformDsaSha256GetKlass,
 	 EVP_PKEY_DSA, 0},
+	{TL_URI_PSS_SHA256, NULL, EVP_PKEY_RSA, 0},
+	{TL_URI_PSS_SHA384, NULL, EVP_PKEY_RSA, 0},
+	{TL_URI_PSS_SHA512, NULL, EVP_PKEY_RSA, 0},
 };
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -479,6 +488,15 @@ static vn_err check_shape(xmlDocPtr doc, tl_sig_result *r, int *decided, sig_sha
 	}
 	if (alg != NULL && (r->sig_alg = strdup(alg)) == NULL)
 		return VN_ERR_NOMEM;
+	if (sh->sig_alg->id == NULL && tl_xml_is(tl_xml_first_elem(c), TL_NS_PSS, "RSAPSSParams")) {
+		/* The -MGF1 URIs fix every parameter (RFC 6931 2.3.10);
+		 * explicit ones belong to the generic rsa-pss URI (2.3.11),
+		 * which is not supported: refused rather than half-read. */
+		code = "TL_SIG_ALGORITHM_UNKNOWN";
+		why = "pss:RSAPSSParams are not supported; the -MGF1 signature methods "
+		      "take none";
+		goto bad;
+	}
 	if (tl_xml_first_elem(c) != NULL) {
 		/* HMACOutputLength and the like have no business here. */
 		why = "unexpected content inside SignatureMethod";
@@ -716,7 +734,8 @@ static vn_err enable_transforms(xmlSecDSigCtxPtr ctx)
 			return VN_ERR_CRYPTO;
 	}
 	for (i = 0; i < N_ELEMS(sig_algs); i++)
-		if (xmlSecDSigCtxEnableSignatureTransform(ctx, sig_algs[i].id()) < 0)
+		if (sig_algs[i].id != NULL &&
+		    xmlSecDSigCtxEnableSignatureTransform(ctx, sig_algs[i].id()) < 0)
 			return VN_ERR_CRYPTO;
 	for (i = 0; i < N_ELEMS(digest_algs); i++)
 		if (xmlSecDSigCtxEnableReferenceTransform(ctx, digest_algs[i].id()) < 0)
@@ -726,18 +745,15 @@ static vn_err enable_transforms(xmlSecDSigCtxPtr ctx)
 	return VN_OK;
 }
 
-/* One xmlsec run with the anchor's public key as the only key. */
-static vn_err xmlsec_check(xmlNodePtr sig, X509 *anchor, xs_outcome *res)
+/* An xmlsec context with our policy: same-document references only, the
+ * transforms of the tables above, no manifests. No keys manager: KeyInfo
+ * can never supply a key or a certificate. */
+static vn_err new_ctx(xmlSecDSigCtxPtr *out)
 {
-	xmlSecDSigCtxPtr ctx = NULL;
-	xmlSecKeyPtr key = NULL;
-	xmlSecKeyDataPtr data = NULL;
-	xmlSecSize i, n;
-	vn_err err = VN_OK;
+	xmlSecDSigCtxPtr ctx = xmlSecDSigCtxCreate(NULL);
+	vn_err err;
 
-	*res = XS_REJECTED;
-	/* No keys manager: KeyInfo can never supply a key or a certificate. */
-	ctx = xmlSecDSigCtxCreate(NULL);
+	*out = NULL;
 	if (ctx == NULL)
 		return VN_ERR_NOMEM;
 	ctx->flags = XMLSEC_DSIG_FLAGS_IGNORE_MANIFESTS |
@@ -745,8 +761,56 @@ static vn_err xmlsec_check(xmlNodePtr sig, X509 *anchor, xs_outcome *res)
 	ctx->keyInfoReadCtx.flags |= XMLSEC_KEYINFO_FLAGS_X509DATA_DONT_VERIFY_CERTS;
 	ctx->enabledReferenceUris = xmlSecTransformUriTypeEmpty | xmlSecTransformUriTypeSameDocument;
 	err = enable_transforms(ctx);
+	if (err != VN_OK) {
+		xmlSecDSigCtxDestroy(ctx);
+		return err;
+	}
+	*out = ctx;
+	return VN_OK;
+}
+
+/* RSASSA-PSS: xmlsec checks the references under the same policy, OpenSSL
+ * the signature value with the anchor's key (tl_sig_pss.c). */
+static vn_err pss_check(xmlNodePtr sig, const struct sig_alg *alg, X509 *anchor,
+			xs_outcome *res)
+{
+	xmlSecDSigCtxPtr ctx = NULL;
+	EVP_PKEY *k = X509_get0_pubkey(anchor);
+	const EVP_MD *md = tl_pss_md(alg->uri);
+	tl_pss_outcome po = TL_PSS_REJECTED;
+	vn_err err;
+
+	*res = XS_REJECTED;
+	if (k == NULL || md == NULL)
+		return VN_ERR_INTERNAL;	/* the key type and the table were checked */
+	err = new_ctx(&ctx);
 	if (err != VN_OK)
-		goto out;
+		return err;
+	/* No copy of each reference's pre-digest octets: nobody reads them. */
+	ctx->flags &= ~(unsigned int)XMLSEC_DSIG_FLAGS_STORE_SIGNEDINFO_REFERENCES;
+	err = tl_pss_verify(ctx, sig, k, md, &po);
+	xmlSecDSigCtxDestroy(ctx);
+	*res = po == TL_PSS_OK ? XS_OK : po == TL_PSS_DIGEST ? XS_DIGEST
+				 : po == TL_PSS_VALUE ? XS_VALUE : XS_REJECTED;
+	return err;
+}
+
+/* One xmlsec run with the anchor's public key as the only key. */
+static vn_err xmlsec_check(xmlNodePtr sig, const struct sig_alg *alg, X509 *anchor,
+			   xs_outcome *res)
+{
+	xmlSecDSigCtxPtr ctx = NULL;
+	xmlSecKeyPtr key = NULL;
+	xmlSecKeyDataPtr data = NULL;
+	xmlSecSize i, n;
+	vn_err err = VN_OK;
+
+	if (alg->id == NULL)
+		return pss_check(sig, alg, anchor, res);
+	*res = XS_REJECTED;
+	err = new_ctx(&ctx);
+	if (err != VN_OK)
+		return err;
 	key = xmlSecKeyCreate();
 	data = xmlSecOpenSSLX509CertGetKey(anchor);
 	if (key == NULL || data == NULL || xmlSecKeySetValue(key, data) < 0) {
@@ -786,6 +850,18 @@ static int key_type_of(X509 *x)
 	EVP_PKEY *k = X509_get0_pubkey(x);
 
 	return k == NULL ? EVP_PKEY_NONE : EVP_PKEY_get_base_id(k);
+}
+
+/* Whether the anchor's key can have made a signature of this algorithm: an
+ * RSASSA-PSS signature may come from an rsaEncryption or an id-RSASSA-PSS
+ * key (RFC 4055 1.2); every other algorithm needs its own key type. */
+static int key_fits(const struct sig_alg *alg, X509 *x)
+{
+	int t = key_type_of(x);
+
+	if (alg->id == NULL)
+		return t == EVP_PKEY_RSA || t == EVP_PKEY_RSA_PSS;
+	return t == alg->key_type;
 }
 
 /* SigningTime and SigningCertificate(V2): only read when the SignedProperties
@@ -889,7 +965,7 @@ static vn_err check_strength(const sig_shape *sh, X509 *signer, tl_sig_result *r
 		return err;
 	bits = EVP_PKEY_get_bits(k);
 	type = EVP_PKEY_get_base_id(k);
-	if (type == EVP_PKEY_RSA)
+	if (type == EVP_PKEY_RSA || type == EVP_PKEY_RSA_PSS)
 		min = MIN_RSA_BITS;
 	else if (type == EVP_PKEY_DSA)
 		min = MIN_DSA_BITS;
@@ -1008,10 +1084,10 @@ vn_err tl_sig_verify(xmlDocPtr doc, STACK_OF(X509) *anchors, tl_sig_result *out)
 						: "the signing certificate is none of the list's anchors");
 			goto out;
 		}
-		if (key_type_of(anchor) != sh.sig_alg->key_type) {
+		if (!key_fits(sh.sig_alg, anchor)) {
 			o = XS_VALUE;	/* the key cannot have made this signature */
 		} else {
-			err = xmlsec_check(sh.sig, anchor, &o);
+			err = xmlsec_check(sh.sig, sh.sig_alg, anchor, &o);
 			if (err != VN_OK)
 				goto out;
 		}
@@ -1020,9 +1096,9 @@ vn_err tl_sig_verify(xmlDocPtr doc, STACK_OF(X509) *anchors, tl_sig_result *out)
 		 * verifies; a digest failure does not depend on the key. */
 		for (j = 0; j < na; j++) {
 			X509 *a = sk_X509_value(anchors, j);
-			if (key_type_of(a) != sh.sig_alg->key_type)
+			if (!key_fits(sh.sig_alg, a))
 				continue;
-			err = xmlsec_check(sh.sig, a, &o);
+			err = xmlsec_check(sh.sig, sh.sig_alg, a, &o);
 			if (err != VN_OK)
 				goto out;
 			if (o == XS_OK) {

@@ -20,12 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/c14n.h>
 #include <libxml/tree.h>
 #include <libxml/valid.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
-#include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <xmlsec/xmlsec.h>
 #include <xmlsec/app.h>
@@ -36,6 +34,7 @@
 
 #include "common/vn_b64.h"
 #include "common/vn_buf.h"
+#include "trustlists/tl_sig_pss.h"
 #include "trustlists/tl_xml.h"
 #include "trustlists/tl_xmlsec.h"
 
@@ -62,17 +61,17 @@ typedef struct digest_alg {
 static const digest_alg digest_algs[] = {
 	{"sha256", URI_DIGEST_SHA256,
 	 "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
-	 "http://www.w3.org/2007/05/xmldsig-more#sha256-rsa-MGF1",
+	 TL_URI_PSS_SHA256,
 	 "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256",
 	 "http://www.w3.org/2001/04/xmldsig-more#hmac-sha256", EVP_sha256},
 	{"sha384", "http://www.w3.org/2001/04/xmldsig-more#sha384",
 	 "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384",
-	 "http://www.w3.org/2007/05/xmldsig-more#sha384-rsa-MGF1",
+	 TL_URI_PSS_SHA384,
 	 "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384",
 	 "http://www.w3.org/2001/04/xmldsig-more#hmac-sha384", EVP_sha384},
 	{"sha512", "http://www.w3.org/2001/04/xmlenc#sha512",
 	 "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512",
-	 "http://www.w3.org/2007/05/xmldsig-more#sha512-rsa-MGF1",
+	 TL_URI_PSS_SHA512,
 	 "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512",
 	 "http://www.w3.org/2001/04/xmldsig-more#hmac-sha512", EVP_sha512},
 };
@@ -307,31 +306,12 @@ static void drop_root_ns(xmlNodePtr root, xmlNsPtr ns)
 		}
 }
 
-/* exc-c14n visibility: the SignedInfo subtree (elements, attributes and the
- * namespace nodes of its elements). */
-static int in_subtree(void *user, xmlNodePtr node, xmlNodePtr parent)
-{
-	const xmlNode *top = user, *n;
-
-	if (node == NULL)
-		return 0;
-	if (node->type == XML_NAMESPACE_DECL || node->type == XML_ATTRIBUTE_NODE)
-		n = parent;
-	else
-		n = node;
-	for (; n != NULL; n = n->parent)
-		if (n == top)
-			return 1;
-	return 0;
-}
-
 /* SignatureValue for RSASSA-PSS (RFC 6931 2.3.10: MGF1 with the same hash,
  * salt as long as the hash, trailer 1) over exc-c14n(SignedInfo). */
-static vn_err pss_sign(xmlDocPtr doc, xmlNodePtr signed_info, xmlNodePtr value,
-		       EVP_PKEY *key, const EVP_MD *md)
+static vn_err pss_sign(xmlNodePtr signed_info, xmlNodePtr value, EVP_PKEY *key,
+		       const EVP_MD *md)
 {
 	xmlBufferPtr xb = NULL;
-	xmlOutputBufferPtr ob = NULL;
 	EVP_MD_CTX *mctx = NULL;
 	EVP_PKEY_CTX *pctx = NULL;
 	unsigned char *sig = NULL;
@@ -340,23 +320,16 @@ static vn_err pss_sign(xmlDocPtr doc, xmlNodePtr signed_info, xmlNodePtr value,
 	vn_err e = VN_ERR_CRYPTO;
 
 	xb = xmlBufferCreate();
-	if (xb == NULL || (ob = xmlOutputBufferCreateBuffer(xb, NULL)) == NULL) {
+	if (xb == NULL) {
 		e = VN_ERR_NOMEM;
 		goto out;
 	}
-	if (xmlC14NExecute(doc, in_subtree, signed_info, XML_C14N_EXCLUSIVE_1_0, NULL, 0,
-			   ob) < 0)
+	if ((e = tl_c14n_subtree(signed_info, URI_EXC_C14N, NULL, xb)) != VN_OK)
 		goto out;
-	if (xmlOutputBufferClose(ob) < 0) {
-		ob = NULL;
-		goto out;
-	}
-	ob = NULL;
+	e = VN_ERR_CRYPTO;
 	mctx = EVP_MD_CTX_new();
 	if (mctx == NULL || EVP_DigestSignInit(mctx, &pctx, md, NULL, key) != 1 ||
-	    EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
-	    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||
-	    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) != 1 ||
+	    tl_pss_params(pctx, md) != VN_OK ||
 	    EVP_DigestSign(mctx, NULL, &siglen, xmlBufferContent(xb),
 			   (size_t)xmlBufferLength(xb)) != 1)
 		goto out;
@@ -369,8 +342,6 @@ static vn_err pss_sign(xmlDocPtr doc, xmlNodePtr signed_info, xmlNodePtr value,
 	xmlNodeSetContent(value, BAD_CAST b64);
 	e = VN_OK;
 out:
-	if (ob != NULL)
-		(void)xmlOutputBufferClose(ob);
 	xmlBufferFree(xb);
 	EVP_MD_CTX_free(mctx);
 	OPENSSL_free(sig);
@@ -556,7 +527,7 @@ vn_err tl_sig_sign(xmlDocPtr doc, EVP_PKEY *key, X509 *cert, const tl_sign_opts 
 			e = VN_ERR_NOMEM;
 			goto out;
 		}
-		if ((e = pss_sign(doc, si, sv, key, da->md())) != VN_OK)
+		if ((e = pss_sign(si, sv, key, da->md())) != VN_OK)
 			goto out;
 	}
 

@@ -1,12 +1,13 @@
 /* libFuzzer harness: trust-list signature verification.
  *
  * Each input is parsed with tl_xml_read and checked by tl_sig_verify against
- * one fixed anchor: a self-signed P-256 test certificate, made for this
- * harness only (its private key was discarded once the seeds in
- * corpus/fuzz_tl_sig/ were signed). The seeds are small lists signed with it,
- * and broken variants (tampered, unsigned, two signatures, nested signature,
- * duplicate Id, XPath transform), so the fuzzer starts from both sides of
- * every rule. Invariants checked: no error other than NOMEM for a parsed
+ * two fixed anchors: self-signed P-256 and RSA-2048 test certificates, made
+ * for this harness only (their private keys were discarded once the seeds in
+ * corpus/fuzz_tl_sig/ were signed). The seeds are small lists signed with
+ * them (ECDSA; RSASSA-PSS by `valnode tl sign --pss`, the *_pss seeds), and
+ * broken variants (tampered, unsigned, two signatures, nested signature,
+ * duplicate Id, XPath transform, pss:RSAPSSParams), so the fuzzer starts
+ * from both sides of every rule. Invariants checked: no error other than NOMEM for a parsed
  * document, and a verdict always carries at least one finding.
  */
 #include <stdint.h>
@@ -18,6 +19,7 @@
 #include "trustlists/tl_xml.h"
 
 static const char anchor_pem[] =
+	/* P-256 */
 	"-----BEGIN CERTIFICATE-----\n"
 	"MIIBrDCCAVGgAwIBAgIUPmblRiXy3Ei8f8EeXIUHWIDgYykwCgYIKoZIzj0EAwIw\n"
 	"KjEoMCYGA1UEAwwfdmFsbm9kZSBmdXp6IGFuY2hvciAodGVzdCBvbmx5KTAgFw0y\n"
@@ -29,6 +31,27 @@ static const char anchor_pem[] =
 	"Af8EBTADAQH/MAoGCCqGSM49BAMCA0kAMEYCIQCqnlmPdF3DkP4q/qdoMaziga58\n"
 	"vvjI7Liz52bBHN+a8AIhALIMME4W42A6xVFoe1kX6Nab2hgFTVXFOuNvLMyRYIq7\n"
 	"-----END CERTIFICATE-----\n"
+	/* RSA-2048 */
+	"-----BEGIN CERTIFICATE-----\n"
+	"MIIDPzCCAiegAwIBAgIUNBbblNJ+eDlVrrTeNbwwgTwbc5cwDQYJKoZIhvcNAQEL\n"
+	"BQAwLjEsMCoGA1UEAwwjdmFsbm9kZSBmdXp6IFJTQSBhbmNob3IgKHRlc3Qgb25s\n"
+	"eSkwIBcNMjYxMTI2MTQ1OTQ1WhgPMjEyNjExMDIxNDU5NDVaMC4xLDAqBgNVBAMM\n"
+	"I3ZhbG5vZGUgZnV6eiBSU0EgYW5jaG9yICh0ZXN0IG9ubHkpMIIBIjANBgkqhkiG\n"
+	"9w0BAQEFAAOCAQ8AMIIBCgKCAQEAm3+4E8KYskbUImq7atgjSPkb9pVyoYMLnSlh\n"
+	"suPR3lncY+ogL8P4Cgq2UW/2GmK83Jjwbsb+UPCZ1DGIVdrunFkMErnNyWHX+mzC\n"
+	"jeriDrILgX/MTjtnBWI7d8zxIwXeyBIR6Mrbiuho2D6PQZa/vCHiLA18IMuF0Czh\n"
+	"WC6g71a4YxzcC1G9eR9xmPOrSB3F2vP02ZWtNyw8+iG9M0Fv9vVuRGDje7FR5V7k\n"
+	"zRTi3TcJw/pP1mTAueF13FIvzXcLP6frmGZr/TIvDIwuZTVvKnzzZwiz+Os0vJfy\n"
+	"v3V0HufTNVUgGFOrCS4KaaO/hUncZ+hxqDjdMAWo3q9cxMyIdQIDAQABo1MwUTAd\n"
+	"BgNVHQ4EFgQUlkl0UQQXmjTdYxq6hq+E5QQwxFkwHwYDVR0jBBgwFoAUlkl0UQQX\n"
+	"mjTdYxq6hq+E5QQwxFkwDwYDVR0TAQH/BAUwAwEB/zANBgkqhkiG9w0BAQsFAAOC\n"
+	"AQEATGSkUe8IkC0RI2FpX+inV7HDopvMYKb2vHOmGHJQm6gdcRwgl2cWrGr937yT\n"
+	"KFho42O2+rEIYMpjmR/X2xrOyBATo30/lJ2+Sqk7XfBpRK2o0xvn3L0kKOSS0LEr\n"
+	"+kJvBvSyiIgVjzc+cDq5MpKqlbFWdQY4ruzlMF0M1pD5rDgFLNPBi959hisvobz0\n"
+	"zvtTW2vv8Shad//VzYdc0QveMqSVr9Qv44hYsectVPBOABbtPXn8AdXn7JupZwE5\n"
+	"nvUNVihu29c7JdqsavNL2xQir7mTA6XMJtHjbb5rBT3Q25YjBObFwZFUIgGPXAtf\n"
+	"vhU/BlwqHB1bSQC36R+7b5llAg==\n"
+	"-----END CERTIFICATE-----\n"
 	;
 
 static STACK_OF(X509) *anchors;
@@ -39,13 +62,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	BIO *bio = BIO_new_mem_buf(anchor_pem, (int)(sizeof(anchor_pem) - 1));
-	X509 *x = bio != NULL ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
+	X509 *x;
+	int i;
 
 	(void)argc;
 	(void)argv;
 	anchors = sk_X509_new_null();
-	if (x == NULL || anchors == NULL || sk_X509_push(anchors, x) <= 0)
+	if (bio == NULL || anchors == NULL)
 		abort();
+	for (i = 0; i < 2; i++) {
+		x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+		if (x == NULL || sk_X509_push(anchors, x) <= 0)
+			abort();
+	}
 	BIO_free(bio);
 	tl_xml_global_init();
 	return 0;

@@ -9,7 +9,12 @@
  *                  keys made by the openssl CLI in a temporary directory
  *                  (weak algorithms and keys, SigningCertificate, KeyInfo
  *                  without a certificate); a passing twin beside each
- *                  failing row proves that the rule is what fails.
+ *                  failing row proves that the rule is what fails;
+ *   pss_cases      RSASSA-PSS lists signed at test time by tl_sig_sign with
+ *                  keys made in the fixture, changed or signed again by
+ *                  hand (RSA-1024, other c14n, wrong PSS parameters);
+ * and the canonicalisation PSS relies on, against hand-worked outputs and
+ * against real lists xmlsec verifies.
  */
 #include "tests/unit/vn_test.h"
 
@@ -19,10 +24,13 @@
 #include <libxml/xpathInternals.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
 
 #include "common/vn_b64.h"
 #include "common/vn_buf.h"
 #include "trustlists/tl_sig.h"
+#include "trustlists/tl_sig_pss.h"
 #include "trustlists/tl_xml.h"
 
 #define LOTL_CACHE "esig/dss/dss-tsl-validation/src/test/resources/lotlCache/"
@@ -712,6 +720,569 @@ START_TEST(test_doc_unchanged)
 }
 END_TEST
 
+/* ---- table 4: RSASSA-PSS lists signed here by tl_sig_sign -------------- */
+
+#define C14N_INCL "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
+#define PREFIXES_65 \
+	"p0 p1 p2 p3 p4 p5 p6 p7 p8 p9 p10 p11 p12 p13 p14 p15 " \
+	"p16 p17 p18 p19 p20 p21 p22 p23 p24 p25 p26 p27 p28 p29 p30 p31 " \
+	"p32 p33 p34 p35 p36 p37 p38 p39 p40 p41 p42 p43 p44 p45 p46 p47 " \
+	"p48 p49 p50 p51 p52 p53 p54 p55 p56 p57 p58 p59 p60 p61 p62 p63 " \
+	"p64"
+
+/* Keys made in the fixture with OpenSSL (no CLI needed): two RSA-2048
+ * signers, an RSA-PSS-typed (id-RSASSA-PSS) one, and RSA-1024 and RSA-768
+ * keys that tl_sig_sign rightly refuses, so their lists are signed by hand
+ * below. The list policy (STANDARDS.md 1.7, DSS tsl-constraint) takes RSA
+ * and RSASSA-PSS from 1024 bits: 1024 passes, 768 is too weak. */
+enum { PK_SIGNER, PK_OTHER, PK_PSS_TYPED, PK_1024, PK_WEAK, PK_N };
+static EVP_PKEY *pk[PK_N];
+static X509 *pk_cert[PK_N];
+
+static X509 *self_signed(EVP_PKEY *k, const char *cn)
+{
+	X509 *x = X509_new();
+	X509_NAME *name;
+
+	ck_assert_ptr_nonnull(x);
+	ck_assert_int_eq(X509_set_version(x, 2), 1);
+	ck_assert_int_eq(ASN1_INTEGER_set(X509_get_serialNumber(x), 7), 1);
+	ck_assert_ptr_nonnull(X509_gmtime_adj(X509_getm_notBefore(x), -3600));
+	ck_assert_ptr_nonnull(X509_gmtime_adj(X509_getm_notAfter(x), 30L * 86400));
+	ck_assert_int_eq(X509_set_pubkey(x, k), 1);
+	name = X509_get_subject_name(x);
+	ck_assert_int_eq(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+						    (const unsigned char *)cn, -1, -1, 0), 1);
+	ck_assert_int_eq(X509_set_issuer_name(x, name), 1);
+	ck_assert_int_gt(X509_sign(x, k, EVP_sha256()), 0);
+	return x;
+}
+
+static void setup_pss(void)
+{
+	static const struct { const char *type; size_t bits; const char *cn; } spec[PK_N] = {
+		{"RSA", 2048, "PSS signer"}, {"RSA", 2048, "PSS other"},
+		{"RSA-PSS", 2048, "PSS typed"}, {"RSA", 1024, "PSS 1024"},
+		{"RSA", 768, "PSS weak"}};
+	int i;
+
+	tl_xml_global_init();
+	for (i = 0; i < PK_N; i++) {
+		EVP_PKEY_CTX *kc = EVP_PKEY_CTX_new_from_name(NULL, spec[i].type, NULL);
+
+		ck_assert_ptr_nonnull(kc);
+		ck_assert_int_eq(EVP_PKEY_keygen_init(kc), 1);
+		ck_assert_int_eq(EVP_PKEY_CTX_set_rsa_keygen_bits(kc, (int)spec[i].bits), 1);
+		ck_assert_int_eq(EVP_PKEY_keygen(kc, &pk[i]), 1);
+		EVP_PKEY_CTX_free(kc);
+		pk_cert[i] = self_signed(pk[i], spec[i].cn);
+	}
+}
+
+static void teardown_pss(void)
+{
+	int i;
+
+	for (i = 0; i < PK_N; i++) {
+		X509_free(pk_cert[i]);
+		EVP_PKEY_free(pk[i]);
+		pk_cert[i] = NULL;
+		pk[i] = NULL;
+	}
+}
+
+static const char pss_list[] =
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	"<TrustServiceStatusList xmlns=\"" TL_NS_TSL "\" Id=\"tsl\">"
+	"<SchemeInformation><TSLVersionIdentifier>5</TSLVersionIdentifier>"
+	"<TSLSequenceNumber>1</TSLSequenceNumber>"
+	"<SchemeOperatorName><Name xml:lang=\"en\">Operator</Name></SchemeOperatorName>"
+	"</SchemeInformation></TrustServiceStatusList>\n";
+
+static xmlDocPtr pss_signed(int key, const char *digest)
+{
+	xmlDocPtr doc = read_doc_buf((const unsigned char *)pss_list, sizeof(pss_list) - 1);
+	tl_sign_opts o = {TL_SIGN_RSA_PSS, digest, 1714557600};
+
+	ck_assert_int_eq(tl_sig_sign(doc, pk[key], pk_cert[key], &o), VN_OK);
+	return doc;
+}
+
+/* Serialise, replace the first occurrence, parse again (a byte-level change
+ * as a list would suffer in transit). */
+static xmlDocPtr reparse_replaced(xmlDocPtr doc, const char *from, const char *to)
+{
+	xmlChar *mem = NULL;
+	int n = 0;
+	unsigned char *d;
+	size_t dn = 0;
+	xmlDocPtr out;
+
+	xmlDocDumpMemory(doc, &mem, &n);
+	ck_assert_ptr_nonnull(mem);
+	d = replace_first(mem, (size_t)n, from, to, &dn);
+	out = read_doc_buf(d, dn);
+	free(d);
+	xmlFree(mem);
+	xmlFreeDoc(doc);
+	return out;
+}
+
+static xmlNodePtr sig_part(xmlDocPtr doc, const char *name)
+{
+	xmlNodePtr n = tl_xml_child(find_sig(doc), TL_NS_DS, name);
+
+	ck_assert_ptr_nonnull(n);
+	return n;
+}
+
+static void set_b64(xmlNodePtr n, const unsigned char *p, size_t len)
+{
+	char *s = NULL;
+
+	ck_assert_int_eq(vn_b64_encode(p, len, &s), VN_OK);
+	xmlNodeSetContent(n, BAD_CAST s);
+	free(s);
+}
+
+static const EVP_MD *md_of_digest_uri(const char *uri)
+{
+	if (strcmp(uri, ALG_SHA256) == 0)
+		return EVP_sha256();
+	if (strcmp(uri, "http://www.w3.org/2001/04/xmldsig-more#sha384") == 0)
+		return EVP_sha384();
+	if (strcmp(uri, "http://www.w3.org/2001/04/xmlenc#sha512") == 0)
+		return EVP_sha512();
+	ck_abort_msg("digest %s not expected here", uri);
+	return NULL;
+}
+
+/* How a list is signed by hand (after tl_sig_sign made it). */
+typedef struct resign {
+	int key;		/* PK_*: KeyInfo, SigningCertificateV2 and the value */
+	const char *c14n;	/* new CanonicalizationMethod, or NULL */
+	const char *prefixes;	/* its ec:InclusiveNamespaces/@PrefixList, or NULL */
+	int saltlen;		/* RSA_PSS_SALTLEN_DIGEST, or a wrong one */
+	const EVP_MD *(*mgf1)(void);	/* NULL: the signature's hash */
+} resign;
+
+/* Sign doc's signature again with r: certificate in KeyInfo and its digest
+ * in SigningCertificateV2, the SignedProperties digest recomputed (its
+ * reference is exc-c14n, as tl_sig_sign writes it), then SignatureValue
+ * over the canonical SignedInfo. The data reference is left as it is. */
+static void resign_doc(xmlDocPtr doc, const resign *r)
+{
+	xmlNodePtr si = sig_part(doc, "SignedInfo"), cm, ref, sp, n;
+	xmlBufferPtr xb = xmlBufferCreate();
+	unsigned char *der = NULL, md[EVP_MAX_MD_SIZE], *sv = NULL;
+	unsigned int mdlen = 0;
+	xmlChar *alg;
+	const EVP_MD *h;
+	EVP_MD_CTX *mctx = EVP_MD_CTX_new();
+	EVP_PKEY_CTX *pctx = NULL;
+	size_t svlen = 0;
+	int derlen;
+
+	ck_assert_ptr_nonnull(xb);
+	ck_assert_ptr_nonnull(mctx);
+	/* the signer's certificate, where it is named */
+	derlen = i2d_X509(pk_cert[r->key], &der);
+	ck_assert_int_gt(derlen, 0);
+	n = tl_xml_child(tl_xml_child(sig_part(doc, "KeyInfo"), TL_NS_DS, "X509Data"), TL_NS_DS,
+			 "X509Certificate");
+	ck_assert_ptr_nonnull(n);
+	set_b64(n, der, (size_t)derlen);
+	sp = tl_xml_child(sig_part(doc, "Object"), TL_NS_XADES, "QualifyingProperties");
+	sp = tl_xml_child(sp, TL_NS_XADES, "SignedProperties");
+	ck_assert_ptr_nonnull(sp);
+	n = tl_xml_child(tl_xml_child(tl_xml_child(tl_xml_child(tl_xml_child(sp, TL_NS_XADES,
+		"SignedSignatureProperties"), TL_NS_XADES, "SigningCertificateV2"), TL_NS_XADES,
+		"Cert"), TL_NS_XADES, "CertDigest"), TL_NS_DS, "DigestValue");
+	ck_assert_ptr_nonnull(n);
+	ck_assert_int_eq(EVP_Digest(der, (size_t)derlen, md, &mdlen, EVP_sha256(), NULL), 1);
+	set_b64(n, md, mdlen);
+	OPENSSL_free(der);
+	/* the SignedProperties reference */
+	for (ref = tl_xml_first_elem(si); ref != NULL; ref = tl_xml_next_elem(ref)) {
+		xmlChar *type = xmlGetProp(ref, BAD_CAST "Type");
+		int props = type != NULL &&
+			    strcmp((char *)type, "http://uri.etsi.org/01903#SignedProperties") == 0;
+
+		xmlFree(type);
+		if (props)
+			break;
+	}
+	ck_assert_ptr_nonnull(ref);
+	alg = xmlGetProp(tl_xml_child(ref, TL_NS_DS, "DigestMethod"), BAD_CAST "Algorithm");
+	h = md_of_digest_uri((const char *)alg);
+	xmlFree(alg);
+	ck_assert_int_eq(tl_c14n_subtree(sp, ALG_EXC, NULL, xb), VN_OK);
+	ck_assert_int_eq(EVP_Digest(xmlBufferContent(xb), (size_t)xmlBufferLength(xb), md, &mdlen,
+				    h, NULL), 1);
+	set_b64(tl_xml_child(ref, TL_NS_DS, "DigestValue"), md, mdlen);
+	xmlBufferEmpty(xb);
+	/* the canonicalisation of SignedInfo */
+	cm = tl_xml_child(si, TL_NS_DS, "CanonicalizationMethod");
+	if (r->c14n != NULL)
+		ck_assert_ptr_nonnull(xmlSetProp(cm, BAD_CAST "Algorithm", BAD_CAST r->c14n));
+	if (r->prefixes != NULL) {
+		xmlNodePtr inc = xmlNewChild(cm, NULL, BAD_CAST "InclusiveNamespaces", NULL);
+		xmlNsPtr ns = xmlNewNs(inc, BAD_CAST ALG_EXC, BAD_CAST "ec");
+
+		ck_assert_ptr_nonnull(ns);
+		xmlSetNs(inc, ns);
+		ck_assert_ptr_nonnull(xmlSetProp(inc, BAD_CAST "PrefixList", BAD_CAST r->prefixes));
+	}
+	alg = xmlGetProp(cm, BAD_CAST "Algorithm");
+	ck_assert_int_eq(tl_c14n_subtree(si, (const char *)alg, cm, xb), VN_OK);
+	xmlFree(alg);
+	/* the value */
+	alg = xmlGetProp(tl_xml_child(si, TL_NS_DS, "SignatureMethod"), BAD_CAST "Algorithm");
+	h = tl_pss_md((const char *)alg);
+	xmlFree(alg);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_int_eq(EVP_DigestSignInit(mctx, &pctx, h, NULL, pk[r->key]), 1);
+	ck_assert_int_eq(EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING), 1);
+	ck_assert_int_eq(EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, r->saltlen), 1);
+	ck_assert_int_eq(EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, r->mgf1 != NULL ? r->mgf1() : h), 1);
+	ck_assert_int_eq(EVP_DigestSign(mctx, NULL, &svlen, xmlBufferContent(xb),
+					(size_t)xmlBufferLength(xb)), 1);
+	sv = OPENSSL_malloc(svlen);
+	ck_assert_ptr_nonnull(sv);
+	ck_assert_int_eq(EVP_DigestSign(mctx, sv, &svlen, xmlBufferContent(xb),
+					(size_t)xmlBufferLength(xb)), 1);
+	set_b64(sig_part(doc, "SignatureValue"), sv, svlen);
+	OPENSSL_free(sv);
+	EVP_MD_CTX_free(mctx);
+	xmlBufferFree(xb);
+}
+
+typedef enum pss_op {
+	PSS_NONE,
+	PSS_CONTENT,		/* one byte of the list changed after signing */
+	PSS_PROPS,		/* one byte of SigningTime changed after signing */
+	PSS_SIGVALUE,		/* one byte of SignatureValue changed */
+	PSS_SIGVALUE_B64,	/* SignatureValue not base64 */
+	PSS_URI_SHA512,		/* SignatureMethod claims sha512 after a sha256 signature */
+	PSS_PARAMS,		/* a pss:RSAPSSParams inside SignatureMethod */
+	PSS_NO_KEYINFO,		/* ds:KeyInfo removed */
+	PSS_KEYINFO_OTHER,	/* KeyInfo holds another certificate */
+	PSS_BAD_METHOD,		/* inclusive c14n with an ec:InclusiveNamespaces child */
+	PSS_RESIGN,		/* signed again by hand (resign_doc) */
+	PSS_RESIGN_CONTENT	/* signed again by hand, then the list changed */
+} pss_op;
+
+static const struct pss_case {
+	const char *name;
+	int key;		/* PK_*: the signer tl_sig_sign uses */
+	const char *digest;
+	pss_op op;
+	resign rs;		/* PSS_RESIGN */
+	int anchors[2];		/* PK_*, -1 ends */
+	vn_indication ind;
+	vn_subind sub;
+	const char *code;
+} pss_cases[] = {
+	{"sha256", PK_SIGNER, "sha256", PSS_NONE, {0}, {PK_SIGNER, -1},
+	 VN_IND_TOTAL_PASSED, VN_SUB_NONE, "TL_SIG_OK"},
+	{"sha384", PK_SIGNER, "sha384", PSS_NONE, {0}, {PK_SIGNER, -1},
+	 VN_IND_TOTAL_PASSED, VN_SUB_NONE, "TL_SIG_OK"},
+	{"sha512", PK_SIGNER, "sha512", PSS_NONE, {0}, {PK_SIGNER, -1},
+	 VN_IND_TOTAL_PASSED, VN_SUB_NONE, "TL_SIG_OK"},
+	{"sha256, signer among other anchors", PK_SIGNER, "sha256", PSS_NONE, {0},
+	 {PK_OTHER, PK_SIGNER}, VN_IND_TOTAL_PASSED, VN_SUB_NONE, "TL_SIG_OK"},
+	{"RSA-PSS-typed key", PK_PSS_TYPED, "sha256", PSS_NONE, {0}, {PK_PSS_TYPED, -1},
+	 VN_IND_TOTAL_PASSED, VN_SUB_NONE, "TL_SIG_OK"},
+	{"sha256, another anchor", PK_SIGNER, "sha256", PSS_NONE, {0}, {PK_OTHER, -1},
+	 VN_IND_INDETERMINATE, VN_SUB_NO_CERTIFICATE_CHAIN_FOUND, "TL_SIG_UNTRUSTED_SIGNER"},
+	{"sha512, another anchor", PK_SIGNER, "sha512", PSS_NONE, {0}, {PK_OTHER, -1},
+	 VN_IND_INDETERMINATE, VN_SUB_NO_CERTIFICATE_CHAIN_FOUND, "TL_SIG_UNTRUSTED_SIGNER"},
+	{"sha256, list content changed", PK_SIGNER, "sha256", PSS_CONTENT, {0}, {PK_SIGNER, -1},
+	 VN_IND_TOTAL_FAILED, VN_SUB_HASH_FAILURE, "TL_SIG_DIGEST"},
+	{"sha512, list content changed", PK_SIGNER, "sha512", PSS_CONTENT, {0}, {PK_SIGNER, -1},
+	 VN_IND_TOTAL_FAILED, VN_SUB_HASH_FAILURE, "TL_SIG_DIGEST"},
+	{"sha256, SigningTime changed", PK_SIGNER, "sha256", PSS_PROPS, {0}, {PK_SIGNER, -1},
+	 VN_IND_TOTAL_FAILED, VN_SUB_HASH_FAILURE, "TL_SIG_DIGEST"},
+	{"sha256, SignatureValue changed", PK_SIGNER, "sha256", PSS_SIGVALUE, {0},
+	 {PK_SIGNER, -1}, VN_IND_TOTAL_FAILED, VN_SUB_SIG_CRYPTO_FAILURE, "TL_SIG_VALUE"},
+	{"sha512, SignatureValue changed", PK_SIGNER, "sha512", PSS_SIGVALUE, {0},
+	 {PK_SIGNER, -1}, VN_IND_TOTAL_FAILED, VN_SUB_SIG_CRYPTO_FAILURE, "TL_SIG_VALUE"},
+	{"SignatureValue not base64", PK_SIGNER, "sha256", PSS_SIGVALUE_B64, {0},
+	 {PK_SIGNER, -1}, VN_IND_TOTAL_FAILED, VN_SUB_FORMAT_FAILURE, "TL_SIG_XMLSEC_REJECTED"},
+	{"SignatureMethod hash swapped", PK_SIGNER, "sha256", PSS_URI_SHA512, {0},
+	 {PK_SIGNER, -1}, VN_IND_TOTAL_FAILED, VN_SUB_SIG_CRYPTO_FAILURE, "TL_SIG_VALUE"},
+	{"RSAPSSParams refused", PK_SIGNER, "sha256", PSS_PARAMS, {0}, {PK_SIGNER, -1},
+	 VN_IND_TOTAL_FAILED, VN_SUB_FORMAT_FAILURE, "TL_SIG_ALGORITHM_UNKNOWN"},
+	/* no certificate in KeyInfo: each anchor's key is tried */
+	{"no KeyInfo, signer among anchors", PK_SIGNER, "sha256", PSS_NO_KEYINFO, {0},
+	 {PK_OTHER, PK_SIGNER}, VN_IND_TOTAL_PASSED, VN_SUB_NONE, "TL_SIG_OK"},
+	{"no KeyInfo, another anchor", PK_SIGNER, "sha256", PSS_NO_KEYINFO, {0}, {PK_OTHER, -1},
+	 VN_IND_INDETERMINATE, VN_SUB_NO_CERTIFICATE_CHAIN_FOUND, "TL_SIG_UNTRUSTED_SIGNER"},
+	/* signed again by hand: the twin proves the hand signing itself is right */
+	{"re-signed, same parameters", PK_SIGNER, "sha256", PSS_RESIGN,
+	 {PK_SIGNER, NULL, NULL, RSA_PSS_SALTLEN_DIGEST, NULL}, {PK_SIGNER, -1},
+	 VN_IND_TOTAL_PASSED, VN_SUB_NONE, "TL_SIG_OK"},
+	{"RSA-1024 signer (the list policy's minimum)", PK_SIGNER, "sha256", PSS_RESIGN,
+	 {PK_1024, NULL, NULL, RSA_PSS_SALTLEN_DIGEST, NULL}, {PK_1024, -1},
+	 VN_IND_TOTAL_PASSED, VN_SUB_NONE, "TL_SIG_OK"},
+	{"RSA-768 signer", PK_SIGNER, "sha256", PSS_RESIGN,
+	 {PK_WEAK, NULL, NULL, RSA_PSS_SALTLEN_DIGEST, NULL}, {PK_WEAK, -1},
+	 VN_IND_INDETERMINATE, VN_SUB_CRYPTO_CONSTRAINTS_FAILURE_NO_POE, "TL_SIG_WEAK_KEY"},
+	{"RSA-768 signer, content changed", PK_SIGNER, "sha256", PSS_RESIGN_CONTENT,
+	 {PK_WEAK, NULL, NULL, RSA_PSS_SALTLEN_DIGEST, NULL}, {PK_WEAK, -1},
+	 VN_IND_TOTAL_FAILED, VN_SUB_HASH_FAILURE, "TL_SIG_DIGEST"},
+	/* the key checked is the anchor's that KeyInfo names, not the signer's */
+	{"KeyInfo names another anchor", PK_SIGNER, "sha256", PSS_KEYINFO_OTHER, {0},
+	 {PK_SIGNER, PK_OTHER}, VN_IND_TOTAL_FAILED, VN_SUB_SIG_CRYPTO_FAILURE, "TL_SIG_VALUE"},
+	{"salt length 0", PK_SIGNER, "sha256", PSS_RESIGN, {PK_SIGNER, NULL, NULL, 0, NULL},
+	 {PK_SIGNER, -1}, VN_IND_TOTAL_FAILED, VN_SUB_SIG_CRYPTO_FAILURE, "TL_SIG_VALUE"},
+	{"MGF1 with SHA-1", PK_SIGNER, "sha256", PSS_RESIGN,
+	 {PK_SIGNER, NULL, NULL, RSA_PSS_SALTLEN_DIGEST, EVP_sha1}, {PK_SIGNER, -1},
+	 VN_IND_TOTAL_FAILED, VN_SUB_SIG_CRYPTO_FAILURE, "TL_SIG_VALUE"},
+	{"inclusive c14n of SignedInfo", PK_SIGNER, "sha256", PSS_RESIGN,
+	 {PK_SIGNER, C14N_INCL, NULL, RSA_PSS_SALTLEN_DIGEST, NULL}, {PK_SIGNER, -1},
+	 VN_IND_TOTAL_PASSED, VN_SUB_NONE, "TL_SIG_OK"},
+	{"c14n 1.1 with comments", PK_SIGNER, "sha512", PSS_RESIGN,
+	 {PK_SIGNER, "http://www.w3.org/2006/12/xml-c14n11#WithComments", NULL,
+	  RSA_PSS_SALTLEN_DIGEST, NULL}, {PK_SIGNER, -1},
+	 VN_IND_TOTAL_PASSED, VN_SUB_NONE, "TL_SIG_OK"},
+	{"exc-c14n with a PrefixList", PK_SIGNER, "sha256", PSS_RESIGN,
+	 {PK_SIGNER, NULL, "#default xades", RSA_PSS_SALTLEN_DIGEST, NULL}, {PK_SIGNER, -1},
+	 VN_IND_TOTAL_PASSED, VN_SUB_NONE, "TL_SIG_OK"},
+	{"PrefixList under inclusive c14n", PK_SIGNER, "sha256", PSS_BAD_METHOD, {0},
+	 {PK_SIGNER, -1},
+	 VN_IND_TOTAL_FAILED, VN_SUB_FORMAT_FAILURE, "TL_SIG_XMLSEC_REJECTED"},
+};
+
+static void flip_b64(xmlNodePtr n)
+{
+	xmlChar *v = xmlNodeGetContent(n);
+
+	ck_assert_ptr_nonnull(v);
+	ck_assert_int_gt(xmlStrlen(v), 20);
+	v[10] = v[10] == 'A' ? 'B' : 'A';
+	xmlNodeSetContent(n, v);
+	xmlFree(v);
+}
+
+static void pss_apply(xmlDocPtr *doc, const struct pss_case *c)
+{
+	xmlNodePtr n;
+
+	switch (c->op) {
+	case PSS_NONE:
+		break;
+	case PSS_CONTENT:
+		*doc = reparse_replaced(*doc, "<TSLSequenceNumber>1<", "<TSLSequenceNumber>2<");
+		break;
+	case PSS_PROPS:
+		*doc = reparse_replaced(*doc, "2024-05-01T10:", "2024-05-01T11:");
+		break;
+	case PSS_SIGVALUE:
+		flip_b64(sig_part(*doc, "SignatureValue"));
+		break;
+	case PSS_SIGVALUE_B64:
+		xmlNodeSetContent(sig_part(*doc, "SignatureValue"), BAD_CAST "not base64!");
+		break;
+	case PSS_URI_SHA512:
+		n = tl_xml_child(sig_part(*doc, "SignedInfo"), TL_NS_DS, "SignatureMethod");
+		ck_assert_ptr_nonnull(
+			xmlSetProp(n, BAD_CAST "Algorithm", BAD_CAST TL_URI_PSS_SHA512));
+		break;
+	case PSS_PARAMS:
+		n = tl_xml_child(sig_part(*doc, "SignedInfo"), TL_NS_DS, "SignatureMethod");
+		n = xmlNewChild(n, NULL, BAD_CAST "RSAPSSParams", NULL);
+		ck_assert_ptr_nonnull(n);
+		xmlSetNs(n, xmlNewNs(n, BAD_CAST TL_NS_PSS, BAD_CAST "pss"));
+		break;
+	case PSS_NO_KEYINFO:
+		n = sig_part(*doc, "KeyInfo");
+		xmlUnlinkNode(n);
+		xmlFreeNode(n);
+		break;
+	case PSS_KEYINFO_OTHER: {
+		unsigned char *der = NULL;
+		int len = i2d_X509(pk_cert[PK_OTHER], &der);
+
+		ck_assert_int_gt(len, 0);
+		n = tl_xml_child(tl_xml_child(sig_part(*doc, "KeyInfo"), TL_NS_DS, "X509Data"),
+				 TL_NS_DS, "X509Certificate");
+		ck_assert_ptr_nonnull(n);
+		set_b64(n, der, (size_t)len);
+		OPENSSL_free(der);
+		break;
+	}
+	case PSS_BAD_METHOD:
+		n = tl_xml_child(sig_part(*doc, "SignedInfo"), TL_NS_DS, "CanonicalizationMethod");
+		ck_assert_ptr_nonnull(xmlSetProp(n, BAD_CAST "Algorithm", BAD_CAST C14N_INCL));
+		n = xmlNewChild(n, NULL, BAD_CAST "InclusiveNamespaces", NULL);
+		ck_assert_ptr_nonnull(n);
+		xmlSetNs(n, xmlNewNs(n, BAD_CAST ALG_EXC, BAD_CAST "ec"));
+		ck_assert_ptr_nonnull(xmlSetProp(n, BAD_CAST "PrefixList", BAD_CAST "ds"));
+		break;
+	case PSS_RESIGN:
+		resign_doc(*doc, &c->rs);
+		break;
+	case PSS_RESIGN_CONTENT:
+		resign_doc(*doc, &c->rs);
+		*doc = reparse_replaced(*doc, "<TSLSequenceNumber>1<", "<TSLSequenceNumber>2<");
+		break;
+	}
+}
+
+START_TEST(test_pss)
+{
+	const struct pss_case *c = &pss_cases[_i];
+	STACK_OF(X509) *anchors = sk_X509_new_null();
+	xmlDocPtr doc;
+	size_t k;
+
+	ck_assert_ptr_nonnull(anchors);
+	for (k = 0; k < 2 && c->anchors[k] >= 0; k++) {
+		ck_assert_int_eq(X509_up_ref(pk_cert[c->anchors[k]]), 1);
+		ck_assert_int_gt(sk_X509_push(anchors, pk_cert[c->anchors[k]]), 0);
+	}
+	doc = pss_signed(c->key, c->digest);
+	pss_apply(&doc, c);
+	run_verify(doc, anchors, c->ind, c->sub, c->code, c->name);
+	if (c->ind == VN_IND_TOTAL_PASSED) {
+		tl_sig_result r;
+
+		tl_sig_result_init(&r);
+		ck_assert_int_eq(tl_sig_verify(doc, anchors, &r), VN_OK);
+		ck_assert_ptr_nonnull(tl_pss_md(r.sig_alg));
+		ck_assert_int_eq(X509_cmp(r.signer, pk_cert[c->op == PSS_RESIGN ? c->rs.key
+										 : c->key]),
+				 0);
+		ck_assert_int_eq(r.signing_time, 1714557600);
+		ck_assert(!vn_findings_has(&r.findings, "TL_SIG_SIGNING_CERT_MISMATCH"));
+		tl_sig_result_free(&r);
+	}
+	xmlFreeDoc(doc);
+	sk_X509_pop_free(anchors, X509_free);
+}
+END_TEST
+
+/* tl_c14n_subtree against outputs worked out by hand from C14N 1.0 2.4
+ * (a document subset's apex gets the in-scope namespaces and xml:
+ * attributes), C14N 1.1 and Exc-C14N 3 (InclusiveNamespaces). */
+static const char c14n_doc[] =
+	"<r xmlns=\"urn:a\" xmlns:p=\"urn:p\" xml:lang=\"en\">"
+	"<p:s b=\"2\" a=\"1\"><!--c--><t/></p:s></r>";
+
+static const struct c14n_case {
+	const char *uri;
+	const char *method;	/* the method element's children, or NULL */
+	vn_err err;
+	const char *want;
+} c14n_cases[] = {
+	{C14N_INCL, NULL, VN_OK,
+	 "<p:s xmlns=\"urn:a\" xmlns:p=\"urn:p\" a=\"1\" b=\"2\" xml:lang=\"en\"><t></t></p:s>"},
+	{C14N_INCL "#WithComments", NULL, VN_OK,
+	 "<p:s xmlns=\"urn:a\" xmlns:p=\"urn:p\" a=\"1\" b=\"2\" xml:lang=\"en\"><!--c--><t></t>"
+	 "</p:s>"},
+	{"http://www.w3.org/2006/12/xml-c14n11", NULL, VN_OK,
+	 "<p:s xmlns=\"urn:a\" xmlns:p=\"urn:p\" a=\"1\" b=\"2\" xml:lang=\"en\"><t></t></p:s>"},
+	{ALG_EXC, NULL, VN_OK,
+	 "<p:s xmlns:p=\"urn:p\" a=\"1\" b=\"2\"><t xmlns=\"urn:a\"></t></p:s>"},
+	{ALG_EXC "WithComments", NULL, VN_OK,
+	 "<p:s xmlns:p=\"urn:p\" a=\"1\" b=\"2\"><!--c--><t xmlns=\"urn:a\"></t></p:s>"},
+	{ALG_EXC, "<ec:InclusiveNamespaces PrefixList=\" #default \"/>", VN_OK,
+	 "<p:s xmlns=\"urn:a\" xmlns:p=\"urn:p\" a=\"1\" b=\"2\"><t></t></p:s>"},
+	{ALG_EXC, "", VN_OK,
+	 "<p:s xmlns:p=\"urn:p\" a=\"1\" b=\"2\"><t xmlns=\"urn:a\"></t></p:s>"},
+	{ALG_EXC, "<ec:InclusiveNamespaces/>", VN_ERR_MALFORMED, NULL},
+	{ALG_EXC, "<ec:Other PrefixList=\"p\"/>", VN_ERR_MALFORMED, NULL},
+	{ALG_EXC,
+	 "<ec:InclusiveNamespaces PrefixList=\"p\"/><ec:InclusiveNamespaces PrefixList=\"p\"/>",
+	 VN_ERR_MALFORMED, NULL},
+	{C14N_INCL, "<ec:InclusiveNamespaces PrefixList=\"p\"/>", VN_ERR_MALFORMED, NULL},
+	{ALG_EXC, "<ec:InclusiveNamespaces PrefixList=\"" PREFIXES_65 "\"/>", VN_ERR_TOO_LARGE,
+	 NULL},
+	{"http://www.w3.org/TR/1999/REC-xpath-19991116", NULL, VN_ERR_UNSUPPORTED, NULL},
+};
+
+START_TEST(test_c14n)
+{
+	const struct c14n_case *c = &c14n_cases[_i];
+	xmlDocPtr doc = read_doc_buf((const unsigned char *)c14n_doc, sizeof(c14n_doc) - 1);
+	xmlDocPtr mdoc = NULL;
+	xmlNodePtr top = tl_xml_first_elem(xmlDocGetRootElement(doc)), method = NULL;
+	xmlBufferPtr xb = xmlBufferCreate();
+
+	ck_assert_ptr_nonnull(xb);
+	if (c->method != NULL) {
+		char m[4096];
+		int n = snprintf(m, sizeof(m), "<m xmlns:ec=\"" ALG_EXC "\">%s</m>", c->method);
+
+		ck_assert(n > 0 && (size_t)n < sizeof(m));
+		mdoc = read_doc_buf((const unsigned char *)m, (size_t)n);
+		method = xmlDocGetRootElement(mdoc);
+	}
+	ck_assert_int_eq(tl_c14n_subtree(top, c->uri, method, xb), c->err);
+	if (c->want != NULL)
+		ck_assert_str_eq((const char *)xmlBufferContent(xb), c->want);
+	xmlBufferFree(xb);
+	xmlFreeDoc(mdoc);
+	xmlFreeDoc(doc);
+}
+END_TEST
+
+/* The same function against xmlsec: real lists (inclusive and exclusive
+ * c14n) whose RSA PKCS#1 signature xmlsec verifies also verify over
+ * tl_c14n_subtree's canonical SignedInfo. */
+static const struct xcheck_case {
+	const char *file, *anchor;
+} xcheck_cases[] = {
+	{EE_T, EE_ANCHOR},
+	{LOTL_CACHE "CZ.xml", CZ_ANCHOR},
+	{LOTL_CACHE "eu-lotl_original.xml", LOTL_ANCHOR},
+};
+
+START_TEST(test_c14n_xmlsec)
+{
+	const struct xcheck_case *c = &xcheck_cases[_i];
+	char path[1024];
+	STACK_OF(X509) *anchors = NULL;
+	vn_buf b;
+	xmlDocPtr doc;
+	xmlNodePtr si, cm;
+	xmlBufferPtr xb;
+	xmlChar *alg;
+	char *txt;
+	unsigned char *sig = NULL;
+	size_t siglen = 0;
+	EVP_MD_CTX *mctx;
+
+	VN_SKIP_NO_CORPUS(vn_test_corpus(c->file, path, sizeof(path)), c->file);
+	xb = xmlBufferCreate();
+	mctx = EVP_MD_CTX_new();
+	ck_assert_ptr_nonnull(xb);
+	ck_assert_ptr_nonnull(mctx);
+	ck_assert_int_eq(add_anchor(c->anchor, &anchors), 0);
+	read_file(path, &b);
+	doc = read_doc_buf(b.data, b.len);
+	si = sig_part(doc, "SignedInfo");
+	cm = tl_xml_child(si, TL_NS_DS, "CanonicalizationMethod");
+	alg = xmlGetProp(cm, BAD_CAST "Algorithm");
+	ck_assert_int_eq(tl_c14n_subtree(si, (const char *)alg, cm, xb), VN_OK);
+	xmlFree(alg);
+	txt = tl_xml_text(sig_part(doc, "SignatureValue"));
+	ck_assert_int_eq(vn_b64_decode(txt, strlen(txt), 4096, &sig, &siglen), VN_OK);
+	ck_assert_int_eq(EVP_DigestVerifyInit(mctx, NULL, EVP_sha256(), NULL,
+					      X509_get0_pubkey(sk_X509_value(anchors, 0))), 1);
+	ck_assert_int_eq(EVP_DigestVerify(mctx, sig, siglen, xmlBufferContent(xb),
+					  (size_t)xmlBufferLength(xb)), 1);
+	EVP_MD_CTX_free(mctx);
+	free(sig);
+	free(txt);
+	xmlBufferFree(xb);
+	xmlFreeDoc(doc);
+	vn_buf_free(&b);
+	sk_X509_pop_free(anchors, X509_free);
+}
+END_TEST
+
 static Suite *tl_sig_suite(void)
 {
 	Suite *s = suite_create("tl_sig");
@@ -727,6 +1298,15 @@ static Suite *tl_sig_suite(void)
 			    (int)(sizeof(signed_cases) / sizeof(signed_cases[0])));
 	tcase_add_test(tc, test_load_certs);
 	tcase_add_test(tc, test_doc_unchanged);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("pss");
+	tcase_add_unchecked_fixture(tc, setup_pss, teardown_pss);
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_pss, 0, (int)(sizeof(pss_cases) / sizeof(pss_cases[0])));
+	tcase_add_loop_test(tc, test_c14n, 0, (int)(sizeof(c14n_cases) / sizeof(c14n_cases[0])));
+	tcase_add_loop_test(tc, test_c14n_xmlsec, 0,
+			    (int)(sizeof(xcheck_cases) / sizeof(xcheck_cases[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }
