@@ -188,6 +188,14 @@ static void push_str(parse_ctx *c, tl_strs *s, const xmlNode *n)
 		c->err = e;
 }
 
+/* Set an owned string field; an element that appears twice (a structure
+ * error the order check reports) must not leak its first value. */
+static void set_str(char **field, char *v)
+{
+	free(*field);
+	*field = v;
+}
+
 static vn_time time_of(parse_ctx *c, const xmlNode *n, const char *what)
 {
 	char *t = text_of(c, n);
@@ -583,13 +591,13 @@ static void parse_entry(parse_ctx *c, const xmlNode *n, tl_service_entry *e, int
 	check_order(c, n, history ? order_hist : order_info);
 	for (k = tl_xml_first_elem(n); k != NULL && c->err == VN_OK; k = tl_xml_next_elem(k)) {
 		if (tl_xml_is(k, TL_NS_TSL, "ServiceTypeIdentifier"))
-			e->type = text_of(c, k);
+			set_str(&e->type, text_of(c, k));
 		else if (tl_xml_is(k, TL_NS_TSL, "ServiceName"))
-			e->name = ml_name(c, k, "Name");
+			set_str(&e->name, ml_name(c, k, "Name"));
 		else if (tl_xml_is(k, TL_NS_TSL, "ServiceDigitalIdentity"))
 			parse_sdi(c, k, &e->sdi);
 		else if (tl_xml_is(k, TL_NS_TSL, "ServiceStatus"))
-			e->status = text_of(c, k);
+			set_str(&e->status, text_of(c, k));
 		else if (tl_xml_is(k, TL_NS_TSL, "StatusStartingTime"))
 			e->start = time_of(c, k, "StatusStartingTime");
 		else if (tl_xml_is(k, TL_NS_TSL, "ServiceSupplyPoints")) {
@@ -666,9 +674,9 @@ static void parse_tsp(parse_ctx *c, const xmlNode *n, tl_tsp *t)
 		xmlNodePtr nm = tl_xml_child(info, TL_NS_TSL, "TSPName");
 		xmlNodePtr tn = tl_xml_child(info, TL_NS_TSL, "TSPTradeName");
 		if (nm != NULL)
-			t->name = ml_name(c, nm, "Name");
+			set_str(&t->name, ml_name(c, nm, "Name"));
 		if (tn != NULL)
-			t->trade_name = ml_name(c, tn, "Name");
+			set_str(&t->trade_name, ml_name(c, tn, "Name"));
 	}
 	for (k = tl_xml_first_elem(svcs); k != NULL; k = tl_xml_next_elem(k))
 		if (tl_xml_is(k, TL_NS_TSL, "TSPService"))
@@ -729,7 +737,7 @@ static void parse_pointer(parse_ctx *c, const xmlNode *n, tl_pointer *p)
 				if (tl_xml_is(m, TL_NS_TSL, "ServiceDigitalIdentity"))
 					parse_sdi(c, m, &p->sdi);
 		} else if (tl_xml_is(k, TL_NS_TSL, "TSLLocation")) {
-			p->location = text_of(c, k);
+			set_str(&p->location, text_of(c, k));
 		} else if (tl_xml_is(k, TL_NS_TSL, "AdditionalInformation")) {
 			for (m = tl_xml_first_elem(k); m; m = tl_xml_next_elem(m)) {
 				if (!tl_xml_is(m, TL_NS_TSL, "OtherInformation"))
@@ -797,23 +805,23 @@ static void parse_scheme(parse_ctx *c, const xmlNode *si)
 				free(t);
 			}
 		} else if (tl_xml_is(k, TL_NS_TSL, "TSLType")) {
-			l->tsl_type = text_of(c, k);
+			set_str(&l->tsl_type, text_of(c, k));
 		} else if (tl_xml_is(k, TL_NS_TSL, "SchemeOperatorName")) {
-			l->operator_name = ml_name(c, k, "Name");
+			set_str(&l->operator_name, ml_name(c, k, "Name"));
 		} else if (tl_xml_is(k, TL_NS_TSL, "SchemeName")) {
-			l->scheme_name = ml_name(c, k, "Name");
+			set_str(&l->scheme_name, ml_name(c, k, "Name"));
 		} else if (tl_xml_is(k, TL_NS_TSL, "SchemeInformationURI")) {
 			for (m = tl_xml_first_elem(k); m; m = tl_xml_next_elem(m))
 				if (tl_xml_is(m, TL_NS_TSL, "URI"))
 					push_str(c, &l->scheme_info_uris, m);
 		} else if (tl_xml_is(k, TL_NS_TSL, "StatusDeterminationApproach")) {
-			l->status_approach = text_of(c, k);
+			set_str(&l->status_approach, text_of(c, k));
 		} else if (tl_xml_is(k, TL_NS_TSL, "SchemeTypeCommunityRules")) {
 			for (m = tl_xml_first_elem(k); m; m = tl_xml_next_elem(m))
 				if (tl_xml_is(m, TL_NS_TSL, "URI"))
 					push_str(c, &l->community_rules, m);
 		} else if (tl_xml_is(k, TL_NS_TSL, "SchemeTerritory")) {
-			l->territory = text_of(c, k);
+			set_str(&l->territory, text_of(c, k));
 		} else if (tl_xml_is(k, TL_NS_TSL, "HistoricalInformationPeriod")) {
 			t = text_of(c, k);
 			if (t != NULL) {
