@@ -288,7 +288,31 @@ vn_err tl_load_list(const char *url, tl_kind kind, STACK_OF(X509) *anchors,
 		NOTE(en, VN_LEVEL_WARN, "TL_CACHE_INVALID", "cache: %s", cmeta.problem);
 	}
 
-	/* 2. Fetch. */
+	/* 2. The ETSI .sha2 digest published beside the list (STANDARDS.md
+	 * 2.2): when it names the cached copy, the list has not changed and is
+	 * not downloaded again. Absent or unreadable, the download decides. */
+	if (have_cached && cmeta.sha256[0] != '\0') {
+		unsigned char dg[32];
+		char hexdg[65];
+		int found = 0, k;
+
+		if (tl_fetch_sha2(url, &fo, dg, &found) == VN_OK && found) {
+			for (k = 0; k < 32; k++)
+				snprintf(hexdg + 2 * k, 3, "%02x", dg[k]);
+			if (strcmp(hexdg, cmeta.sha256) == 0) {
+				NOTE(en, VN_LEVEL_INFO, "TL_SHA2_UNCHANGED",
+				     "the published .sha2 digest matches the cached copy: not downloaded again");
+				en->update = TL_UPDATE_NOT_MODIFIED;
+				if (o->cache != NULL &&
+				    tl_cache_note_current(o->cache, url, cmeta.sha256, NULL, NULL, now) != VN_OK)
+					NOTE(en, VN_LEVEL_INFO, "TL_CACHE_WRITE", "the cache note could not be updated");
+				use_copy(en, &cached, at, 1);
+				goto out;
+			}
+		}
+	}
+
+	/* 3. Fetch. */
 	e = tl_fetch(url, &fo, &fr);
 	if (e == VN_ERR_NOMEM) {
 		err = e;
@@ -314,7 +338,7 @@ vn_err tl_load_list(const char *url, tl_kind kind, STACK_OF(X509) *anchors,
 		}
 	}
 
-	/* 3. Decide which copy to use (tl_cache_decide holds the table). */
+	/* 4. Decide which copy to use (tl_cache_decide holds the table). */
 	if (!fetched || same_bytes) {
 		if (have_cached) {
 			if (same_bytes)

@@ -91,6 +91,22 @@ jq -e '.lists[0].findings | map(.code) | index("TL_ROLLBACK")' "$WORK/last.out" 
 cp az2.xml pub/AZ.xml
 expect_exit 0 "$VN" tl walk "pub/AZ.xml" --anchor ec.pem --cache cache --json
 jq_is '.lists[0].update' new
+# the ETSI .sha2 digest beside the list: a match means no download at all
+# (the list file is made unreadable to prove it), a mismatch downloads
+sha256sum az2.xml | cut -d' ' -f1 > pub/AZ.sha2
+chmod 000 pub/AZ.xml
+if [ "$(id -u)" != 0 ]; then
+	expect_exit 0 "$VN" tl walk "pub/AZ.xml" --anchor ec.pem --cache cache --json
+	jq_is '.lists[0].update' not-modified
+	jq -e '.lists[0].findings | map(.code) | index("TL_SHA2_UNCHANGED")' "$WORK/last.out" >/dev/null || fail "no TL_SHA2_UNCHANGED"
+fi
+chmod 644 pub/AZ.xml
+expect_exit 0 "$VN" tl walk "pub/AZ.xml" --anchor ec.pem --cache cache --json
+jq -e '.lists[0].findings | map(.code) | index("TL_SHA2_UNCHANGED")' "$WORK/last.out" >/dev/null || fail "no TL_SHA2_UNCHANGED"
+jq_is '.lists[0].sequenceNumber' 2
+echo 0000000000000000000000000000000000000000000000000000000000000000 > pub/AZ.sha2
+expect_exit 0 "$VN" tl walk "pub/AZ.xml" --anchor ec.pem --cache cache --json
+jq -e '.lists[0].findings | map(.code) | index("TL_SHA2_UNCHANGED") | not' "$WORK/last.out" >/dev/null || fail "stale .sha2 trusted"
 
 # a change in the markup: never accepted (not XML, or refused)
 sed 's|<tsl:SchemeTerritory>|<tsl:SchemeTerritorY>|' az-ec.xml > markup.xml
