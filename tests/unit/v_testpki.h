@@ -176,19 +176,22 @@ static inline int tp_free_port(void)
 	return port;
 }
 
-static inline int tp_port_open(int port)
+/* Whether something listens on port: a bind that fails with EADDRINUSE.
+ * (A probe connection would not do: `openssl ocsp` serves one connection at
+ * a time and would wait for a request on it.) */
+static inline int tp_port_listening(int port)
 {
 	struct sockaddr_in a;
-	int s = socket(AF_INET, SOCK_STREAM, 0), ok;
+	int s = socket(AF_INET, SOCK_STREAM, 0), busy;
 
 	memset(&a, 0, sizeof a);
 	a.sin_family = AF_INET;
 	a.sin_port = htons((uint16_t)port);
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ok = s >= 0 && connect(s, (struct sockaddr *)&a, sizeof a) == 0;
+	busy = s >= 0 && bind(s, (struct sockaddr *)&a, sizeof a) != 0 && errno == EADDRINUSE;
 	if (s >= 0)
 		close(s);
-	return ok;
+	return busy;
 }
 
 /* `openssl ocsp` as a responder on 127.0.0.1:port for the CA ca (PEM file
@@ -222,7 +225,7 @@ static inline pid_t tp_responder(int port, const char *index, const char *ca, co
 	TP_REQUIRE(pid > 0);
 	for (i = 0; i < 200; i++) {	/* up to 10 s */
 		struct timespec ts = {0, 50 * 1000 * 1000};
-		if (tp_port_open(port))
+		if (tp_port_listening(port))
 			return pid;
 		nanosleep(&ts, NULL);
 	}
