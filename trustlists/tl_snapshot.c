@@ -244,7 +244,8 @@ vn_err tl_snapshot_build(tl_snapshot_builder *b, tl_snapshot **out)
 			if (e != VN_OK)
 				goto out;
 		}
-	qsort(s->keys, s->nkeys, sizeof *s->keys, key_cmp);
+	if (s->nkeys > 0)	/* keys is NULL when no list carries a certificate */
+		qsort(s->keys, s->nkeys, sizeof *s->keys, key_cmp);
 	*out = s;
 	b->s = NULL;
 out:
