@@ -141,6 +141,19 @@ static int cert_key_hash(X509 *x, unsigned char out[33])
 	return 0;
 }
 
+/* Subject hash: SHA-256 over the name's DER, tagged apart from keys and SKIs
+ * so that tl_snapshot_find never meets it. */
+static int subject_hash(const X509_NAME *name, unsigned char out[33])
+{
+	const unsigned char *der = NULL;
+	size_t n = 0;
+
+	if (X509_NAME_get0_der(name, &der, &n) != 1 || n == 0)
+		return -1;
+	hash_tagged('N', der, n, out);
+	return 0;
+}
+
 static vn_err push_key(tl_snapshot *s, size_t *cap, const unsigned char h[33],
 		       tl_match_kind kind, size_t svc)
 {
@@ -173,6 +186,11 @@ static vn_err index_sdi(tl_snapshot *s, size_t *cap, const tl_sdi *sdi, size_t s
 		if (x == NULL)
 			continue;
 		if (cert_key_hash(x, h) == 0 && (e = push_key(s, cap, h, TL_MATCH_KEY, svc)) != VN_OK) {
+			X509_free(x);
+			return e;
+		}
+		if (subject_hash(X509_get_subject_name(x), h) == 0 &&
+		    (e = push_key(s, cap, h, TL_MATCH_SUBJECT, svc)) != VN_OK) {
 			X509_free(x);
 			return e;
 		}
@@ -226,7 +244,7 @@ vn_err tl_snapshot_build(tl_snapshot_builder *b, tl_snapshot **out)
 			if (e != VN_OK)
 				goto out;
 		}
-	if (s->nkeys > 0)
+	if (s->nkeys > 0)	/* keys is NULL when no list carries a certificate */
 		qsort(s->keys, s->nkeys, sizeof *s->keys, key_cmp);
 	*out = s;
 	b->s = NULL;
@@ -332,6 +350,40 @@ size_t tl_snapshot_find(const tl_snapshot *s, X509 *cert, vn_time at, tl_snap_ma
 		found = lookup(s, h, cert, der, (size_t)dern, at, out, max, found);
 	}
 	OPENSSL_free(der);
+	return found;
+}
+
+size_t tl_snapshot_find_by_subject(const tl_snapshot *s, const X509_NAME *name,
+				   tl_snap_match *out, size_t max)
+{
+	unsigned char h[33];
+	size_t lo = 0, hi = s->nkeys, i, k, found = 0;
+
+	if (subject_hash(name, h) != 0)
+		return 0;
+	while (lo < hi) {	/* first key >= h */
+		size_t mid = lo + (hi - lo) / 2;
+		if (memcmp(s->keys[mid].h, h, 33) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < s->nkeys && memcmp(s->keys[i].h, h, 33) == 0; i++) {
+		const tl_snap_service *sv = &s->services[s->keys[i].svc];
+		int dup = 0;
+
+		for (k = 0; k < found && k < max; k++)
+			if (out[k].svc == sv)
+				dup = 1;
+		if (dup)
+			continue;
+		if (found < max) {
+			out[found].svc = sv;
+			out[found].entry = NULL;
+			out[found].kind = TL_MATCH_SUBJECT;
+		}
+		found++;
+	}
 	return found;
 }
 

@@ -28,7 +28,9 @@ typedef struct tl_snap_service {
 typedef enum tl_match_kind {
 	TL_MATCH_CERT = 0,	/* the certificate itself (same DER) is listed */
 	TL_MATCH_KEY,		/* a listed certificate has the same public key */
-	TL_MATCH_SKI		/* a listed X509SKI equals the certificate's SKI */
+	TL_MATCH_SKI,		/* a listed X509SKI equals the certificate's SKI */
+	TL_MATCH_SUBJECT	/* a listed certificate has this subject name
+				 * (tl_snapshot_find_by_subject only) */
 } tl_match_kind;
 
 typedef struct tl_snap_match {
@@ -61,6 +63,14 @@ void tl_snapshot_unref(tl_snapshot *s);
  * the caller holds a reference to s. */
 size_t tl_snapshot_find(const tl_snapshot *s, X509 *cert, vn_time at, tl_snap_match *out,
 			size_t max) VN_NONNULL(1, 2);
+
+/* Which services list a certificate whose subject is name (DER-equal), for
+ * finding an issuer the signature does not carry: fills up to max matches
+ * (kind TL_MATCH_SUBJECT, entry NULL: the caller looks through the
+ * service's entries for the certificates with that subject and decides
+ * the interval itself) and returns how many were found in all. */
+size_t tl_snapshot_find_by_subject(const tl_snapshot *s, const X509_NAME *name,
+				   tl_snap_match *out, size_t max) VN_NONNULL(1, 2);
 
 /* All services, sorted by territory then service type (current entry). */
 const tl_snap_service *tl_snapshot_services(const tl_snapshot *s, size_t *n) VN_NONNULL(1, 2);

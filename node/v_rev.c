@@ -1,0 +1,759 @@
+/* valnode: revocation status of one certificate (EN 319 102-1 5.2.5
+ * revocation freshness checker, 5.2.6 X.509 certificate validation).
+ *
+ * Order: the OCSP responses the signature carries, its CRLs, the cache,
+ * then, only when the policy allows the network, OCSP at the certificate's
+ * AIA (http or https) and the CRL distribution point (http only). The first
+ * trustworthy and fresh answer wins. A status that cannot be obtained is
+ * V_REV_UNKNOWN, never good, with the reasons collected in why.
+ *
+ * Who may answer (RFC 6960 4.2.2.2):
+ *   - the issuing CA itself (same subject and key);
+ *   - a delegated responder: issued and signed by the CA, with EKU
+ *     id-kp-OCSPSigning, valid at producedAt; with id-pkix-ocsp-nocheck its
+ *     own status is not asked, without it a CRL the signature carries must
+ *     show it is not revoked (no recursion into OCSP);
+ *   - a responder a trusted list announces: its certificate (or key) under an
+ *     OCSP service (".../Certstatus/OCSP[/QC]") with an interval in force at
+ *     producedAt (TS 119 615: the list is a trust source of its own).
+ * A CRL must name the CA as issuer, verify with its key, come from a key
+ * allowed to sign CRLs, and cover the certificate (no delta CRL alone, no
+ * partial-scope or indirect CRL).
+ *
+ * Freshness (EN 319 102-1 5.2.5, with a V_REV_SKEW clock skew):
+ *   - thisUpdate after the current clock (+ skew) is refused: a response
+ *     from the future is a forgery or a broken responder;
+ *   - issued at or after the validation time t (thisUpdate >= t - skew): it
+ *     speaks for t. "good" then means not revoked at the time of the
+ *     response, hence not at t; "revoked" carries its revocation time,
+ *     which the caller sets against its proofs of existence. For a signature
+ *     without POE, t is "now" anyway, so this is the usual case;
+ *   - issued before t: it must still be current at t: t <= nextUpdate
+ *     (+ skew), or, without nextUpdate, t - thisUpdate <= the policy's
+ *     max_revocation_age;
+ *   - "revoked" stands whatever the freshness: a revocation is not undone.
+ * The cache gives an entry back only while the clock is before its
+ * nextUpdate, and the entry must pass the same rule for t.
+ *
+ * Nonce (RFC 6960 4.4.1, RFC 8954): online requests carry one. A response
+ * with a different nonce is refused. A responder that ignores nonces (many
+ * serve pre-produced responses) is accepted only if its response is fresh
+ * for the current clock by the rule above (t = now), so a replayed old
+ * response cannot pass.
+ *
+ * OCSP URLs come only from the certificate being checked (AIA); the list's
+ * service supply points do not say which kind of endpoint they are in the
+ * model, so they are not used. CRL URLs come from the certificate's CRL
+ * distribution points.
+ */
+#include "node/v_rev.h"
+#include "node/v_pki_int.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <curl/curl.h>
+#include <openssl/evp.h>
+#include <openssl/ocsp.h>
+#include <openssl/x509v3.h>
+
+#define V_REV_SKEW 300				/* seconds */
+#define V_REV_OCSP_MAX ((size_t)64 << 10)	/* an OCSP response body */
+#define V_REV_CRL_MAX ((size_t)8 << 20)		/* a CRL body */
+#define V_REV_MAX_URLS 2			/* URLs tried per kind */
+#define V_REV_MAX_SINGLES 64			/* SingleResponses looked at */
+#define V_REV_MAX_URL_LEN 2048
+
+/* ------------------------------------------------------------------ cache */
+
+typedef struct rc_entry {
+	unsigned char key[32];
+	v_rev_result res;
+	uint64_t used;
+	int live;
+} rc_entry;
+
+struct v_revcache {
+	pthread_mutex_t mu;
+	rc_entry *e;
+	size_t max;
+	uint64_t tick;
+};
+
+v_revcache *v_revcache_new(size_t max)
+{
+	v_revcache *c;
+
+	if (max == 0)
+		return NULL;
+	c = calloc(1, sizeof *c);
+	if (c == NULL)
+		return NULL;
+	c->e = calloc(max, sizeof *c->e);
+	if (c->e == NULL || pthread_mutex_init(&c->mu, NULL) != 0) {
+		free(c->e);
+		free(c);
+		return NULL;
+	}
+	c->max = max;
+	return c;
+}
+
+void v_revcache_free(v_revcache *c)
+{
+	if (c == NULL)
+		return;
+	pthread_mutex_destroy(&c->mu);
+	free(c->e);
+	free(c);
+}
+
+/* SHA-256 over the issuer's SubjectPublicKeyInfo and the serial's DER. */
+static int cache_key(X509 *cert, X509 *issuer, unsigned char key[32])
+{
+	unsigned char *spki = NULL, *ser = NULL;
+	int ns, nr, ok = 0;
+	EVP_MD_CTX *md = NULL;
+	unsigned int len = 32;
+
+	ns = i2d_PUBKEY(X509_get0_pubkey(issuer), &spki);
+	nr = i2d_ASN1_INTEGER(X509_get0_serialNumber(cert), &ser);
+	md = EVP_MD_CTX_new();
+	if (ns > 0 && nr > 0 && md != NULL && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
+	    EVP_DigestUpdate(md, spki, (size_t)ns) == 1 && EVP_DigestUpdate(md, ser, (size_t)nr) == 1 &&
+	    EVP_DigestFinal_ex(md, key, &len) == 1)
+		ok = 1;
+	EVP_MD_CTX_free(md);
+	OPENSSL_free(spki);
+	OPENSSL_free(ser);
+	return ok;
+}
+
+static int cache_get(v_revcache *c, const unsigned char key[32], vn_time now, v_rev_result *out)
+{
+	size_t i;
+	int hit = 0;
+
+	pthread_mutex_lock(&c->mu);
+	for (i = 0; i < c->max; i++) {
+		rc_entry *e = &c->e[i];
+		if (!e->live || memcmp(e->key, key, 32) != 0)
+			continue;
+		if (e->res.next_update == VN_TIME_NONE || now >= e->res.next_update) {
+			e->live = 0;	/* past its nextUpdate: never used again */
+			break;
+		}
+		*out = e->res;
+		e->used = ++c->tick;
+		hit = 1;
+		break;
+	}
+	pthread_mutex_unlock(&c->mu);
+	return hit;
+}
+
+/* Only answers with a nextUpdate are kept: without one there is no point
+ * at which the entry stops being current. */
+static void cache_put(v_revcache *c, const unsigned char key[32], const v_rev_result *r)
+{
+	size_t i, slot = 0;
+	uint64_t oldest = UINT64_MAX;
+
+	if (r->next_update == VN_TIME_NONE)
+		return;
+	pthread_mutex_lock(&c->mu);
+	for (i = 0; i < c->max; i++) {
+		rc_entry *e = &c->e[i];
+		if (e->live && memcmp(e->key, key, 32) == 0) {
+			slot = i;
+			break;
+		}
+		if (!e->live) {
+			if (oldest != 0) {
+				slot = i;
+				oldest = 0;
+			}
+		} else if (e->used < oldest) {	/* least recently used */
+			slot = i;
+			oldest = e->used;
+		}
+	}
+	memcpy(c->e[slot].key, key, 32);
+	c->e[slot].res = *r;
+	c->e[slot].used = ++c->tick;
+	c->e[slot].live = 1;
+	pthread_mutex_unlock(&c->mu);
+}
+
+/* ------------------------------------------------------------- the check */
+
+typedef struct rev_ctx {
+	const v_ctx *ctx;
+	X509 *cert, *issuer;
+	const v_sigobj *embedded;
+	vn_time t, now;
+	char why[256];
+} rev_ctx;
+
+VN_PRINTF(2, 3) static void why_add(rev_ctx *rc, const char *fmt, ...)
+{
+	size_t n = strlen(rc->why);
+	va_list ap;
+
+	if (n + 3 >= sizeof rc->why)
+		return;
+	if (n > 0) {
+		memcpy(rc->why + n, "; ", 3);
+		n += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(rc->why + n, sizeof rc->why - n, fmt, ap);
+	va_end(ap);
+}
+
+static void result_reset(v_rev_result *r)
+{
+	memset(r, 0, sizeof *r);
+	r->status = V_REV_UNKNOWN;
+	r->source = V_REVSRC_NONE;
+	r->revocation_time = VN_TIME_NONE;
+	r->reason = -1;
+	r->this_update = VN_TIME_NONE;
+	r->next_update = VN_TIME_NONE;
+	r->produced_at = VN_TIME_NONE;
+}
+
+/* The freshness rule at the top of this file; NULL when fresh. */
+static const char *stale(const v_policy *p, vn_time t, vn_time now, vn_time tu, vn_time nu,
+			 int revoked)
+{
+	long max_age = p != NULL && p->max_revocation_age > 0 ? p->max_revocation_age : 7 * 86400;
+
+	if (tu == VN_TIME_NONE)
+		return "no thisUpdate";
+	if (tu > now + V_REV_SKEW)
+		return "thisUpdate in the future";
+	if (nu != VN_TIME_NONE && nu < tu)
+		return "nextUpdate before thisUpdate";
+	if (revoked)
+		return NULL;
+	if (tu >= t - V_REV_SKEW)
+		return NULL;
+	if (nu != VN_TIME_NONE)
+		return t <= nu + V_REV_SKEW ? NULL : "response not fresh: nextUpdate before the validation time";
+	return t - tu <= max_age ? NULL : "response not fresh: older than the policy's maximum age";
+}
+
+static int same_cert_or_key(X509 *a, X509 *b)
+{
+	if (X509_cmp(a, b) == 0)
+		return 1;
+	return X509_NAME_cmp(X509_get_subject_name(a), X509_get_subject_name(b)) == 0 &&
+	       X509_get0_pubkey(a) != NULL && X509_get0_pubkey(b) != NULL &&
+	       EVP_PKEY_eq(X509_get0_pubkey(a), X509_get0_pubkey(b)) == 1;
+}
+
+static int crl_eval(rev_ctx *rc, const unsigned char *der, size_t n, X509 *cert, int quiet,
+		    v_rev_result *out);
+
+/* Whether signer may answer for rc->cert (see the top of the file). */
+static int responder_trusted(rev_ctx *rc, X509 *signer, vn_time produced)
+{
+	const tl_snapshot *snap = rc->ctx->trust != NULL ? rc->ctx->trust->snapshot : NULL;
+	EVP_PKEY *ik = X509_get0_pubkey(rc->issuer);
+	vn_time nb = v_asn1_time(X509_get0_notBefore(signer)), na = v_asn1_time(X509_get0_notAfter(signer));
+	int in_validity = nb != VN_TIME_NONE && na != VN_TIME_NONE && nb <= produced && produced <= na;
+
+	if (same_cert_or_key(signer, rc->issuer))
+		return 1;
+	if (ik != NULL && X509_check_issued(rc->issuer, signer) == X509_V_OK &&
+	    X509_verify(signer, ik) == 1 && (X509_get_extension_flags(signer) & EXFLAG_XKUSAGE) &&
+	    (X509_get_extended_key_usage(signer) & XKU_OCSP_SIGN)) {
+		size_t i;
+
+		if (!in_validity) {
+			why_add(rc, "delegated OCSP responder outside its validity at producedAt");
+			return 0;
+		}
+		if (X509_get_ext_by_NID(signer, NID_id_pkix_OCSP_noCheck, -1) >= 0)
+			return 1;
+		/* No id-pkix-ocsp-nocheck: the responder's own status is needed. */
+		for (i = 0; rc->embedded != NULL && i < rc->embedded->ncrls && i < V_MAX_REVOCATION; i++) {
+			v_rev_result r;
+			result_reset(&r);
+			if (crl_eval(rc, rc->embedded->crls[i].p, rc->embedded->crls[i].n, signer, 1, &r))
+				return r.status == V_REV_GOOD;
+		}
+		why_add(rc, "delegated OCSP responder without id-pkix-ocsp-nocheck and no status for it");
+		return 0;
+	}
+	if (snap != NULL) {
+		tl_snap_match m[16];
+		size_t k, nm = tl_snapshot_find(snap, signer, produced, m, 16);
+
+		for (k = 0; k < nm && k < 16; k++)
+			if ((m[k].kind == TL_MATCH_CERT || m[k].kind == TL_MATCH_KEY) && m[k].entry != NULL &&
+			    v_svc_type_is_ocsp(m[k].entry->type) && in_validity)
+				return 1;
+	}
+	why_add(rc, "response not trusted: signed by neither the CA, a delegated responder of it, "
+		    "nor a listed OCSP service");
+	return 0;
+}
+
+/* Evaluate one DER OCSPResponse for rc->cert. req: the request sent (its
+ * nonce is checked), NULL for an embedded response. 1 when it answers
+ * good or revoked, trustworthy and fresh (out filled), else 0 with a reason
+ * added unless the response plainly concerns another certificate. */
+static int ocsp_eval(rev_ctx *rc, const unsigned char *der, size_t n, OCSP_REQUEST *req,
+		     v_rev_result *out)
+{
+	const unsigned char *p = der;
+	OCSP_RESPONSE *resp = NULL;
+	OCSP_BASICRESP *bs = NULL;
+	OCSP_CERTID *id = NULL;
+	STACK_OF(X509) *extra = NULL, *one = NULL;
+	X509_STORE *st = NULL;
+	X509 *signer = NULL;
+	ASN1_GENERALIZEDTIME *rev = NULL, *tu = NULL, *nu = NULL;
+	int status = -1, reason = -1, i, cnt, found = 0, ok = 0;
+	vn_time produced, vtu, vnu;
+	const char *why;
+
+	if (n == 0 || n > V_REV_OCSP_MAX || (resp = d2i_OCSP_RESPONSE(NULL, &p, (long)n)) == NULL) {
+		why_add(rc, "unreadable OCSP response");
+		goto out;
+	}
+	if ((i = OCSP_response_status(resp)) != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
+		why_add(rc, "OCSP responder answered %s", OCSP_response_status_str(i));
+		goto out;
+	}
+	if ((bs = OCSP_response_get1_basic(resp)) == NULL) {
+		why_add(rc, "unreadable OCSP response");
+		goto out;
+	}
+	/* A CertID in each digest the response uses (SHA-1, SHA-256 ...). */
+	cnt = OCSP_resp_count(bs);
+	for (i = 0; i < cnt && i < V_REV_MAX_SINGLES && !found; i++) {
+		const OCSP_CERTID *cid = OCSP_SINGLERESP_get0_id(OCSP_resp_get0(bs, i));
+		ASN1_OBJECT *mdoid = NULL;
+		const EVP_MD *md;
+
+		if (cid == NULL || OCSP_id_get0_info(NULL, &mdoid, NULL, NULL, (OCSP_CERTID *)cid) != 1)
+			continue;
+		md = EVP_get_digestbynid(OBJ_obj2nid(mdoid));
+		if (md == NULL)
+			continue;
+		OCSP_CERTID_free(id);
+		id = OCSP_cert_to_id(md, rc->cert, rc->issuer);
+		if (id != NULL && OCSP_resp_find_status(bs, id, &status, &reason, &rev, &tu, &nu) == 1)
+			found = 1;
+	}
+	if (!found) {
+		if (req != NULL)
+			why_add(rc, "the OCSP response does not answer for the certificate");
+		goto out;
+	}
+	extra = sk_X509_new_null();
+	one = sk_X509_new_null();
+	st = X509_STORE_new();
+	if (extra == NULL || one == NULL || st == NULL || sk_X509_push(extra, rc->issuer) <= 0)
+		goto out;
+	if (OCSP_resp_get0_signer(bs, &signer, extra) != 1 || signer == NULL) {
+		why_add(rc, "response not trusted: OCSP response signer not found");
+		goto out;
+	}
+	/* The signature alone, with exactly that signer; who it is is decided
+	 * below, not by OpenSSL's chain rules. */
+	if (sk_X509_push(one, signer) <= 0)
+		goto out;
+	if (OCSP_basic_verify(bs, one, st, OCSP_NOINTERN | OCSP_NOVERIFY | OCSP_NOCHAIN) <= 0) {
+		why_add(rc, "response not trusted: OCSP signature does not verify");
+		goto out;
+	}
+	produced = v_asn1_time(OCSP_resp_get0_produced_at(bs));
+	vtu = v_asn1_time(tu);
+	vnu = v_asn1_time(nu);
+	if (produced == VN_TIME_NONE)
+		produced = vtu;
+	if (!responder_trusted(rc, signer, produced))
+		goto out;
+	if (req != NULL) {
+		int nr = OCSP_check_nonce(req, bs);
+		if (nr == 0) {
+			why_add(rc, "response not trusted: OCSP nonce mismatch");
+			goto out;
+		}
+		if (nr == -1 && (why = stale(rc->ctx->policy, rc->now, rc->now, vtu, vnu, 0)) != NULL) {
+			why_add(rc, "responder ignored the nonce and its response is not current (%s)", why);
+			goto out;
+		}
+	}
+	if (status == V_OCSP_CERTSTATUS_UNKNOWN) {
+		why_add(rc, "the OCSP responder does not know the certificate");
+		goto out;
+	}
+	if ((why = stale(rc->ctx->policy, rc->t, rc->now, vtu, vnu, status == V_OCSP_CERTSTATUS_REVOKED)) !=
+	    NULL) {
+		why_add(rc, "%s%s", strncmp(why, "response", 8) == 0 ? "" : "response not fresh: ", why);
+		goto out;
+	}
+	out->status = status == V_OCSP_CERTSTATUS_REVOKED ? V_REV_REVOKED : V_REV_GOOD;
+	out->revocation_time = status == V_OCSP_CERTSTATUS_REVOKED ? v_asn1_time(rev) : VN_TIME_NONE;
+	out->reason = status == V_OCSP_CERTSTATUS_REVOKED ? reason : -1;
+	out->this_update = vtu;
+	out->next_update = vnu;
+	out->produced_at = produced;
+	if (X509_NAME_oneline(X509_get_subject_name(signer), out->responder, sizeof out->responder) ==
+	    NULL)
+		out->responder[0] = '\0';
+	ok = 1;
+out:
+	sk_X509_free(extra);
+	sk_X509_free(one);
+	X509_STORE_free(st);
+	OCSP_CERTID_free(id);
+	OCSP_BASICRESP_free(bs);
+	OCSP_RESPONSE_free(resp);
+	return ok;
+}
+
+/* A CRL that only covers part of the population cannot say "good". */
+static const char *crl_scope(X509_CRL *crl, X509 *cert)
+{
+	ISSUING_DIST_POINT *idp;
+	const char *bad = NULL;
+	int crit = 0;
+
+	if (X509_CRL_get_ext_by_NID(crl, NID_delta_crl, -1) >= 0)
+		return "a delta CRL alone is not used";
+	idp = X509_CRL_get_ext_d2i(crl, NID_issuing_distribution_point, &crit, NULL);
+	if (idp == NULL)
+		return crit == -1 ? NULL : "unreadable issuingDistributionPoint";
+	if (idp->onlysomereasons != NULL || idp->indirectCRL || idp->onlyattr)
+		bad = "a partial-scope or indirect CRL is not used";
+	else if (idp->onlyuser && X509_check_ca(cert) > 0)
+		bad = "CRL for end-entity certificates only";
+	else if (idp->onlyCA && X509_check_ca(cert) == 0)
+		bad = "CRL for CA certificates only";
+	ISSUING_DIST_POINT_free(idp);
+	return bad;
+}
+
+/* Evaluate one DER CRL for cert (rc->cert, or a delegated responder) issued
+ * by rc->issuer. quiet: add no reason. 1 when it gives a fresh answer. */
+static int crl_eval(rev_ctx *rc, const unsigned char *der, size_t n, X509 *cert, int quiet,
+		    v_rev_result *out)
+{
+	const unsigned char *p = der;
+	X509_CRL *crl = NULL;
+	X509_REVOKED *r = NULL;
+	EVP_PKEY *ik = X509_get0_pubkey(rc->issuer);
+	ASN1_ENUMERATED *reason = NULL;
+	vn_time tu, nu, na;
+	const char *why;
+	int rv, ok = 0;
+
+	if (n == 0 || n > V_REV_CRL_MAX || (crl = d2i_X509_CRL(NULL, &p, (long)n)) == NULL) {
+		if (!quiet)
+			why_add(rc, "unreadable CRL");
+		goto out;
+	}
+	if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(rc->issuer)) != 0)
+		goto out;	/* another CA's CRL: not a failure of this one */
+	if ((X509_get_extension_flags(rc->issuer) & EXFLAG_KUSAGE) &&
+	    !(X509_get_key_usage(rc->issuer) & KU_CRL_SIGN)) {
+		if (!quiet)
+			why_add(rc, "CRL issuer lacks the cRLSign key usage");
+		goto out;
+	}
+	if (ik == NULL || X509_CRL_verify(crl, ik) != 1) {
+		if (!quiet)
+			why_add(rc, "CRL not trusted: its signature does not verify with the issuer's key");
+		goto out;
+	}
+	if ((why = crl_scope(crl, cert)) != NULL) {
+		if (!quiet)
+			why_add(rc, "%s", why);
+		goto out;
+	}
+	tu = v_asn1_time(X509_CRL_get0_lastUpdate(crl));
+	nu = v_asn1_time(X509_CRL_get0_nextUpdate(crl));
+	rv = X509_CRL_get0_by_cert(crl, &r, cert);
+	if ((why = stale(rc->ctx->policy, rc->t, rc->now, tu, nu, rv == 1)) != NULL) {
+		if (!quiet)
+			why_add(rc, "CRL not fresh: %s", why);
+		goto out;
+	}
+	/* RFC 5280 3.3: an expired certificate may leave the CRL, so its
+	 * absence from a CRL issued after the expiry proves nothing. */
+	na = v_asn1_time(X509_get0_notAfter(cert));
+	if (rv != 1 && na != VN_TIME_NONE && na < tu) {
+		if (!quiet)
+			why_add(rc, "CRL issued after the certificate expired");
+		goto out;
+	}
+	out->status = rv == 1 ? V_REV_REVOKED : V_REV_GOOD;
+	if (rv == 1) {
+		out->revocation_time = v_asn1_time(X509_REVOKED_get0_revocationDate(r));
+		reason = X509_REVOKED_get_ext_d2i(r, NID_crl_reason, NULL, NULL);
+		out->reason = reason != NULL ? (int)ASN1_ENUMERATED_get(reason) : -1;
+	}
+	out->this_update = tu;
+	out->next_update = nu;
+	if (X509_NAME_oneline(X509_CRL_get_issuer(crl), out->responder, sizeof out->responder) == NULL)
+		out->responder[0] = '\0';
+	ok = 1;
+out:
+	ASN1_ENUMERATED_free(reason);
+	X509_CRL_free(crl);
+	return ok;
+}
+
+/* ------------------------------------------------------------ transport */
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_rc = CURLE_FAILED_INIT;
+
+static void curl_init(void)
+{
+	curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+typedef struct sink {
+	unsigned char *p;
+	size_t n, max;
+	int over;
+} sink;
+
+static size_t sink_write(char *ptr, size_t sz, size_t nm, void *ud)
+{
+	sink *s = ud;
+	size_t add = sz * nm;
+	unsigned char *np;
+
+	if (add > s->max - s->n) {
+		s->over = 1;
+		return 0;
+	}
+	np = realloc(s->p, s->n + add + 1);
+	if (np == NULL)
+		return 0;
+	s->p = np;
+	memcpy(s->p + s->n, ptr, add);
+	s->n += add;
+	return add;
+}
+
+/* GET (body NULL) or POST an OCSP request to url; 200 with a body within
+ * max, else 0 with a reason added. No redirects. */
+static int http_do(rev_ctx *rc, const char *url, int allow_https, const unsigned char *body,
+		   size_t bodyn, size_t max, sink *out)
+{
+	CURL *h = NULL;
+	struct curl_slist *hdr = NULL;
+	long timeout = rc->ctx->policy != NULL && rc->ctx->policy->revocation_timeout_ms > 0
+			       ? rc->ctx->policy->revocation_timeout_ms
+			       : 5000;
+	long code = 0;
+	CURLcode cc;
+	int ok = 0;
+
+	memset(out, 0, sizeof *out);
+	out->max = max;
+	pthread_once(&curl_once, curl_init);
+	if (curl_init_rc != CURLE_OK || (h = curl_easy_init()) == NULL) {
+		why_add(rc, "responder unreachable: libcurl unavailable");
+		return 0;
+	}
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, allow_https ? "http,https" : "http");
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout);
+	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink_write);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, out);
+	if (rc->ctx->ocsp_ca_file != NULL)
+		curl_easy_setopt(h, CURLOPT_CAINFO, rc->ctx->ocsp_ca_file);
+	if (body != NULL) {
+		hdr = curl_slist_append(NULL, "Content-Type: application/ocsp-request");
+		if (hdr == NULL)
+			goto out;
+		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)bodyn);
+	}
+	cc = curl_easy_perform(h);
+	if (cc != CURLE_OK) {
+		why_add(rc, "%s (%s): %s", out->over || cc == CURLE_FILESIZE_EXCEEDED
+						   ? "response too large"
+						   : "responder unreachable",
+			url, curl_easy_strerror(cc));
+		goto out;
+	}
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+	if (code != 200) {
+		why_add(rc, "responder unreachable (%s): HTTP status %ld", url, code);
+		goto out;
+	}
+	ok = 1;
+out:
+	curl_slist_free_all(hdr);
+	curl_easy_cleanup(h);
+	if (!ok) {
+		free(out->p);
+		out->p = NULL;
+		out->n = 0;
+	}
+	return ok;
+}
+
+static int url_ok(const char *u, int allow_https)
+{
+	if (u == NULL || strlen(u) > V_REV_MAX_URL_LEN)
+		return 0;
+	return strncmp(u, "http://", 7) == 0 || (allow_https && strncmp(u, "https://", 8) == 0);
+}
+
+static int online_ocsp(rev_ctx *rc, v_rev_result *out)
+{
+	STACK_OF(OPENSSL_STRING) *urls = X509_get1_ocsp(rc->cert);
+	int i, tried = 0, ok = 0;
+
+	for (i = 0; i < sk_OPENSSL_STRING_num(urls) && tried < V_REV_MAX_URLS && !ok; i++) {
+		const char *url = sk_OPENSSL_STRING_value(urls, i);
+		OCSP_REQUEST *req = OCSP_REQUEST_new();
+		OCSP_CERTID *id = OCSP_cert_to_id(EVP_sha1(), rc->cert, rc->issuer);
+		unsigned char *der = NULL;
+		int n = -1;
+		sink s;
+
+		if (!url_ok(url, 1)) {
+			why_add(rc, "OCSP URL not http(s)");
+			OCSP_REQUEST_free(req);
+			OCSP_CERTID_free(id);
+			continue;
+		}
+		tried++;
+		/* SHA-1 CertID: what every responder understands (RFC 5019 2.1.1). */
+		if (req == NULL || id == NULL || OCSP_request_add0_id(req, id) == NULL) {
+			OCSP_CERTID_free(id);
+			OCSP_REQUEST_free(req);
+			continue;
+		}
+		if (OCSP_request_add1_nonce(req, NULL, -1) == 1)
+			n = i2d_OCSP_REQUEST(req, &der);
+		if (n > 0 && http_do(rc, url, 1, der, (size_t)n, V_REV_OCSP_MAX, &s)) {
+			ok = ocsp_eval(rc, s.p, s.n, req, out);
+			free(s.p);
+		}
+		OPENSSL_free(der);
+		OCSP_REQUEST_free(req);
+	}
+	X509_email_free(urls);
+	return ok;
+}
+
+static int online_crl(rev_ctx *rc, v_rev_result *out)
+{
+	STACK_OF(DIST_POINT) *dps = X509_get_ext_d2i(rc->cert, NID_crl_distribution_points, NULL, NULL);
+	int i, j, tried = 0, ok = 0;
+
+	for (i = 0; i < sk_DIST_POINT_num(dps) && tried < V_REV_MAX_URLS && !ok; i++) {
+		DIST_POINT *dp = sk_DIST_POINT_value(dps, i);
+
+		if (dp->distpoint == NULL || dp->distpoint->type != 0)
+			continue;
+		for (j = 0; j < sk_GENERAL_NAME_num(dp->distpoint->name.fullname) && tried < V_REV_MAX_URLS &&
+			    !ok;
+		     j++) {
+			GENERAL_NAME *g = sk_GENERAL_NAME_value(dp->distpoint->name.fullname, j);
+			char url[V_REV_MAX_URL_LEN + 1];
+			int len;
+			sink s;
+
+			if (g->type != GEN_URI)
+				continue;
+			len = ASN1_STRING_length(g->d.uniformResourceIdentifier);
+			if (len <= 0 || len > V_REV_MAX_URL_LEN)
+				continue;
+			memcpy(url, ASN1_STRING_get0_data(g->d.uniformResourceIdentifier), (size_t)len);
+			url[len] = '\0';
+			if (strlen(url) != (size_t)len || !url_ok(url, 0))
+				continue;	/* CRLs over http only: ldap and others are not fetched */
+			tried++;
+			if (http_do(rc, url, 0, NULL, 0, V_REV_CRL_MAX, &s)) {
+				ok = crl_eval(rc, s.p, s.n, rc->cert, 0, out);
+				free(s.p);
+			}
+		}
+	}
+	sk_DIST_POINT_pop_free(dps, DIST_POINT_free);
+	return ok;
+}
+
+vn_err v_rev_check(const v_ctx *ctx, X509 *cert, X509 *issuer, vn_time t,
+		   const v_sigobj *embedded, v_rev_result *out)
+{
+	rev_ctx rc;
+	unsigned char key[32];
+	int have_key, online;
+	size_t i;
+
+	result_reset(out);
+	if (t == VN_TIME_NONE)
+		return VN_ERR_ARG;
+	memset(&rc, 0, sizeof rc);
+	rc.ctx = ctx;
+	rc.cert = cert;
+	rc.issuer = issuer;
+	rc.embedded = embedded;
+	rc.t = t;
+	rc.now = vn_time_now();
+	have_key = ctx->revcache != NULL && cache_key(cert, issuer, key);
+	online = ctx->policy != NULL && ctx->policy->online_revocation;
+
+	/* 1. What the signature carries. */
+	for (i = 0; embedded != NULL && i < embedded->nocsps && i < V_MAX_REVOCATION; i++)
+		if (ocsp_eval(&rc, embedded->ocsps[i].p, embedded->ocsps[i].n, NULL, out)) {
+			out->source = V_REVSRC_EMBEDDED_OCSP;
+			goto answered;
+		}
+	for (i = 0; embedded != NULL && i < embedded->ncrls && i < V_MAX_REVOCATION; i++)
+		if (crl_eval(&rc, embedded->crls[i].p, embedded->crls[i].n, cert, 0, out)) {
+			out->source = V_REVSRC_EMBEDDED_CRL;
+			goto answered;
+		}
+	/* 2. The cache, while before nextUpdate and fresh for t. */
+	if (have_key && cache_get(ctx->revcache, key, rc.now, out)) {
+		if (stale(ctx->policy, t, rc.now, out->this_update, out->next_update,
+			  out->status == V_REV_REVOKED) == NULL) {
+			out->source = V_REVSRC_CACHE;
+			return VN_OK;
+		}
+		result_reset(out);
+	}
+	/* 3. The network, when the policy allows it. */
+	if (online && online_ocsp(&rc, out)) {
+		out->source = V_REVSRC_ONLINE_OCSP;
+		goto answered;
+	}
+	if (online && online_crl(&rc, out)) {
+		out->source = V_REVSRC_ONLINE_CRL;
+		goto answered;
+	}
+	result_reset(out);
+	if (rc.why[0] == '\0')
+		why_add(&rc, "no revocation source");
+	snprintf(out->why, sizeof out->why, "%s", rc.why);
+	return VN_OK;
+answered:
+	if (have_key)
+		cache_put(ctx->revcache, key, out);
+	return VN_OK;
+}

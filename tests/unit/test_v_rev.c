@@ -1,0 +1,413 @@
+/* Check suite for revocation (node/v_rev.c): embedded OCSP responses (made
+ * by `openssl ocsp -respout`) from the CA, a delegated responder, a listed
+ * responder, and untrusted ones; embedded CRLs; freshness; a real
+ * `openssl ocsp` responder on 127.0.0.1 for online checks (good, revoked,
+ * unknown, down, untrusted signer); the cache. */
+#include "tests/unit/vn_test.h"
+#include "tests/unit/v_testpki.h"
+
+#include "node/v_rev.h"
+
+static tp_cert root, ica, responder, nonocheck, rogue, listed, good, revoked, unknown, down,
+	rogue_c, cache_c, crl_rev;
+static tl_snapshot *snap;
+static vn_time now;
+static int port_main, port_cache, port_rogue, port_down;
+static pid_t pid_main = -1, pid_rogue = -1;
+
+enum { T_NOW = 0, T_MINUS_5D, T_PLUS_3D, T_PLUS_10D };
+
+typedef struct rcase {
+	const char *name;
+	tp_cert *cert;
+	const char *ocsp[2];	/* files in the PKI directory, DER OCSPResponse */
+	const char *crl[2];	/* DER CRLs */
+	int use_snap, online, t;
+	v_rev_status want;
+	v_rev_source src;	/* checked unless want is UNKNOWN */
+	const char *why;	/* substring of why when UNKNOWN */
+} rcase;
+
+static const rcase cases[] = {
+	{"embedded OCSP, delegated responder with nocheck", &good, {"emb_good.der"}, {NULL}, 0, 0,
+	 T_NOW, V_REV_GOOD, V_REVSRC_EMBEDDED_OCSP, NULL},
+	{"embedded OCSP with a SHA-256 CertID", &good, {"emb_good256.der"}, {NULL}, 0, 0, T_NOW,
+	 V_REV_GOOD, V_REVSRC_EMBEDDED_OCSP, NULL},
+	{"embedded OCSP revoked", &revoked, {"emb_rev.der"}, {NULL}, 0, 0, T_NOW, V_REV_REVOKED,
+	 V_REVSRC_EMBEDDED_OCSP, NULL},
+	{"embedded OCSP signed by the CA itself", &good, {"emb_ca.der"}, {NULL}, 0, 0, T_NOW,
+	 V_REV_GOOD, V_REVSRC_EMBEDDED_OCSP, NULL},
+	{"embedded OCSP by a listed responder", &good, {"emb_listed.der"}, {NULL}, 1, 0, T_NOW,
+	 V_REV_GOOD, V_REVSRC_EMBEDDED_OCSP, NULL},
+	{"embedded OCSP by that responder, no list", &good, {"emb_listed.der"}, {NULL}, 0, 0, T_NOW,
+	 V_REV_UNKNOWN, 0, "not trusted"},
+	{"embedded OCSP by an untrusted key", &good, {"emb_rogue.der"}, {NULL}, 1, 0, T_NOW,
+	 V_REV_UNKNOWN, 0, "not trusted"},
+	{"delegated responder without nocheck, no status for it", &good, {"emb_nonocheck.der"},
+	 {NULL}, 0, 0, T_NOW, V_REV_UNKNOWN, 0, "nocheck"},
+	{"delegated responder without nocheck, a CRL clears it", &good, {"emb_nonocheck.der"},
+	 {"crl.der"}, 0, 0, T_NOW, V_REV_GOOD, V_REVSRC_EMBEDDED_OCSP, NULL},
+	{"embedded OCSP about another certificate", &revoked, {"emb_good.der"}, {NULL}, 0, 0, T_NOW,
+	 V_REV_UNKNOWN, 0, "no revocation source"},
+	{"embedded garbage", &good, {"garbage.der"}, {NULL}, 0, 0, T_NOW, V_REV_UNKNOWN, 0,
+	 "unreadable"},
+	{"embedded CRL revoked", &crl_rev, {NULL}, {"crl.der"}, 0, 0, T_NOW, V_REV_REVOKED,
+	 V_REVSRC_EMBEDDED_CRL, NULL},
+	{"embedded CRL good", &good, {NULL}, {"crl.der"}, 0, 0, T_NOW, V_REV_GOOD,
+	 V_REVSRC_EMBEDDED_CRL, NULL},
+	{"embedded CRL with a bad signature", &crl_rev, {NULL}, {"crl_badsig.der"}, 0, 0, T_NOW,
+	 V_REV_UNKNOWN, 0, "signature"},
+	{"embedded CRL stale", &good, {NULL}, {"crl_stale.der"}, 0, 0, T_NOW, V_REV_UNKNOWN, 0,
+	 "not fresh"},
+	{"stale CRL still proves a revocation", &crl_rev, {NULL}, {"crl_stale.der"}, 0, 0, T_NOW,
+	 V_REV_REVOKED, V_REVSRC_EMBEDDED_CRL, NULL},
+	{"no nextUpdate, within the maximum age", &good, {"emb_nonext.der"}, {NULL}, 0, 0, T_NOW,
+	 V_REV_GOOD, V_REVSRC_EMBEDDED_OCSP, NULL},
+	{"no nextUpdate, beyond the maximum age", &good, {"emb_nonext.der"}, {NULL}, 0, 0,
+	 T_PLUS_10D, V_REV_UNKNOWN, 0, "not fresh"},
+	{"response produced after t, good", &good, {"emb_good.der"}, {NULL}, 0, 0, T_MINUS_5D,
+	 V_REV_GOOD, V_REVSRC_EMBEDDED_OCSP, NULL},
+	{"t after nextUpdate", &good, {"emb_good.der"}, {NULL}, 0, 0, T_PLUS_3D, V_REV_UNKNOWN, 0,
+	 "not fresh"},
+	{"nothing, offline", &good, {NULL}, {NULL}, 0, 0, T_NOW, V_REV_UNKNOWN, 0,
+	 "no revocation source"},
+	{"online OCSP good", &good, {NULL}, {NULL}, 0, 1, T_NOW, V_REV_GOOD, V_REVSRC_ONLINE_OCSP,
+	 NULL},
+	{"online OCSP revoked", &revoked, {NULL}, {NULL}, 0, 1, T_NOW, V_REV_REVOKED,
+	 V_REVSRC_ONLINE_OCSP, NULL},
+	{"online OCSP unknown serial", &unknown, {NULL}, {NULL}, 0, 1, T_NOW, V_REV_UNKNOWN, 0,
+	 "does not know"},
+	{"online OCSP responder down", &down, {NULL}, {NULL}, 0, 1, T_NOW, V_REV_UNKNOWN, 0,
+	 "unreachable"},
+	{"online OCSP signed by an untrusted key", &rogue_c, {NULL}, {NULL}, 1, 1, T_NOW,
+	 V_REV_UNKNOWN, 0, "not trusted"},
+	{"online revocation off by policy", &good, {NULL}, {NULL}, 0, 0, T_NOW, V_REV_UNKNOWN, 0,
+	 "no revocation source"},
+	{"embedded answer wins over the network", &revoked, {"emb_rev.der"}, {NULL}, 0, 1, T_NOW,
+	 V_REV_REVOKED, V_REVSRC_EMBEDDED_OCSP, NULL},
+};
+
+static void add_blob(v_blob **arr, size_t *n, const char *file)
+{
+	size_t len;
+	unsigned char *b = tp_read(file, &len);
+
+	ck_assert_int_eq(v_blob_push(arr, n, V_MAX_REVOCATION, b, len), VN_OK);
+	free(b);
+}
+
+static vn_time when(int t)
+{
+	switch (t) {
+	case T_MINUS_5D:
+		return now - 5 * TP_DAY;
+	case T_PLUS_3D:
+		return now + 3 * TP_DAY;
+	case T_PLUS_10D:
+		return now + 10 * TP_DAY;
+	default:
+		return now;
+	}
+}
+
+START_TEST(test_rev)
+{
+	const rcase *c = &cases[_i];
+	v_policy pol;
+	v_trust tr = {NULL, NULL};
+	v_ctx ctx = {&tr, &pol, NULL, NULL};
+	v_sigobj so;
+	v_rev_result r;
+	size_t i;
+
+	v_policy_default(&pol);
+	pol.online_revocation = c->online;
+	pol.revocation_timeout_ms = 3000;
+	tr.snapshot = c->use_snap ? snap : NULL;
+	v_sigobj_init(&so);
+	for (i = 0; i < 2; i++) {
+		if (c->ocsp[i] != NULL)
+			add_blob(&so.ocsps, &so.nocsps, c->ocsp[i]);
+		if (c->crl[i] != NULL)
+			add_blob(&so.crls, &so.ncrls, c->crl[i]);
+	}
+	ck_assert_int_eq(v_rev_check(&ctx, c->cert->x, ica.x, when(c->t), &so, &r), VN_OK);
+	ck_assert_msg(r.status == c->want, "%s: status %d, want %d (%s)", c->name, r.status, c->want,
+		      r.why);
+	if (c->want == V_REV_UNKNOWN) {
+		ck_assert_msg(strstr(r.why, c->why) != NULL, "%s: why '%s'", c->name, r.why);
+		ck_assert_int_eq(r.source, V_REVSRC_NONE);
+	} else {
+		ck_assert_int_eq(r.source, c->src);
+		ck_assert(r.this_update != VN_TIME_NONE);
+		ck_assert(r.responder[0] != '\0');
+	}
+	if (c->want == V_REV_REVOKED) {
+		ck_assert(r.revocation_time != VN_TIME_NONE);
+		ck_assert(r.revocation_time < now);
+		ck_assert_int_eq(r.reason, 1);	/* keyCompromise */
+	} else {
+		ck_assert(r.revocation_time == VN_TIME_NONE);
+	}
+	v_sigobj_free(&so);
+}
+END_TEST
+
+/* A good answer fetched online is reused while before nextUpdate, with the
+ * responder gone; not for a t past nextUpdate; not without the cache. */
+START_TEST(test_cache_online)
+{
+	v_policy pol;
+	v_trust tr = {NULL, NULL};
+	v_revcache *rc = v_revcache_new(16);
+	v_ctx ctx = {&tr, &pol, rc, NULL}, nocache = {&tr, &pol, NULL, NULL};
+	v_rev_result r;
+	pid_t pid;
+
+	v_policy_default(&pol);
+	pol.revocation_timeout_ms = 3000;
+	ck_assert_ptr_nonnull(rc);
+	pid = tp_responder(port_cache, "index.txt", "ica", "responder");
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_eq(v_rev_check(&ctx, cache_c.x, ica.x, now, NULL, &r), VN_OK);
+	ck_assert_int_eq(r.status, V_REV_GOOD);
+	ck_assert_int_eq(r.source, V_REVSRC_ONLINE_OCSP);
+	ck_assert(r.next_update != VN_TIME_NONE);
+	tp_stop(pid);
+	ck_assert_int_eq(v_rev_check(&ctx, cache_c.x, ica.x, now, NULL, &r), VN_OK);
+	ck_assert_int_eq(r.status, V_REV_GOOD);
+	ck_assert_int_eq(r.source, V_REVSRC_CACHE);
+	ck_assert_int_eq(v_rev_check(&ctx, cache_c.x, ica.x, now + 3 * TP_DAY, NULL, &r), VN_OK);
+	ck_assert_int_eq(r.status, V_REV_UNKNOWN);
+	ck_assert_msg(strstr(r.why, "unreachable") != NULL, "%s", r.why);
+	ck_assert_int_eq(v_rev_check(&nocache, cache_c.x, ica.x, now, NULL, &r), VN_OK);
+	ck_assert_int_eq(r.status, V_REV_UNKNOWN);
+	v_revcache_free(rc);
+}
+END_TEST
+
+/* Keyed by issuer and serial; the least recently used entry leaves first. */
+START_TEST(test_cache_eviction)
+{
+	v_policy pol;
+	v_trust tr = {NULL, NULL};
+	v_revcache *rc = v_revcache_new(1);
+	v_ctx ctx = {&tr, &pol, rc, NULL};
+	v_sigobj so;
+	v_rev_result r;
+
+	v_policy_default(&pol);
+	pol.online_revocation = 0;
+	v_sigobj_init(&so);
+	add_blob(&so.ocsps, &so.nocsps, "emb_good.der");
+	add_blob(&so.ocsps, &so.nocsps, "emb_rev.der");
+	ck_assert_int_eq(v_rev_check(&ctx, good.x, ica.x, now, &so, &r), VN_OK);
+	ck_assert_int_eq(r.status, V_REV_GOOD);
+	ck_assert_int_eq(v_rev_check(&ctx, good.x, ica.x, now, NULL, &r), VN_OK);
+	ck_assert_int_eq(r.source, V_REVSRC_CACHE);
+	ck_assert_int_eq(v_rev_check(&ctx, revoked.x, ica.x, now, &so, &r), VN_OK);
+	ck_assert_int_eq(r.status, V_REV_REVOKED);
+	ck_assert_int_eq(v_rev_check(&ctx, good.x, ica.x, now, NULL, &r), VN_OK);
+	ck_assert_int_eq(r.status, V_REV_UNKNOWN);	/* evicted */
+	ck_assert_int_eq(v_rev_check(&ctx, revoked.x, ica.x, now, NULL, &r), VN_OK);
+	ck_assert_int_eq(r.status, V_REV_REVOKED);
+	ck_assert_int_eq(r.source, V_REVSRC_CACHE);
+	/* another issuer, same serial: not the same entry */
+	ck_assert_int_eq(v_rev_check(&ctx, revoked.x, root.x, now, NULL, &r), VN_OK);
+	ck_assert_int_eq(r.status, V_REV_UNKNOWN);
+	ck_assert_ptr_null(v_revcache_new(0));
+	v_revcache_free(NULL);
+	v_revcache_free(rc);
+	v_sigobj_free(&so);
+}
+END_TEST
+
+static void write_der(const char *name, unsigned char *der, int n)
+{
+	char p[512];
+	FILE *fp = fopen(tp_path(name, p, sizeof p), "wb");
+
+	TP_REQUIRE(fp != NULL && n > 0);
+	TP_REQUIRE(fwrite(der, 1, (size_t)n, fp) == (size_t)n);
+	fclose(fp);
+	OPENSSL_free(der);
+}
+
+/* A CRL by ica (signed with key k) revoking crl_rev. */
+static void make_crl(const char *name, EVP_PKEY *k, vn_time tu, vn_time nu)
+{
+	X509_CRL *crl = X509_CRL_new();
+	X509_REVOKED *rv = X509_REVOKED_new();
+	ASN1_TIME *a = ASN1_TIME_new();
+	ASN1_ENUMERATED *reason = ASN1_ENUMERATED_new();
+	unsigned char *der = NULL;
+
+	TP_REQUIRE(crl != NULL && rv != NULL && a != NULL && reason != NULL);
+	X509_CRL_set_version(crl, 1);
+	X509_CRL_set_issuer_name(crl, X509_get_subject_name(ica.x));
+	ASN1_TIME_set(a, (time_t)tu);
+	X509_CRL_set1_lastUpdate(crl, a);
+	ASN1_TIME_set(a, (time_t)nu);
+	X509_CRL_set1_nextUpdate(crl, a);
+	X509_REVOKED_set_serialNumber(rv, X509_get_serialNumber(crl_rev.x));
+	ASN1_TIME_set(a, (time_t)(tu - 2 * TP_DAY));
+	X509_REVOKED_set_revocationDate(rv, a);
+	ASN1_ENUMERATED_set(reason, 1);
+	X509_REVOKED_add1_ext_i2d(rv, NID_crl_reason, reason, 0, 0);
+	X509_CRL_add0_revoked(crl, rv);
+	X509_CRL_sort(crl);
+	TP_REQUIRE(X509_CRL_sign(crl, k, EVP_sha256()) > 0);
+	write_der(name, der, i2d_X509_CRL(crl, &der));
+	ASN1_TIME_free(a);
+	ASN1_ENUMERATED_free(reason);
+	X509_CRL_free(crl);
+}
+
+static void index_line(FILE *fp, const tp_cert *c, int rev)
+{
+	char sub[256], exp[32], rd[32];
+	struct tm tm;
+	time_t t;
+	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(c->x), NULL);
+	char *hex = BN_bn2hex(bn);
+
+	X509_NAME_oneline(X509_get_subject_name(c->x), sub, sizeof sub);
+	t = (time_t)(now + 365 * TP_DAY);
+	gmtime_r(&t, &tm);
+	snprintf(exp, sizeof exp, "%02d%02d%02d%02d%02d%02dZ", tm.tm_year % 100, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	t = (time_t)(now - 2 * TP_DAY);
+	gmtime_r(&t, &tm);
+	snprintf(rd, sizeof rd, "%02d%02d%02d%02d%02d%02dZ", tm.tm_year % 100, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	fprintf(fp, "%s\t%s\t%s%s\t%s\tunknown\t%s\n", rev ? "R" : "V", exp, rev ? rd : "",
+		rev ? ",keyCompromise" : "", hex, sub);
+	OPENSSL_free(hex);
+	BN_free(bn);
+}
+
+/* An OCSP response for cert.pem from the index, signed by rsigner, with
+ * extra options (-ndays 1, -sha256). */
+static void make_resp(const char *out, const char *cert, const char *rsigner, const char *reqopt,
+		      const char *respopt)
+{
+	TP_REQUIRE(tp_sh("openssl ocsp %s -issuer ica.pem -cert %s.pem -reqout %s.req -no_nonce "
+			 ">/dev/null 2>&1 && openssl ocsp -index index.txt -CA ica.pem -rsigner "
+			 "%s.pem -rkey %s.key -reqin %s.req -respout %s %s >/dev/null 2>&1",
+			 reqopt, cert, out, rsigner, rsigner, out, out, respopt) == 0);
+}
+
+static void make_pki(void)
+{
+	vn_time y2010 = 1262304000;
+	const char *ee = "critical,digitalSignature,nonRepudiation";
+	char url[64];
+	const char *types[1] = {TP_OCSP_QC};
+	X509 *lc[1];
+	FILE *fp;
+	char p[512];
+
+	tp_mkdir();
+	now = vn_time_now();
+	port_main = tp_free_port();
+	port_cache = tp_free_port();
+	port_rogue = tp_free_port();
+	port_down = tp_free_port();
+	root = tp_make("Rev Root", NULL, NULL, 1, y2010, now + 20 * 365 * TP_DAY, 1,
+		       "critical,keyCertSign,cRLSign", NULL, NULL, NULL);
+	ica = tp_make("Rev Issuing CA", NULL, &root, 2, y2010, now + 10 * 365 * TP_DAY, 1,
+		      "critical,keyCertSign,cRLSign,digitalSignature", NULL, NULL, NULL);
+	responder = tp_make("OCSP Responder", NULL, &ica, 0x3001, now - 30 * TP_DAY,
+			    now + 365 * TP_DAY, 0, "critical,digitalSignature", "OCSPSigning", NULL,
+			    NULL);
+	tp_ext(responder.x, NULL, NID_id_pkix_OCSP_noCheck, "ignored");
+	TP_REQUIRE(X509_sign(responder.x, ica.k, EVP_sha256()) > 0);
+	nonocheck = tp_make("OCSP Responder Without NoCheck", NULL, &ica, 0x3002, now - 30 * TP_DAY,
+			    now + 365 * TP_DAY, 0, "critical,digitalSignature", "OCSPSigning", NULL,
+			    NULL);
+	rogue = tp_make("Rogue Responder", NULL, NULL, 0x3003, now - 30 * TP_DAY, now + 365 * TP_DAY,
+			0, "critical,digitalSignature", "OCSPSigning", NULL, NULL);
+	listed = tp_make("Listed Responder", NULL, NULL, 0x3004, now - 30 * TP_DAY,
+			 now + 365 * TP_DAY, 0, "critical,digitalSignature", "OCSPSigning", NULL, NULL);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d", port_main);
+	good = tp_make("Good", NULL, &ica, 0x2001, now - 30 * TP_DAY, now + 365 * TP_DAY, 0, ee, NULL,
+		       url, NULL);
+	revoked = tp_make("Revoked", NULL, &ica, 0x2002, now - 30 * TP_DAY, now + 365 * TP_DAY, 0, ee,
+			  NULL, url, NULL);
+	unknown = tp_make("Unknown", NULL, &ica, 0x2003, now - 30 * TP_DAY, now + 365 * TP_DAY, 0, ee,
+			  NULL, url, NULL);
+	crl_rev = tp_make("On The CRL", NULL, &ica, 0x2007, now - 30 * TP_DAY, now + 365 * TP_DAY, 0,
+			  ee, NULL, NULL, NULL);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d", port_down);
+	down = tp_make("Down", NULL, &ica, 0x2004, now - 30 * TP_DAY, now + 365 * TP_DAY, 0, ee, NULL,
+		       url, NULL);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d", port_rogue);
+	rogue_c = tp_make("Rogue Answered", NULL, &ica, 0x2005, now - 30 * TP_DAY, now + 365 * TP_DAY,
+			  0, ee, NULL, url, NULL);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d", port_cache);
+	cache_c = tp_make("Cached", NULL, &ica, 0x2006, now - 30 * TP_DAY, now + 365 * TP_DAY, 0, ee,
+			  NULL, url, NULL);
+	tp_write(&ica, "ica");
+	tp_write(&responder, "responder");
+	tp_write(&nonocheck, "nonocheck");
+	tp_write(&rogue, "rogue");
+	tp_write(&listed, "listed");
+	tp_write(&good, "good");
+	tp_write(&revoked, "revoked");
+	fp = fopen(tp_path("index.txt", p, sizeof p), "w");
+	TP_REQUIRE(fp != NULL);
+	index_line(fp, &good, 0);
+	index_line(fp, &revoked, 1);
+	index_line(fp, &down, 0);
+	index_line(fp, &rogue_c, 0);
+	index_line(fp, &cache_c, 0);
+	fclose(fp);
+	make_resp("emb_good.der", "good", "responder", "", "-ndays 1");
+	make_resp("emb_good256.der", "good", "responder", "-sha256", "-ndays 1");
+	make_resp("emb_rev.der", "revoked", "responder", "", "-ndays 1");
+	make_resp("emb_ca.der", "good", "ica", "", "-ndays 1");
+	make_resp("emb_listed.der", "good", "listed", "", "-ndays 1");
+	make_resp("emb_rogue.der", "good", "rogue", "", "-ndays 1");
+	make_resp("emb_nonocheck.der", "good", "nonocheck", "", "-ndays 1");
+	make_resp("emb_nonext.der", "good", "responder", "", "");
+	TP_REQUIRE(tp_sh("printf 'not an OCSP response' > garbage.der") == 0);
+	make_crl("crl.der", ica.k, now - 3600, now + TP_DAY);
+	make_crl("crl_badsig.der", root.k, now - 3600, now + TP_DAY);
+	make_crl("crl_stale.der", ica.k, now - 20 * TP_DAY, now - 13 * TP_DAY);
+	lc[0] = listed.x;
+	snap = tp_snapshot(types, lc, 1);
+	pid_main = tp_responder(port_main, "index.txt", "ica", "responder");
+	pid_rogue = tp_responder(port_rogue, "index.txt", "ica", "rogue");
+	TP_REQUIRE(pid_main > 0 && pid_rogue > 0);
+}
+
+static void free_pki(void)
+{
+	tp_cert *all[] = {&root, &ica, &responder, &nonocheck, &rogue, &listed, &good,
+			  &revoked, &unknown, &down, &rogue_c, &cache_c, &crl_rev};
+	size_t i;
+
+	tp_stop(pid_main);
+	tp_stop(pid_rogue);
+	for (i = 0; i < sizeof all / sizeof all[0]; i++)
+		tp_free(all[i]);
+	tl_snapshot_unref(snap);
+	tp_cleanup();
+}
+
+int main(void)
+{
+	Suite *s = suite_create("v_rev");
+	TCase *tc = tcase_create("rev");
+	int rc;
+
+	make_pki();
+	tcase_set_timeout(tc, 20);
+	tcase_add_loop_test(tc, test_rev, 0, (int)(sizeof cases / sizeof cases[0]));
+	tcase_add_test(tc, test_cache_online);
+	tcase_add_test(tc, test_cache_eviction);
+	suite_add_tcase(s, tc);
+	rc = vn_test_run(s);
+	free_pki();
+	return rc;
+}
