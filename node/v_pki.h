@@ -24,8 +24,8 @@ typedef enum v_path_status {
 typedef struct v_path {
 	v_path_status status;
 	STACK_OF(X509) *chain;		/* owned: signer first, up to the anchor */
-	/* The trust anchor: the chain's highest certificate that a list service
-	 * vouches for (or that is a bare anchor). */
+	/* The trust anchor: the first certificate up from the signer's issuer
+	 * that a list CA service vouches for (or a bare anchor). */
 	X509 *anchor;			/* borrowed from chain */
 	int by_list;			/* anchored by a list service (else a bare anchor) */
 	tl_snap_match match;		/* when by_list: the CA service and its interval
