@@ -16,6 +16,7 @@
 #include "tests/unit/vn_test.h"
 
 #include <openssl/bn.h>
+#include <openssl/cms.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/ocsp.h>
@@ -642,6 +643,165 @@ START_TEST(test_cms_malformed)
 }
 END_TEST
 
+/* ---- CAdES unsigned attributes, added with the OpenSSL API ------------ */
+
+/* Stage k adds: 0 nothing, 1 a signature timestamp, 2 certificate and
+ * revocation values, 3 an archive timestamp v3. The timestamp tokens are
+ * stand-ins (any SEQUENCE): the format layer hands them on, the timestamp
+ * code judges them. */
+typedef struct unsigned_case {
+	const char *name;
+	int stage;
+	v_ades_level want;
+} unsigned_case;
+
+static const unsigned_case unsigned_cases[] = {
+	{ "B", 0, V_LEVEL_B },
+	{ "T", 1, V_LEVEL_T },
+	{ "LT", 2, V_LEVEL_LT },
+	{ "LTA", 3, V_LEVEL_LTA },
+	{ "values without timestamp stay B", 4, V_LEVEL_B },
+	{ "content timestamp (signed attribute)", 5, V_LEVEL_B },
+};
+
+static void add_unsigned(CMS_SignerInfo *si, const char *oid, const unsigned char *der, int n)
+{
+	ck_assert(CMS_unsigned_add1_attr_by_txt(si, oid, V_ASN1_SEQUENCE, der, n) == 1);
+}
+
+static int der_of_basic_ocsp(unsigned char **out)
+{
+	OCSP_BASICRESP *bs = OCSP_BASICRESP_new();
+	int n;
+
+	ck_assert(bs != NULL);
+	ck_assert(OCSP_basic_sign(bs, ec_cert, ec_key, EVP_sha256(), NULL, 0) == 1);
+	*out = NULL;
+	n = i2d_OCSP_BASICRESP(bs, out);
+	ck_assert(n > 0);
+	OCSP_BASICRESP_free(bs);
+	return n;
+}
+
+START_TEST(test_cms_unsigned)
+{
+	const unsigned_case *c = &unsigned_cases[_i];
+	static const unsigned char tok[] = { 0x30, 0x03, 0x02, 0x01, 0x05 };
+	BIO *in = BIO_new_mem_buf(test_data, (int)sizeof test_data - 1);
+	CMS_ContentInfo *cms;
+	CMS_SignerInfo *si;
+	unsigned char *der = NULL, *bo = NULL, *cd = NULL;
+	unsigned char cv[4096], rv[4096];
+	int n, bn = 0, cn;
+	v_sigobj *o = NULL;
+	size_t no = 0;
+	char why[256];
+
+	ck_assert(in != NULL);
+	if (c->stage == 5) {
+		/* id-aa-ets-contentTimestamp is signed: add it before signing */
+		int fl = CMS_BINARY | CMS_CADES | CMS_PARTIAL;
+		cms = CMS_sign(NULL, NULL, NULL, NULL, fl);
+		ck_assert(cms != NULL);
+		si = CMS_add1_signer(cms, ec_cert, ec_key, EVP_sha256(), fl);
+		ck_assert(si != NULL);
+		ck_assert(CMS_signed_add1_attr_by_txt(si, "1.2.840.113549.1.9.16.2.20",
+						      V_ASN1_SEQUENCE, tok, sizeof tok) == 1);
+		ck_assert(CMS_final(cms, in, NULL, fl) == 1);
+	} else {
+		cms = CMS_sign(ec_cert, ec_key, NULL, in, CMS_BINARY | CMS_CADES);
+		ck_assert(cms != NULL);
+		si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0);
+	}
+	if (c->stage >= 1 && c->stage <= 3)
+		add_unsigned(si, "1.2.840.113549.1.9.16.2.14", tok, sizeof tok);
+	if (c->stage >= 2 && c->stage <= 4) {
+		/* certValues: SEQUENCE OF Certificate (one: the RSA certificate) */
+		cn = i2d_X509(rsa_cert, &cd);
+		ck_assert(cn > 0 && cn < 4000);
+		cv[0] = 0x30;
+		cv[1] = 0x82;
+		cv[2] = (unsigned char)(cn >> 8);
+		cv[3] = (unsigned char)cn;
+		memcpy(cv + 4, cd, (size_t)cn);
+		add_unsigned(si, "1.2.840.113549.1.9.16.2.23", cv, cn + 4);
+		/* revocationValues: SEQUENCE { ocspVals [1] SEQUENCE OF BasicOCSPResponse } */
+		bn = der_of_basic_ocsp(&bo);
+		ck_assert(bn < 4000);
+		rv[0] = 0x30;
+		rv[1] = 0x82;
+		rv[2] = (unsigned char)((bn + 8) >> 8);
+		rv[3] = (unsigned char)(bn + 8);
+		rv[4] = 0xa1;
+		rv[5] = 0x82;
+		rv[6] = (unsigned char)((bn + 4) >> 8);
+		rv[7] = (unsigned char)(bn + 4);
+		rv[8] = 0x30;
+		rv[9] = 0x82;
+		rv[10] = (unsigned char)(bn >> 8);
+		rv[11] = (unsigned char)bn;
+		memcpy(rv + 12, bo, (size_t)bn);
+		add_unsigned(si, "1.2.840.113549.1.9.16.2.24", rv, bn + 12);
+	}
+	if (c->stage == 3)
+		add_unsigned(si, "0.4.0.1733.2.4", tok, sizeof tok);
+	n = i2d_CMS_ContentInfo(cms, &der);
+	ck_assert(n > 0);
+
+	ck_assert_msg(v_cms_parse(der, (size_t)n, NULL, &o, &no, why, sizeof why) == VN_OK, "%s",
+		      why);
+	ck_assert_int_eq(no, 1);
+	ck_assert_msg(o[0].level == c->want, "%s: level %d", c->name, o[0].level);
+	ck_assert(o[0].check == V_CHECK_OK);
+	ck_assert(o[0].has_signing_cert_ref);
+	if (c->stage == 5) {
+		ck_assert_int_eq(o[0].ntss, 1);
+		ck_assert(o[0].tss[0].kind == V_TS_CONTENT);
+		ck_assert(o[0].tss[0].imprint_input.n == sizeof test_data - 1);
+		ck_assert(memcmp(o[0].tss[0].imprint_input.p, test_data, sizeof test_data - 1) == 0);
+	}
+	if (c->stage >= 1 && c->stage <= 3) {
+		/* DER sorts the unsigned attributes: find the token by kind */
+		size_t k = o[0].ntss > 1 && o[0].tss[0].kind != V_TS_SIGNATURE;
+		ck_assert(o[0].ntss >= 1 && o[0].tss[k].kind == V_TS_SIGNATURE);
+		ck_assert(o[0].tss[k].token.n == sizeof tok);
+		ck_assert(o[0].tss[k].imprint_input.n == o[0].signature_value.n);
+		ck_assert(memcmp(o[0].tss[k].imprint_input.p, o[0].signature_value.p,
+				 o[0].signature_value.n) == 0);
+	}
+	if (c->stage >= 2 && c->stage <= 4) {
+		const unsigned char *q = o[0].ocsps[0].p;
+		OCSP_RESPONSE *r;
+		OCSP_BASICRESP *bs;
+		unsigned char *bd = NULL;
+		ck_assert_int_eq(sk_X509_num(o[0].certs), 2);
+		ck_assert_int_eq(o[0].nocsps, 1);
+		r = d2i_OCSP_RESPONSE(NULL, &q, (long)o[0].ocsps[0].n);
+		ck_assert(r != NULL && q == o[0].ocsps[0].p + o[0].ocsps[0].n);
+		bs = OCSP_response_get1_basic(r);
+		ck_assert(bs != NULL);
+		/* the responder's bytes are carried unchanged */
+		ck_assert(i2d_OCSP_BASICRESP(bs, &bd) == bn && memcmp(bd, bo, (size_t)bn) == 0);
+		OPENSSL_free(bd);
+		OCSP_BASICRESP_free(bs);
+		OCSP_RESPONSE_free(r);
+	}
+	if (c->stage == 3) {
+		ck_assert_int_eq(o[0].ntss, 2);
+		ck_assert((o[0].tss[0].kind == V_TS_ARCHIVE && o[0].tss[0].imprint_input.n == 0) ||
+			  (o[0].tss[1].kind == V_TS_ARCHIVE && o[0].tss[1].imprint_input.n == 0));
+		ck_assert(vn_findings_has(&o[0].findings, "V_CMS_ARCHIVE_TS_NOT_CHECKED"));
+	}
+	v_sigobj_free(&o[0]);
+	free(o);
+	OPENSSL_free(der);
+	OPENSSL_free(bo);
+	OPENSSL_free(cd);
+	CMS_ContentInfo_free(cms);
+	BIO_free(in);
+}
+END_TEST
+
 /* ---- DSS corpus ------------------------------------------------------- */
 
 #define DSS_CADES "esig/dss/dss-cades/src/test/resources/validation/"
@@ -731,6 +891,7 @@ static Suite *v_format_suite(void)
 	tcase_add_loop_test(tc, test_raw, 0, N(raw_cases));
 	tcase_add_loop_test(tc, test_cms, 0, N(cms_cases));
 	tcase_add_test(tc, test_cms_malformed);
+	tcase_add_loop_test(tc, test_cms_unsigned, 0, N(unsigned_cases));
 	tcase_add_loop_test(tc, test_corpus, 0, N(corpus_cases));
 	suite_add_tcase(s, tc);
 	return s;
