@@ -999,7 +999,7 @@ vn_err v_cms_parse(const unsigned char *der, size_t n, const v_data *data, v_sig
 	sis = CMS_get0_SignerInfos(cms);
 	nsi = sis != NULL ? (size_t)sk_CMS_SignerInfo_num(sis) : 0;
 	if (nsi == 0 || nsi != w.nsi) {
-		e = fail(why, whylen, VN_ERR_MALFORMED, "SignedData without SignerInfo");
+		e = fail(why, whylen, VN_ERR_MALFORMED, "SignedData without a readable SignerInfo");
 		goto out;
 	}
 	sdcerts = CMS_get1_certs(cms);

@@ -408,6 +408,7 @@ typedef struct cms_case {
 static const cms_case cms_cases[] = {
 	{ "cades enveloping", "ec", "-cades", 0, D_NONE, C_NONE, V_CHECK_OK, V_LEVEL_B, NULL, 1 },
 	{ "cades enveloping pem", "ec", "-cades", 0, D_NONE, C_PEM, V_CHECK_OK, V_LEVEL_B, NULL, -1 },
+	{ "cades enveloping, BER indefinite lengths", "ec", "-cades -stream", 0, D_NONE, C_NONE, V_CHECK_OK, V_LEVEL_B, NULL, 1 },
 	{ "cms enveloping (not CAdES)", "ec", "", 0, D_NONE, C_NONE, V_CHECK_OK, V_LEVEL_NONE, "V_CMS_NOT_CADES", 1 },
 	{ "cades detached", "ec", "-cades", 1, D_BYTES, C_NONE, V_CHECK_OK, V_LEVEL_B, NULL, 1 },
 	{ "cades detached rsa", "rsa", "-cades", 1, D_BYTES, C_NONE, V_CHECK_OK, V_LEVEL_B, NULL, 1 },
