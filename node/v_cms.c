@@ -1,0 +1,1058 @@
+/* valnode: CMS SignedData and CAdES (RFC 5652, EN 319 122-1), as a format
+ * parser for the validation engine.
+ *
+ * OpenSSL reads the structure and verifies signatures; what OpenSSL does not
+ * keep (the original bytes of the signed attributes, the SignedData's
+ * RevocationInfoChoices of type "other", the inside of CAdES unsigned
+ * attributes) is read here through a small bounded DER cursor. Nothing from
+ * the input is trusted beyond its structure: certificates are only
+ * candidates, their trust is the engine's business.
+ */
+#include "node/v_format.h"
+#include "node/v_format_int.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/cms.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/x509.h>
+
+#include "common/vn_buf.h"
+
+#define DER_MAX_DEPTH 48
+
+/* OIDs (dotted) the parser recognises. */
+#define OID_SIG_TST "1.2.840.113549.1.9.16.2.14"	/* id-aa-signatureTimeStampToken */
+#define OID_CONTENT_TST "1.2.840.113549.1.9.16.2.20"	/* id-aa-ets-contentTimestamp */
+#define OID_CERT_VALUES "1.2.840.113549.1.9.16.2.23"	/* id-aa-ets-certValues */
+#define OID_REV_VALUES "1.2.840.113549.1.9.16.2.24"	/* id-aa-ets-revocationValues */
+#define OID_ATS_V1 "1.2.840.113549.1.9.16.2.27"		/* id-aa-ets-archiveTimestamp */
+#define OID_ATS_V2 "1.2.840.113549.1.9.16.2.48"		/* id-aa-ets-archiveTimestampV2 */
+#define OID_ATS_V3 "0.4.0.1733.2.4"			/* id-aa-ets-archiveTimestampV3 */
+#define OID_SIGNING_CERT "1.2.840.113549.1.9.16.2.12"	/* id-aa-signingCertificate */
+#define OID_SIGNING_CERT_V2 "1.2.840.113549.1.9.16.2.47" /* id-aa-signingCertificateV2 */
+
+/* DER of the OBJECT IDENTIFIERs met inside RevocationInfoChoice "other". */
+static const unsigned char oid_ocsp_basic[] = { 0x06, 0x09, 0x2b, 0x06, 0x01, 0x05, 0x05,
+						0x07, 0x30, 0x01, 0x01 };
+static const unsigned char oid_ri_ocsp[] = { 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05,
+					     0x07, 0x10, 0x02 };
+
+/* --- a bounded DER/BER cursor (X.690) ---------------------------------- */
+
+typedef struct der_cur {
+	const unsigned char *p;
+	size_t n;
+} der_cur;
+
+typedef struct der_tlv {
+	unsigned char tag;		/* single-octet identifiers only */
+	const unsigned char *start;	/* the identifier octet */
+	size_t len;			/* the whole element, header to end */
+	const unsigned char *c;		/* contents */
+	size_t clen;
+	int indef;			/* BER indefinite length */
+} der_tlv;
+
+static int der_get(der_cur *cur, der_tlv *t, int depth);
+
+/* Contents of an indefinite-length element: elements up to end-of-contents. */
+static int der_indef_len(const unsigned char *p, size_t n, size_t *clen, int depth)
+{
+	der_cur c = { p, n };
+	der_tlv t;
+
+	for (;;) {
+		if (c.n >= 2 && c.p[0] == 0 && c.p[1] == 0) {
+			*clen = (size_t)(c.p - p);
+			return 1;
+		}
+		if (!der_get(&c, &t, depth + 1))
+			return 0;
+	}
+}
+
+/* Read the next element; 1 on success, 0 on anything malformed. */
+static int der_get(der_cur *cur, der_tlv *t, int depth)
+{
+	const unsigned char *p = cur->p;
+	size_t n = cur->n, i = 2, len = 0, k, nb;
+
+	if (depth > DER_MAX_DEPTH || n < 2 || (p[0] & 0x1f) == 0x1f)
+		return 0;
+	memset(t, 0, sizeof *t);
+	t->tag = p[0];
+	t->start = p;
+	if (p[1] < 0x80) {
+		len = p[1];
+	} else if (p[1] == 0x80) {
+		if (!(p[0] & 0x20) || !der_indef_len(p + 2, n - 2, &len, depth))
+			return 0;
+		t->indef = 1;
+		t->c = p + 2;
+		t->clen = len;
+		t->len = 2 + len + 2;
+		cur->p += t->len;
+		cur->n -= t->len;
+		return 1;
+	} else {
+		nb = p[1] & 0x7f;
+		if (nb > 4 || n - 2 < nb)
+			return 0;
+		for (k = 0; k < nb; k++)
+			len = (len << 8) | p[2 + k];
+		i = 2 + nb;
+	}
+	if (n - i < len)
+		return 0;
+	t->c = p + i;
+	t->clen = len;
+	t->len = i + len;
+	cur->p += t->len;
+	cur->n -= t->len;
+	return 1;
+}
+
+static int der_enter(const der_tlv *t, der_cur *c)
+{
+	c->p = t->c;
+	c->n = t->clen;
+	return (t->tag & 0x20) != 0;
+}
+
+/* Append a DER header (tag, definite length). */
+static vn_err der_hdr(vn_buf *b, unsigned char tag, size_t len)
+{
+	unsigned char h[6];
+	size_t n = 0, k;
+
+	h[n++] = tag;
+	if (len < 0x80) {
+		h[n++] = (unsigned char)len;
+	} else {
+		size_t bytes = len > 0xffffff ? 4 : len > 0xffff ? 3 : len > 0xff ? 2 : 1;
+		h[n++] = (unsigned char)(0x80 | bytes);
+		for (k = bytes; k > 0; k--)
+			h[n++] = (unsigned char)(len >> (8 * (k - 1)));
+	}
+	return vn_buf_append(b, h, n);
+}
+
+/* --- what the walk over the SignedData finds --------------------------- */
+
+typedef struct cms_walk {
+	size_t nsi;
+	const unsigned char *sattr[V_MAX_SIGNATURES];	/* [0] IMPLICIT signedAttrs */
+	size_t sattr_len[V_MAX_SIGNATURES];
+	int sattr_indef[V_MAX_SIGNATURES];
+	v_blob *crls;		/* SignedData.crls, CertificateList */
+	size_t ncrls;
+	v_blob *ocsps;		/* SignedData.crls, "other" OCSP, as OCSPResponse */
+	size_t nocsps;
+} cms_walk;
+
+static void walk_free(cms_walk *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->ncrls; i++)
+		free(w->crls[i].p);
+	free(w->crls);
+	for (i = 0; i < w->nocsps; i++)
+		free(w->ocsps[i].p);
+	free(w->ocsps);
+}
+
+/* A BasicOCSPResponse wrapped as a successful OCSPResponse (RFC 6960 4.2.1)
+ * so the revocation code reads one shape; the inner bytes are kept as they
+ * are, since the responder's signature covers them. */
+static vn_err push_basic_ocsp(v_blob **arr, size_t *n, const unsigned char *p, size_t len)
+{
+	static const unsigned char status[] = { 0x0a, 0x01, 0x00 };	/* successful */
+	vn_buf rb, body, ob;
+	vn_err e;
+
+	vn_buf_init(&rb, V_MAX_DOCUMENT);
+	vn_buf_init(&body, V_MAX_DOCUMENT);
+	vn_buf_init(&ob, V_MAX_DOCUMENT);
+	/* ResponseBytes ::= SEQUENCE { responseType, response OCTET STRING } */
+	{
+		vn_buf ob2;
+		vn_buf_init(&ob2, V_MAX_DOCUMENT);
+		if ((e = vn_buf_append(&ob2, oid_ocsp_basic, sizeof oid_ocsp_basic)) != VN_OK ||
+		    (e = der_hdr(&ob2, 0x04, len)) != VN_OK ||
+		    (e = vn_buf_append(&ob2, p, len)) != VN_OK ||
+		    (e = der_hdr(&rb, 0x30, ob2.len)) != VN_OK ||
+		    (e = vn_buf_append(&rb, ob2.data, ob2.len)) != VN_OK) {
+			vn_buf_free(&ob2);
+			goto out;
+		}
+		vn_buf_free(&ob2);
+	}
+	/* OCSPResponse ::= SEQUENCE { responseStatus, [0] EXPLICIT ResponseBytes } */
+	if ((e = vn_buf_append(&body, status, sizeof status)) != VN_OK ||
+	    (e = der_hdr(&body, 0xa0, rb.len)) != VN_OK ||
+	    (e = vn_buf_append(&body, rb.data, rb.len)) != VN_OK ||
+	    (e = der_hdr(&ob, 0x30, body.len)) != VN_OK ||
+	    (e = vn_buf_append(&ob, body.data, body.len)) != VN_OK)
+		goto out;
+	e = v_blob_push(arr, n, V_MAX_REVOCATION, ob.data, ob.len);
+out:
+	vn_buf_free(&rb);
+	vn_buf_free(&body);
+	vn_buf_free(&ob);
+	return e;
+}
+
+/* SignedData.crls: RevocationInfoChoices (RFC 5652 10.2.1; RFC 5940 for
+ * the OCSP "other" formats). */
+static vn_err walk_crls(const der_tlv *crls, cms_walk *w)
+{
+	der_cur c, oc;
+	der_tlv t, oid, info;
+	vn_err e;
+
+	der_enter(crls, &c);
+	while (c.n > 0) {
+		if (!der_get(&c, &t, 3))
+			return VN_ERR_MALFORMED;
+		if (t.tag == 0x30) {
+			if ((e = v_blob_push(&w->crls, &w->ncrls, V_MAX_REVOCATION, t.start,
+					     t.len)) != VN_OK)
+				return e;
+			continue;
+		}
+		if (t.tag != 0xa1)
+			continue;	/* unknown choice: not revocation data we use */
+		der_enter(&t, &oc);
+		if (!der_get(&oc, &oid, 4) || oid.tag != 0x06 || !der_get(&oc, &info, 4))
+			return VN_ERR_MALFORMED;
+		if (oid.len == sizeof oid_ocsp_basic &&
+		    memcmp(oid.start, oid_ocsp_basic, oid.len) == 0 && info.tag == 0x30) {
+			if ((e = push_basic_ocsp(&w->ocsps, &w->nocsps, info.start, info.len)) !=
+			    VN_OK)
+				return e;
+		} else if (oid.len == sizeof oid_ri_ocsp &&
+			   memcmp(oid.start, oid_ri_ocsp, oid.len) == 0 && info.tag == 0x30) {
+			if ((e = v_blob_push(&w->ocsps, &w->nocsps, V_MAX_REVOCATION, info.start,
+					     info.len)) != VN_OK)
+				return e;
+		}
+	}
+	return VN_OK;
+}
+
+/* ContentInfo -> SignedData -> (crls, signerInfos[i].signedAttrs). */
+static vn_err cms_walk_der(const unsigned char *der, size_t n, cms_walk *w)
+{
+	der_cur c = { der, n }, ci, sd, sis, si;
+	der_tlv t, u;
+
+	if (!der_get(&c, &t, 0) || t.tag != 0x30 || !der_enter(&t, &ci))
+		return VN_ERR_MALFORMED;
+	if (!der_get(&ci, &t, 1) || t.tag != 0x06 || !der_get(&ci, &t, 1) || t.tag != 0xa0)
+		return VN_ERR_MALFORMED;
+	der_enter(&t, &ci);
+	if (!der_get(&ci, &t, 2) || t.tag != 0x30)
+		return VN_ERR_MALFORMED;
+	der_enter(&t, &sd);
+	/* version, digestAlgorithms, encapContentInfo */
+	if (!der_get(&sd, &t, 3) || t.tag != 0x02 || !der_get(&sd, &t, 3) || t.tag != 0x31 ||
+	    !der_get(&sd, &t, 3) || t.tag != 0x30 || !der_get(&sd, &t, 3))
+		return VN_ERR_MALFORMED;
+	if (t.tag == 0xa0 && !der_get(&sd, &t, 3))	/* certificates */
+		return VN_ERR_MALFORMED;
+	if (t.tag == 0xa1) {				/* crls */
+		vn_err e = walk_crls(&t, w);
+		if (e != VN_OK)
+			return e;
+		if (!der_get(&sd, &t, 3))
+			return VN_ERR_MALFORMED;
+	}
+	if (t.tag != 0x31)
+		return VN_ERR_MALFORMED;
+	der_enter(&t, &sis);
+	while (sis.n > 0) {
+		if (w->nsi >= V_MAX_SIGNATURES)
+			return VN_ERR_TOO_LARGE;
+		if (!der_get(&sis, &t, 4) || t.tag != 0x30)
+			return VN_ERR_MALFORMED;
+		der_enter(&t, &si);
+		/* version, sid, digestAlgorithm, [0] signedAttrs? */
+		if (!der_get(&si, &u, 5) || !der_get(&si, &u, 5) || !der_get(&si, &u, 5))
+			return VN_ERR_MALFORMED;
+		if (si.n > 0 && si.p[0] == 0xa0) {
+			if (!der_get(&si, &u, 5))
+				return VN_ERR_MALFORMED;
+			w->sattr[w->nsi] = u.start;
+			w->sattr_len[w->nsi] = u.len;
+			w->sattr_indef[w->nsi] = u.indef;
+		}
+		w->nsi++;
+	}
+	return VN_OK;
+}
+
+/* --- per-SignerInfo checks --------------------------------------------- */
+
+/* The first failure in EN 319 102-1 order wins: FC, ISC, then CV; v_check's
+ * values are declared in that order. */
+static void raise_check(v_sigobj *o, v_check c)
+{
+	if (o->check == V_CHECK_OK || c < o->check)
+		o->check = c;
+}
+
+static vn_err finding(v_sigobj *o, vn_level l, const char *code, const char *msg)
+{
+	return vn_findings_add(&o->findings, l, code, "%s", msg);
+}
+
+static int obj_is(const ASN1_OBJECT *obj, const char *dotted)
+{
+	char buf[80];
+	int n = OBJ_obj2txt(buf, sizeof buf, obj, 1);
+
+	return n > 0 && (size_t)n < sizeof buf && strcmp(buf, dotted) == 0;
+}
+
+/* DER of an attribute value. */
+static vn_err attr_value_der(X509_ATTRIBUTE *a, int i, unsigned char **der, size_t *len)
+{
+	ASN1_TYPE *t = X509_ATTRIBUTE_get0_type(a, i);
+	unsigned char *p = NULL;
+	int n;
+
+	if (t == NULL)
+		return VN_ERR_MALFORMED;
+	n = i2d_ASN1_TYPE(t, &p);
+	if (n <= 0)
+		return VN_ERR_MALFORMED;
+	*der = p;
+	*len = (size_t)n;
+	return VN_OK;
+}
+
+/* The single signed attribute of this OID: 0 absent, 1 found once with one
+ * value (*out), -1 repeated or multi-valued (RFC 5652 11: a signed attribute
+ * occurs once, with one value, for content-type, message-digest,
+ * signing-time; EN 319 122-1 5.2.2.3 for the ESS attributes). */
+static int signed_attr_one(CMS_SignerInfo *si, const char *dotted, X509_ATTRIBUTE **out)
+{
+	int i, n = CMS_signed_get_attr_count(si), found = 0;
+	X509_ATTRIBUTE *a;
+
+	*out = NULL;
+	for (i = 0; i < n; i++) {
+		a = CMS_signed_get_attr(si, i);
+		if (a == NULL || !obj_is(X509_ATTRIBUTE_get0_object(a), dotted))
+			continue;
+		if (found++ || X509_ATTRIBUTE_count(a) != 1)
+			return -1;
+		*out = a;
+	}
+	return found;
+}
+
+/* X.690 11.6: the encodings of a SET OF's elements in ascending order. */
+static int der_cmp(const void *a, const void *b)
+{
+	const v_blob *x = a, *y = b;
+	size_t m = x->n < y->n ? x->n : y->n;
+	int r = memcmp(x->p, y->p, m);
+
+	if (r != 0)
+		return r;
+	return x->n < y->n ? -1 : x->n > y->n;
+}
+
+/* Whether the signed attributes were sent in DER (RFC 5652 5.4: the
+ * signature is computed over their DER; a verifier that re-encodes would
+ * hide a BER encoding). 1 yes, 0 no, <0 could not tell. */
+static int signed_attrs_der(CMS_SignerInfo *si, const unsigned char *orig, size_t olen,
+			    int indef)
+{
+	int i, n = CMS_signed_get_attr_count(si), r = -1;
+	v_blob *enc = NULL;
+	vn_buf b;
+
+	vn_buf_init(&b, V_MAX_DOCUMENT);
+	if (indef || orig == NULL || olen < 2 || orig[0] != 0xa0)
+		return 0;
+	if (n <= 0 || (enc = calloc((size_t)n, sizeof *enc)) == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		unsigned char *p = NULL;
+		int len = i2d_X509_ATTRIBUTE(CMS_signed_get_attr(si, i), &p);
+		if (len <= 0)
+			goto out;
+		enc[i].p = p;
+		enc[i].n = (size_t)len;
+	}
+	qsort(enc, (size_t)n, sizeof *enc, der_cmp);
+	{
+		size_t total = 0;
+		for (i = 0; i < n; i++)
+			total += enc[i].n;
+		if (der_hdr(&b, 0xa0, total) != VN_OK)
+			goto out;
+		for (i = 0; i < n; i++)
+			if (vn_buf_append(&b, enc[i].p, enc[i].n) != VN_OK)
+				goto out;
+	}
+	r = b.len == olen && memcmp(b.data, orig, olen) == 0;
+out:
+	if (enc != NULL)
+		for (i = 0; i < n; i++)
+			OPENSSL_free(enc[i].p);
+	free(enc);
+	vn_buf_free(&b);
+	return r;
+}
+
+/* ESS signing-certificate(-v2) (RFC 2634 5.4, RFC 5035 3; EN 319 122-1
+ * 5.2.2.3): the first ESSCertID(v2) names the signing certificate by hash.
+ * 1 matches, 0 does not, -1 malformed. */
+static int ess_first_matches(const unsigned char *der, size_t n, int v2, X509 *signer)
+{
+	der_cur c = { der, n }, in;
+	der_tlv t;
+	const EVP_MD *md = v2 ? EVP_sha256() : EVP_sha1();	/* v2: DEFAULT sha256 */
+	unsigned char h[EVP_MAX_MD_SIZE];
+	unsigned int hl = 0;
+
+	if (!der_get(&c, &t, 0) || t.tag != 0x30 || !der_enter(&t, &in))
+		return -1;
+	if (!der_get(&in, &t, 1) || t.tag != 0x30 || !der_enter(&t, &in))	/* certs */
+		return -1;
+	if (!der_get(&in, &t, 2) || t.tag != 0x30 || !der_enter(&t, &in))	/* ESSCertID */
+		return -1;
+	if (!der_get(&in, &t, 3))
+		return -1;
+	if (v2 && t.tag == 0x30) {
+		der_cur ac;
+		der_tlv oid;
+		const unsigned char *q;
+		ASN1_OBJECT *obj;
+		der_enter(&t, &ac);
+		if (!der_get(&ac, &oid, 4) || oid.tag != 0x06)
+			return -1;
+		q = oid.start;
+		obj = d2i_ASN1_OBJECT(NULL, &q, (long)oid.len);
+		if (obj == NULL)
+			return -1;
+		md = EVP_get_digestbynid(OBJ_obj2nid(obj));
+		ASN1_OBJECT_free(obj);
+		if (md == NULL)
+			return -1;
+		if (!der_get(&in, &t, 3))
+			return -1;
+	}
+	if (t.tag != 0x04 || t.indef)
+		return -1;
+	if (!X509_digest(signer, md, h, &hl))
+		return -1;
+	return t.clen == hl && CRYPTO_memcmp(t.c, h, hl) == 0;
+}
+
+static vn_err add_cert(v_sigobj *o, X509 *x)
+{
+	if (sk_X509_num(o->certs) >= V_MAX_CERTS)
+		return VN_ERR_TOO_LARGE;
+	if (!X509_up_ref(x))
+		return VN_ERR_INTERNAL;
+	if (!sk_X509_push(o->certs, x)) {
+		X509_free(x);
+		return VN_ERR_NOMEM;
+	}
+	return VN_OK;
+}
+
+/* CAdES certificate-values (EN 319 122-1 5.5.1): SEQUENCE OF Certificate. */
+static vn_err cert_values(v_sigobj *o, const unsigned char *der, size_t n)
+{
+	der_cur c = { der, n }, in;
+	der_tlv t;
+	vn_err e;
+
+	if (!der_get(&c, &t, 0) || t.tag != 0x30 || !der_enter(&t, &in))
+		return VN_ERR_MALFORMED;
+	while (in.n > 0) {
+		const unsigned char *q;
+		X509 *x;
+		if (!der_get(&in, &t, 1))
+			return VN_ERR_MALFORMED;
+		q = t.start;
+		x = d2i_X509(NULL, &q, (long)t.len);
+		if (x == NULL)
+			return VN_ERR_MALFORMED;
+		e = add_cert(o, x);
+		X509_free(x);
+		if (e != VN_OK)
+			return e;
+	}
+	return VN_OK;
+}
+
+/* CAdES revocation-values (EN 319 122-1 5.5.2): crlVals [0] SEQUENCE OF
+ * CertificateList, ocspVals [1] SEQUENCE OF BasicOCSPResponse, explicitly
+ * tagged as in the ExplicitSyntax88 module. */
+static vn_err revocation_values(v_sigobj *o, const unsigned char *der, size_t n)
+{
+	der_cur c = { der, n }, in, tc, sc;
+	der_tlv t, s, el;
+	vn_err e;
+
+	if (!der_get(&c, &t, 0) || t.tag != 0x30 || !der_enter(&t, &in))
+		return VN_ERR_MALFORMED;
+	while (in.n > 0) {
+		if (!der_get(&in, &t, 1))
+			return VN_ERR_MALFORMED;
+		if (t.tag != 0xa0 && t.tag != 0xa1)
+			continue;	/* otherRevVals: not a format we read */
+		der_enter(&t, &tc);
+		if (!der_get(&tc, &s, 2) || s.tag != 0x30 || tc.n != 0)
+			return VN_ERR_MALFORMED;
+		der_enter(&s, &sc);
+		while (sc.n > 0) {
+			if (!der_get(&sc, &el, 3) || el.tag != 0x30)
+				return VN_ERR_MALFORMED;
+			if (t.tag == 0xa0)
+				e = v_blob_push(&o->crls, &o->ncrls, V_MAX_REVOCATION, el.start,
+						el.len);
+			else
+				e = push_basic_ocsp(&o->ocsps, &o->nocsps, el.start, el.len);
+			if (e != VN_OK)
+				return e;
+		}
+	}
+	return VN_OK;
+}
+
+static vn_err add_ts(v_sigobj *o, v_ts_kind kind, const unsigned char *tok, size_t tlen,
+		     const unsigned char *imp, size_t ilen)
+{
+	v_timestamp *na;
+	vn_err e;
+
+	if (o->ntss >= V_MAX_TIMESTAMPS)
+		return VN_ERR_TOO_LARGE;
+	na = realloc(o->tss, (o->ntss + 1) * sizeof *na);
+	if (na == NULL)
+		return VN_ERR_NOMEM;
+	o->tss = na;
+	memset(&na[o->ntss], 0, sizeof na[o->ntss]);
+	na[o->ntss].kind = kind;
+	if ((e = v_blob_set(&na[o->ntss].token, tok, tlen)) != VN_OK)
+		return e;
+	o->ntss++;
+	if (imp != NULL && (e = v_blob_set(&o->tss[o->ntss - 1].imprint_input, imp, ilen)) != VN_OK)
+		return e;
+	return VN_OK;
+}
+
+typedef struct cms_content {
+	const unsigned char *p;	/* the signed content, embedded or supplied; NULL: none */
+	size_t n;
+} cms_content;
+
+/* Timestamps of every value of an attribute. */
+static vn_err attr_timestamps(v_sigobj *o, X509_ATTRIBUTE *a, v_ts_kind kind,
+			      const unsigned char *imp, size_t ilen)
+{
+	int i, nv = X509_ATTRIBUTE_count(a);
+	vn_err e = VN_OK;
+
+	for (i = 0; i < nv && e == VN_OK; i++) {
+		unsigned char *tok = NULL;
+		size_t tlen = 0;
+		if ((e = attr_value_der(a, i, &tok, &tlen)) != VN_OK)
+			break;
+		e = add_ts(o, kind, tok, tlen, imp, ilen);
+		OPENSSL_free(tok);
+	}
+	return e;
+}
+
+/* Unsigned attributes (EN 319 122-1 5.3, 5.5). Sets *has_rev when
+ * revocation values are present, *has_ats for archive timestamps. */
+static vn_err unsigned_attrs(CMS_SignerInfo *si, v_sigobj *o, int *has_rev, int *has_ats)
+{
+	int i, j, n = CMS_unsigned_get_attr_count(si);
+	ASN1_OCTET_STRING *sv = CMS_SignerInfo_get0_signature(si);
+	vn_err e = VN_OK;
+
+	for (i = 0; i < n; i++) {
+		X509_ATTRIBUTE *a = CMS_unsigned_get_attr(si, i);
+		const ASN1_OBJECT *obj = a != NULL ? X509_ATTRIBUTE_get0_object(a) : NULL;
+		if (obj == NULL)
+			return VN_ERR_MALFORMED;
+		if (obj_is(obj, OID_SIG_TST)) {
+			/* RFC 3161 / EN 319 122-1 5.3: the imprint is over the
+			 * SignerInfo's signature field value (contents only). */
+			e = attr_timestamps(o, a, V_TS_SIGNATURE, sv->data, (size_t)sv->length);
+		} else if (obj_is(obj, OID_ATS_V3) || obj_is(obj, OID_ATS_V2) ||
+			   obj_is(obj, OID_ATS_V1)) {
+			/* The archive-timestamp input (EN 319 122-1 5.5.3, with
+			 * its ats-hash-index) is not computed here: the engine
+			 * reports such a timestamp as not verifiable. */
+			e = attr_timestamps(o, a, V_TS_ARCHIVE, NULL, 0);
+			if (e == VN_OK && !vn_findings_has(&o->findings,
+							   "V_CMS_ARCHIVE_TS_NOT_CHECKED"))
+				e = finding(o, VN_LEVEL_WARN, "V_CMS_ARCHIVE_TS_NOT_CHECKED",
+					    "archive timestamp recognised; its imprint input is "
+					    "not computed");
+			*has_ats = 1;
+		} else if (obj_is(obj, OID_CERT_VALUES) || obj_is(obj, OID_REV_VALUES)) {
+			int cv = obj_is(obj, OID_CERT_VALUES);
+			for (j = 0; j < X509_ATTRIBUTE_count(a) && e == VN_OK; j++) {
+				unsigned char *d = NULL;
+				size_t dl = 0;
+				if ((e = attr_value_der(a, j, &d, &dl)) != VN_OK)
+					break;
+				e = cv ? cert_values(o, d, dl) : revocation_values(o, d, dl);
+				OPENSSL_free(d);
+			}
+			if (!cv)
+				*has_rev = 1;
+		}
+		if (e != VN_OK)
+			return e;
+	}
+	return VN_OK;
+}
+
+static void set_algs(v_sigobj *o, CMS_SignerInfo *si)
+{
+	X509_ALGOR *dig = NULL, *sig = NULL;
+	int dnid, snid, mdnid = NID_undef, pknid = NID_undef;
+	const char *dn;
+
+	CMS_SignerInfo_get0_algs(si, NULL, NULL, &dig, &sig);
+	if (dig != NULL) {
+		dnid = OBJ_obj2nid(dig->algorithm);
+		dn = v_digest_name(dnid);
+		snprintf(o->digest_alg, sizeof o->digest_alg, "%s",
+			 dn != NULL ? dn : dnid != NID_undef ? OBJ_nid2sn(dnid) : "unknown");
+	}
+	if (sig != NULL) {
+		snid = OBJ_obj2nid(sig->algorithm);
+		if (!OBJ_find_sigid_algs(snid, &mdnid, &pknid))
+			pknid = snid;
+		if (snid == NID_rsassaPss)
+			snprintf(o->sig_alg, sizeof o->sig_alg, "RSASSA-PSS");
+		else if (pknid == NID_rsaEncryption)
+			snprintf(o->sig_alg, sizeof o->sig_alg, "RSA");
+		else if (pknid == NID_X9_62_id_ecPublicKey)
+			snprintf(o->sig_alg, sizeof o->sig_alg, "ECDSA");
+		else
+			snprintf(o->sig_alg, sizeof o->sig_alg, "%s",
+				 snid != NID_undef ? OBJ_nid2sn(snid) : "unknown");
+	}
+}
+
+/* CV without signed attributes: the signature is over the content itself
+ * (RFC 5652 5.4); OpenSSL's digest BIO chain computes it. 1 ok, 0 bad. */
+static int verify_no_attrs(CMS_ContentInfo *cms, CMS_SignerInfo *si, const cms_content *ct,
+			   int embedded)
+{
+	BIO *in = NULL, *chain = NULL;
+	char buf[4096];
+	int r = 0;
+
+	if (!embedded && (ct->n > INT_MAX || (in = BIO_new_mem_buf(ct->p, (int)ct->n)) == NULL))
+		goto out;
+	/* On success the chain ends with in and owns it. */
+	if ((chain = CMS_dataInit(cms, in)) == NULL)
+		goto out;
+	in = NULL;
+	while (BIO_read(chain, buf, sizeof buf) > 0)
+		;
+	r = CMS_SignerInfo_verify_content(si, chain) == 1;
+out:
+	BIO_free_all(chain);
+	BIO_free(in);
+	ERR_clear_error();
+	return r;
+}
+
+/* Compare the message-digest attribute with the data (EN 319 102-1
+ * 5.2.7.4 step 1, "the hash of the signed data object"). */
+static vn_err check_message_digest(v_sigobj *o, const ASN1_OCTET_STRING *md_attr, int dnid,
+				   const cms_content *ct, const v_data *data)
+{
+	const EVP_MD *md = EVP_get_digestbynid(dnid);
+	unsigned char h[EVP_MAX_MD_SIZE];
+	unsigned int hl = 0;
+
+	if (md == NULL) {
+		raise_check(o, V_CHECK_FORMAT_FAILURE);
+		return finding(o, VN_LEVEL_ERROR, "V_CMS_DIGEST_UNSUPPORTED",
+			       "the SignerInfo's digest algorithm is not supported");
+	}
+	if (ct->p != NULL) {
+		if (!EVP_Digest(ct->p, ct->n, h, &hl, md, NULL))
+			return VN_ERR_CRYPTO;
+	} else if (data != NULL && data->digest != NULL && data->digest_alg != NULL) {
+		const EVP_MD *given = EVP_get_digestbyname(data->digest_alg);
+		/* A digest of another algorithm proves nothing about this one. */
+		if (given == NULL || EVP_MD_get_type(given) != EVP_MD_get_type(md) ||
+		    data->digest_len != (size_t)EVP_MD_get_size(md)) {
+			raise_check(o, V_CHECK_SIGNED_DATA_NOT_FOUND);
+			return finding(o, VN_LEVEL_ERROR, "V_CMS_DIGEST_ALG_MISMATCH",
+				       "the supplied digest does not use the signature's "
+				       "digest algorithm");
+		}
+		memcpy(h, data->digest, data->digest_len);
+		hl = (unsigned int)data->digest_len;
+	} else {
+		raise_check(o, V_CHECK_SIGNED_DATA_NOT_FOUND);
+		return finding(o, VN_LEVEL_ERROR, "V_CMS_SIGNED_DATA_NOT_FOUND",
+			       "detached signature and no signed data supplied");
+	}
+	if ((size_t)md_attr->length != hl || CRYPTO_memcmp(md_attr->data, h, hl) != 0) {
+		raise_check(o, V_CHECK_HASH_FAILURE);
+		return finding(o, VN_LEVEL_ERROR, "V_CMS_HASH_MISMATCH",
+			       "message-digest does not match the signed data");
+	}
+	return VN_OK;
+}
+
+/* signing-certificate-v2, else v1 (EN 319 122-1 5.2.2.3). */
+static vn_err check_signing_cert(v_sigobj *o, CMS_SignerInfo *si)
+{
+	X509_ATTRIBUTE *a = NULL;
+	unsigned char *d = NULL;
+	size_t dl = 0;
+	int v2 = 1, f, m;
+	vn_err e = VN_OK;
+
+	f = signed_attr_one(si, OID_SIGNING_CERT_V2, &a);
+	if (f == 0) {
+		v2 = 0;
+		f = signed_attr_one(si, OID_SIGNING_CERT, &a);
+	}
+	if (f == 0) {
+		/* STANDARDS.md 9.5: a CMS signature without it is not CAdES. */
+		return finding(o, VN_LEVEL_WARN, "V_CMS_NOT_CADES",
+			       "no signing-certificate(-v2) attribute: CMS, not CAdES");
+	}
+	o->level = V_LEVEL_B;
+	if (f < 0 || attr_value_der(a, 0, &d, &dl) != VN_OK) {
+		raise_check(o, V_CHECK_FORMAT_FAILURE);
+		e = finding(o, VN_LEVEL_ERROR, "V_CMS_SIGNING_CERT_ATTR",
+			    "signing-certificate attribute repeated or malformed");
+		goto out;
+	}
+	if (o->signer == NULL)
+		goto out;	/* ISC already failed */
+	m = ess_first_matches(d, dl, v2, o->signer);
+	if (m < 0) {
+		raise_check(o, V_CHECK_FORMAT_FAILURE);
+		e = finding(o, VN_LEVEL_ERROR, "V_CMS_SIGNING_CERT_ATTR",
+			    "signing-certificate attribute malformed");
+	} else if (m == 0) {
+		/* EN 319 102-1 5.2.3.4: the reference does not match the
+		 * certificate the SID names. */
+		raise_check(o, V_CHECK_NO_SIGNING_CERT);
+		e = finding(o, VN_LEVEL_ERROR, "V_CMS_SIGNING_CERT_MISMATCH",
+			    "signing-certificate reference does not match the signer's certificate");
+	} else {
+		o->has_signing_cert_ref = 1;
+	}
+out:
+	OPENSSL_free(d);
+	return e;
+}
+
+/* FC and CV over the signed attributes (RFC 5652 5.3, 11). */
+static vn_err check_signed_attrs(CMS_ContentInfo *cms, CMS_SignerInfo *si, v_sigobj *o,
+				 const cms_walk *w, size_t idx, const cms_content *ct,
+				 const v_data *data)
+{
+	X509_ATTRIBUTE *a = NULL;
+	ASN1_TYPE *t;
+	X509_ALGOR *dig = NULL;
+	int der, f;
+	vn_err e;
+
+	der = signed_attrs_der(si, w->sattr[idx], w->sattr_len[idx], w->sattr_indef[idx]);
+	if (der == 0) {
+		raise_check(o, V_CHECK_FORMAT_FAILURE);
+		if ((e = finding(o, VN_LEVEL_ERROR, "V_CMS_SIGNED_ATTRS_NOT_DER",
+				 "signed attributes are not DER-encoded")) != VN_OK)
+			return e;
+	} else if (der < 0) {
+		return VN_ERR_CRYPTO;
+	}
+
+	f = signed_attr_one(si, "1.2.840.113549.1.9.3", &a);	/* content-type */
+	t = f == 1 ? X509_ATTRIBUTE_get0_type(a, 0) : NULL;
+	if (t == NULL || ASN1_TYPE_get(t) != V_ASN1_OBJECT ||
+	    OBJ_cmp(t->value.object, CMS_get0_eContentType(cms)) != 0) {
+		raise_check(o, V_CHECK_FORMAT_FAILURE);
+		if ((e = finding(o, VN_LEVEL_ERROR, "V_CMS_CONTENT_TYPE",
+				 "content-type attribute absent, repeated or not the "
+				 "eContentType")) != VN_OK)
+			return e;
+	}
+
+	f = signed_attr_one(si, "1.2.840.113549.1.9.5", &a);	/* signing-time */
+	if (f != 0) {
+		vn_time st;
+		t = f == 1 ? X509_ATTRIBUTE_get0_type(a, 0) : NULL;
+		if (t != NULL && (ASN1_TYPE_get(t) == V_ASN1_UTCTIME ||
+				  ASN1_TYPE_get(t) == V_ASN1_GENERALIZEDTIME) &&
+		    v_asn1_time_to_vn(t->value.utctime, &st) == VN_OK)
+			o->claimed_time = st;
+		else if ((e = finding(o, VN_LEVEL_WARN, "V_CMS_SIGNING_TIME_INVALID",
+				      "signing-time attribute unreadable; ignored")) != VN_OK)
+			return e;
+	}
+
+	if ((e = check_signing_cert(o, si)) != VN_OK)
+		return e;
+
+	f = signed_attr_one(si, OID_CONTENT_TST, &a);
+	if (f == 1) {
+		if ((e = attr_timestamps(o, a, V_TS_CONTENT, ct->p, ct->n)) != VN_OK)
+			return e;
+	}
+
+	f = signed_attr_one(si, "1.2.840.113549.1.9.4", &a);	/* message-digest */
+	t = f == 1 ? X509_ATTRIBUTE_get0_type(a, 0) : NULL;
+	if (t == NULL || ASN1_TYPE_get(t) != V_ASN1_OCTET_STRING) {
+		raise_check(o, V_CHECK_FORMAT_FAILURE);
+		return finding(o, VN_LEVEL_ERROR, "V_CMS_MESSAGE_DIGEST",
+			       "message-digest attribute absent, repeated or malformed");
+	}
+	CMS_SignerInfo_get0_algs(si, NULL, NULL, &dig, NULL);
+	if ((e = check_message_digest(o, t->value.octet_string,
+				      dig != NULL ? OBJ_obj2nid(dig->algorithm) : NID_undef, ct,
+				      data)) != VN_OK)
+		return e;
+
+	/* The signature over the DER of the signed attributes. */
+	if (o->signer != NULL) {
+		int r = CMS_SignerInfo_verify(si);
+		ERR_clear_error();
+		if (r != 1) {
+			raise_check(o, V_CHECK_SIG_CRYPTO_FAILURE);
+			return finding(o, VN_LEVEL_ERROR, "V_CMS_SIG_INVALID",
+				       "the signature value does not verify with the signer's key");
+		}
+	}
+	return VN_OK;
+}
+
+static vn_err cms_signer(CMS_ContentInfo *cms, CMS_SignerInfo *si, size_t idx,
+			 STACK_OF(X509) *sdcerts, const cms_walk *w, const cms_content *ct,
+			 int embedded, const v_data *data, v_sigobj *o)
+{
+	ASN1_OCTET_STRING *sv = CMS_SignerInfo_get0_signature(si);
+	int i, has_rev = 0, has_ats = 0, nsig_ts = 0;
+	size_t k;
+	vn_err e;
+
+	o->format = V_FMT_CMS;
+	o->level = V_LEVEL_NONE;
+	o->check = V_CHECK_OK;
+	snprintf(o->id, sizeof o->id, "S-%zu", idx + 1);
+	if ((o->certs = sk_X509_new_null()) == NULL)
+		return VN_ERR_NOMEM;
+	for (i = 0; i < sk_X509_num(sdcerts); i++)
+		if ((e = add_cert(o, sk_X509_value(sdcerts, i))) != VN_OK)
+			return e;
+	if ((e = v_blob_set(&o->signature_value, sv->data, (size_t)sv->length)) != VN_OK)
+		return e;
+	for (k = 0; k < w->ncrls; k++)
+		if ((e = v_blob_push(&o->crls, &o->ncrls, V_MAX_REVOCATION, w->crls[k].p,
+				     w->crls[k].n)) != VN_OK)
+			return e;
+	for (k = 0; k < w->nocsps; k++)
+		if ((e = v_blob_push(&o->ocsps, &o->nocsps, V_MAX_REVOCATION, w->ocsps[k].p,
+				     w->ocsps[k].n)) != VN_OK)
+			return e;
+	set_algs(o, si);
+
+	if ((e = unsigned_attrs(si, o, &has_rev, &has_ats)) != VN_OK)
+		return e;
+
+	/* ISC (EN 319 102-1 5.2.3): the certificate the SID names, among those
+	 * the signature carries. */
+	for (i = 0; i < sk_X509_num(o->certs); i++) {
+		X509 *x = sk_X509_value(o->certs, i);
+		if (CMS_SignerInfo_cert_cmp(si, x) == 0) {
+			if (!X509_up_ref(x))
+				return VN_ERR_INTERNAL;
+			o->signer = x;
+			break;
+		}
+	}
+	if (o->signer == NULL) {
+		raise_check(o, V_CHECK_NO_SIGNING_CERT);
+		if ((e = finding(o, VN_LEVEL_ERROR, "V_CMS_NO_SIGNING_CERT",
+				 "no carried certificate matches the SignerInfo's sid")) != VN_OK)
+			return e;
+	} else {
+		EVP_PKEY *pk = X509_get0_pubkey(o->signer);
+		o->key_bits = pk != NULL ? EVP_PKEY_get_bits(pk) : 0;
+		CMS_SignerInfo_set1_signer_cert(si, o->signer);
+	}
+
+	if (CMS_signed_get_attr_count(si) > 0) {
+		if ((e = check_signed_attrs(cms, si, o, w, idx, ct, data)) != VN_OK)
+			return e;
+	} else {
+		if ((e = finding(o, VN_LEVEL_WARN, "V_CMS_NOT_CADES",
+				 "no signed attributes: CMS, not CAdES")) != VN_OK)
+			return e;
+		if (ct->p == NULL) {
+			raise_check(o, V_CHECK_SIGNED_DATA_NOT_FOUND);
+			if ((e = finding(o, VN_LEVEL_ERROR, "V_CMS_SIGNED_DATA_NOT_FOUND",
+					 "no signed attributes and no signed data: only the data "
+					 "itself can be verified")) != VN_OK)
+				return e;
+		} else if (o->signer != NULL && !verify_no_attrs(cms, si, ct, embedded)) {
+			raise_check(o, V_CHECK_SIG_CRYPTO_FAILURE);
+			if ((e = finding(o, VN_LEVEL_ERROR, "V_CMS_SIG_INVALID",
+					 "the signature value does not verify over the data")) !=
+			    VN_OK)
+				return e;
+		}
+	}
+
+	/* CAdES-BASELINE levels (EN 319 122-1 clause 6): B needs the signing
+	 * certificate attribute, T a signature timestamp, LT the validation
+	 * material, LTA an archive timestamp. */
+	for (k = 0; k < o->ntss; k++)
+		nsig_ts += o->tss[k].kind == V_TS_SIGNATURE;
+	if (o->level == V_LEVEL_B && nsig_ts > 0) {
+		o->level = V_LEVEL_T;
+		if (has_rev || o->ncrls > 0 || o->nocsps > 0) {
+			o->level = V_LEVEL_LT;
+			if (has_ats)
+				o->level = V_LEVEL_LTA;
+		}
+	}
+	return VN_OK;
+}
+
+static vn_err fail(char *why, size_t whylen, vn_err e, const char *msg)
+{
+	if (why != NULL && whylen > 0)
+		snprintf(why, whylen, "%s", msg);
+	return e;
+}
+
+vn_err v_cms_parse(const unsigned char *der, size_t n, const v_data *data, v_sigobj **out,
+		   size_t *nout, char *why, size_t whylen)
+{
+	unsigned char *pem = NULL;
+	size_t plen = 0, i, nsi = 0;
+	const unsigned char *q;
+	CMS_ContentInfo *cms = NULL;
+	STACK_OF(CMS_SignerInfo) *sis;
+	STACK_OF(X509) *sdcerts = NULL;
+	ASN1_OCTET_STRING **pos;
+	cms_walk w;
+	cms_content ct = { NULL, 0 };
+	v_sigobj *objs = NULL;
+	int embedded = 0;
+	vn_err e;
+
+	memset(&w, 0, sizeof w);
+	*out = NULL;
+	*nout = 0;
+	if (why != NULL && whylen > 0)
+		why[0] = '\0';
+	if (n > V_MAX_DOCUMENT)
+		return fail(why, whylen, VN_ERR_TOO_LARGE, "CMS input over the document cap");
+	e = v_cms_pem_decode(der, n, &pem, &plen);
+	if (e == VN_OK) {
+		der = pem;
+		n = plen;
+	} else if (e != VN_ERR_NOT_FOUND) {
+		e = fail(why, whylen, VN_ERR_MALFORMED, "broken PEM around the CMS");
+		goto out;
+	}
+	q = der;
+	if (n < 2 || der[0] != 0x30 || (cms = d2i_CMS_ContentInfo(NULL, &q, (long)n)) == NULL ||
+	    q != der + n) {
+		e = fail(why, whylen, VN_ERR_MALFORMED, "not a CMS ContentInfo");
+		goto out;
+	}
+	if (OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed) {
+		e = fail(why, whylen, VN_ERR_MALFORMED, "CMS content is not SignedData");
+		goto out;
+	}
+	if ((e = cms_walk_der(der, n, &w)) != VN_OK) {
+		e = fail(why, whylen, e, e == VN_ERR_TOO_LARGE ? "too many SignerInfos"
+			 : e == VN_ERR_NOMEM ? "out of memory" : "SignedData structure unreadable");
+		goto out;
+	}
+	sis = CMS_get0_SignerInfos(cms);
+	nsi = sis != NULL ? (size_t)sk_CMS_SignerInfo_num(sis) : 0;
+	if (nsi == 0 || nsi != w.nsi) {
+		e = fail(why, whylen, VN_ERR_MALFORMED, "SignedData without a readable SignerInfo");
+		goto out;
+	}
+	sdcerts = CMS_get1_certs(cms);
+	if (sdcerts != NULL && sk_X509_num(sdcerts) > V_MAX_CERTS) {
+		e = fail(why, whylen, VN_ERR_TOO_LARGE, "too many certificates");
+		goto out;
+	}
+
+	pos = CMS_get0_content(cms);
+	if (pos != NULL && *pos != NULL) {
+		ct.p = (*pos)->data;
+		ct.n = (size_t)(*pos)->length;
+		embedded = 1;
+	} else if (data != NULL && data->bytes != NULL) {
+		ct.p = data->bytes;
+		ct.n = data->len;
+	}
+
+	if ((objs = calloc(nsi, sizeof *objs)) == NULL) {
+		e = fail(why, whylen, VN_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < nsi; i++)
+		v_sigobj_init(&objs[i]);
+	for (i = 0; i < nsi; i++) {
+		e = cms_signer(cms, sk_CMS_SignerInfo_value(sis, (int)i), i, sdcerts, &w, &ct,
+			       embedded, data, &objs[i]);
+		if (e == VN_OK && embedded && data != NULL && data->bytes != NULL)
+			e = finding(&objs[i], VN_LEVEL_WARN, "V_CMS_DATA_IGNORED",
+				    "the signature embeds its content; the supplied data "
+				    "was not used");
+		if (e != VN_OK) {
+			(void)fail(why, whylen, e, e == VN_ERR_TOO_LARGE
+				   ? "a cap on certificates, revocation data or timestamps was hit"
+				   : e == VN_ERR_MALFORMED ? "a CAdES attribute is malformed"
+				   : vn_err_str(e));
+			goto out;
+		}
+	}
+	*out = objs;
+	*nout = nsi;
+	objs = NULL;
+	e = VN_OK;
+out:
+	if (objs != NULL) {
+		for (i = 0; i < nsi; i++)
+			v_sigobj_free(&objs[i]);
+		free(objs);
+	}
+	sk_X509_pop_free(sdcerts, X509_free);
+	CMS_ContentInfo_free(cms);
+	walk_free(&w);
+	free(pem);
+	ERR_clear_error();
+	return e;
+}
