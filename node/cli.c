@@ -17,6 +17,7 @@ static int cmd_version(int argc, char **argv)
 static const vn_cli_cmd commands[] = {
 	{"tl", vn_cli_tl, "trusted lists: verify, show, walk, build, sign, lint"},
 
+	{"validate", vn_cli_validate, "validate a signature (raw Mobile-ID, CMS/CAdES) against trusted lists"},
 	{"version", cmd_version, "print the version"},
 };
 

@@ -1,0 +1,259 @@
+/* The public C API (include/valnode/valnode.h) over the engine. */
+#include "valnode/valnode.h"
+
+#include <openssl/pem.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "node/v_config.h"
+#include "node/v_format.h"
+#include "node/v_report.h"
+#include "node/v_rev.h"
+#include "node/v_validate.h"
+#include "trustlists/tl_sig.h"
+#include "trustlists/tl_snapshot.h"
+
+struct vn_node {
+	tl_snapshot *snapshot;
+	STACK_OF(X509) *anchors;
+	v_revcache *revcache;
+	v_policy policy;
+	char *ca_file;
+};
+
+struct vn_result {
+	v_result *r;		/* one per signature */
+	size_t n;
+	v_policy policy;
+};
+
+static void seterr(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void seterr(char *err, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || n == 0)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(err, n, fmt, ap);
+	va_end(ap);
+}
+
+int vn_node_open(const char *config, vn_node **out, char *err, size_t errlen)
+{
+	vn_node *n = calloc(1, sizeof *n);
+	v_trust_cfg cfg;
+	vn_findings notes;
+	char why[512] = "";
+	vn_err e;
+
+	*out = NULL;
+	if (n == NULL) {
+		seterr(err, errlen, "%s", "out of memory");
+		return -1;
+	}
+	v_policy_default(&n->policy);
+	n->revcache = v_revcache_new(4096);
+	v_trust_cfg_init(&cfg);
+	vn_findings_init(&notes);
+	if (config != NULL) {
+		e = v_trust_cfg_load(config, &cfg, why, sizeof why);
+		if (e == VN_OK)
+			e = v_trust_build(&cfg, &n->snapshot, &notes, why, sizeof why);
+		if (e == VN_OK && cfg.ca_file != NULL)
+			n->ca_file = strdup(cfg.ca_file);
+		if (e == VN_OK && cfg.offline)
+			n->policy.online_revocation = 0;
+		if (e != VN_OK) {
+			seterr(err, errlen, "%s", why[0] ? why : vn_err_str(e));
+			v_trust_cfg_free(&cfg);
+			vn_findings_free(&notes);
+			vn_node_free(n);
+			return -1;
+		}
+	}
+	v_trust_cfg_free(&cfg);
+	vn_findings_free(&notes);
+	*out = n;
+	return 0;
+}
+
+int vn_node_add_anchor(vn_node *node, const unsigned char *cert, size_t len)
+{
+	BIO *b;
+	X509 *x;
+
+	if (node == NULL || cert == NULL || len == 0 || len > (1u << 20))
+		return -1;
+	b = BIO_new_mem_buf(cert, (int)len);
+	if (b == NULL)
+		return -1;
+	x = PEM_read_bio_X509(b, NULL, NULL, NULL);
+	if (x == NULL) {
+		const unsigned char *p = cert;
+		x = d2i_X509(NULL, &p, (long)len);
+	}
+	BIO_free(b);
+	if (x == NULL)
+		return -1;
+	if (node->anchors == NULL)
+		node->anchors = sk_X509_new_null();
+	if (node->anchors == NULL || !sk_X509_push(node->anchors, x)) {
+		X509_free(x);
+		return -1;
+	}
+	return 0;
+}
+
+void vn_node_set_offline(vn_node *node, int offline)
+{
+	if (node != NULL)
+		node->policy.online_revocation = !offline;
+}
+
+void vn_node_free(vn_node *node)
+{
+	if (node == NULL)
+		return;
+	tl_snapshot_unref(node->snapshot);
+	sk_X509_pop_free(node->anchors, X509_free);
+	v_revcache_free(node->revcache);
+	free(node->ca_file);
+	free(node);
+}
+
+int vn_validate(vn_node *node, const unsigned char *sig, size_t siglen,
+		const unsigned char *data, size_t datalen, int64_t at, vn_result **out, char *err,
+		size_t errlen)
+{
+	v_sigobj *sigs = NULL;
+	size_t nsigs = 0, i;
+	char why[256] = "";
+	vn_result *res = NULL;
+	v_trust trust;
+	v_ctx ctx;
+	vn_err e;
+	int rc = -1;
+
+	*out = NULL;
+	if (node == NULL || sig == NULL || siglen == 0 || siglen > V_MAX_DOCUMENT) {
+		seterr(err, errlen, "%s", "no signature, or one over the size limit");
+		return -1;
+	}
+	switch (v_detect(sig, siglen)) {
+	case V_INPUT_RAW_JSON:
+		sigs = calloc(1, sizeof *sigs);
+		if (sigs == NULL)
+			goto nomem;
+		v_sigobj_init(sigs);
+		nsigs = 1;
+		e = v_raw_parse(sig, siglen, sigs, why, sizeof why);
+		break;
+	case V_INPUT_CMS: {
+		v_data d = {data, datalen, NULL, NULL, 0};
+		e = v_cms_parse(sig, siglen, data ? &d : NULL, &sigs, &nsigs, why, sizeof why);
+		break;
+	}
+	default:
+		seterr(err, errlen, "%s", "not a signature valnode knows (raw Mobile-ID JSON or CMS/CAdES)");
+		return -1;
+	}
+	if (e != VN_OK) {
+		seterr(err, errlen, "%s", why[0] ? why : vn_err_str(e));
+		goto out;
+	}
+	res = calloc(1, sizeof *res);
+	if (res == NULL || (res->r = calloc(nsigs ? nsigs : 1, sizeof *res->r)) == NULL)
+		goto nomem;
+	res->policy = node->policy;
+	trust.snapshot = node->snapshot;
+	trust.anchors = node->anchors;
+	memset(&ctx, 0, sizeof ctx);
+	ctx.trust = &trust;
+	ctx.policy = &node->policy;
+	ctx.revcache = node->revcache;
+	ctx.ocsp_ca_file = node->ca_file;
+	for (i = 0; i < nsigs; i++) {
+		v_result_init(&res->r[i]);
+		res->n++;
+		e = v_validate(&ctx, &sigs[i], at == VN_NOW ? VN_TIME_NONE : at, &res->r[i]);
+		if (e != VN_OK) {
+			seterr(err, errlen, "the validation could not run: %s", vn_err_str(e));
+			goto out;
+		}
+	}
+	*out = res;
+	res = NULL;
+	rc = 0;
+	goto out;
+nomem:
+	seterr(err, errlen, "%s", "out of memory");
+out:
+	vn_result_free(res);
+	for (i = 0; i < nsigs; i++)
+		v_sigobj_free(&sigs[i]);
+	free(sigs);
+	return rc;
+}
+
+const char *vn_result_indication(const vn_result *r)
+{
+	return r && r->n ? vn_indication_name(r->r[0].indication) : "INDETERMINATE";
+}
+
+const char *vn_result_subindication(const vn_result *r)
+{
+	return r && r->n ? vn_subind_name(r->r[0].sub) : NULL;
+}
+
+const char *vn_result_qualification(const vn_result *r)
+{
+	return r && r->n ? v_qual_name(r->r[0].qualification) : "Indeterminate";
+}
+
+size_t vn_result_count(const vn_result *r)
+{
+	return r ? r->n : 0;
+}
+
+char *vn_result_json(const vn_result *r)
+{
+	json_t *j;
+	char *s;
+	size_t i;
+
+	if (r == NULL || r->n == 0)
+		return NULL;
+	if (r->n == 1) {
+		j = v_result_json(&r->r[0], &r->policy);
+	} else {
+		json_t *a = json_array();
+		for (i = 0; i < r->n; i++)
+			json_array_append_new(a, v_result_json(&r->r[i], &r->policy));
+		j = json_pack("{s:o}", "signatures", a);
+	}
+	s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(j);
+	return s;
+}
+
+void vn_result_free(vn_result *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->n; i++)
+		v_result_free(&r->r[i]);
+	free(r->r);
+	free(r);
+}
+
+void vn_free(void *p)
+{
+	free(p);
+}

@@ -1,0 +1,367 @@
+/* The EN 319 102-1 validation of one signature, orchestrating the building
+ * blocks: the format layer's FC/ISC/CV outcome, timestamps as proofs of
+ * existence (5.4), X.509 validation (5.2.6) with past certificate
+ * validation when a POE allows it (5.5, 5.6.2.1), revocation with the
+ * REVOKED_NO_POE / REVOKED decision, cryptographic constraints by date
+ * (5.2.8, TS 119 312), and TS 119 615 qualification. */
+#include "node/v_validate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/x509v3.h>
+
+#include "node/v_pki.h"
+#include "node/v_qual.h"
+#include "node/v_rev.h"
+#include "node/v_tst.h"
+#include "node/v_tst_int.h"
+
+#define EIDAS_START 1467324000	/* 2016-06-30T22:00:00Z */
+#define MAX_MATCHES 8
+
+static vn_time asn1_to_time(const ASN1_TIME *a)
+{
+	struct tm tm;
+
+	if (a == NULL || ASN1_TIME_to_tm(a, &tm) != 1)
+		return VN_TIME_NONE;
+	return vn_days_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday) *
+		       86400 + tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+}
+
+static void set(v_result *r, vn_indication ind, vn_subind sub)
+{
+	r->indication = ind;
+	r->sub = sub;
+}
+
+#define NOTE(r, lvl, code, ...) (void)vn_findings_add(&(r)->findings, lvl, code, __VA_ARGS__)
+
+/* TS 119 312 (as in DSS's default suite, STANDARDS.md 8): the date after
+ * which an algorithm or key size is no longer acceptable; VN_TIME_NONE when
+ * it does not expire. */
+static vn_time algo_expiry(const v_sigobj *s, const v_policy *p)
+{
+	vn_time t = VN_TIME_NONE, e;
+	int rsa = strcmp(s->sig_alg, "RSA") == 0 || strcmp(s->sig_alg, "RSASSA-PSS") == 0;
+
+	if (strcmp(s->digest_alg, "SHA-1") == 0 || strcmp(s->digest_alg, "SHA1") == 0)
+		t = 1343779200;	/* 2012-08-01 */
+	else if (strcmp(s->digest_alg, "MD5") == 0)
+		t = 1091318400;	/* 2004-08-01 */
+	if (rsa && s->key_bits > 0) {
+		e = VN_TIME_NONE;
+		if (s->key_bits < 1024)
+			e = 1280620800;	/* 2010-08-01 */
+		else if (s->key_bits < p->min_rsa_bits)
+			e = 1569888000;	/* 2019-10-01 */
+		if (e != VN_TIME_NONE && (t == VN_TIME_NONE || e < t))
+			t = e;
+	}
+	if (strcmp(s->sig_alg, "ECDSA") == 0 && s->key_bits > 0 && s->key_bits < p->min_ec_bits) {
+		e = s->key_bits < 224 ? 1343779200 : 1633046400;	/* 2012-08-01, 2021-10-01 */
+		if (t == VN_TIME_NONE || e < t)
+			t = e;
+	}
+	return t;
+}
+
+static const char *format_name(const v_sigobj *s)
+{
+	static const char *const cades[] = {"CMS", "CAdES-BASELINE-B", "CAdES-BASELINE-T",
+					    "CAdES-BASELINE-LT", "CAdES-BASELINE-LTA"};
+
+	if (s->format == V_FMT_RAW)
+		return "RAW";
+	return (unsigned)s->level < 5 ? cades[s->level] : "CMS";
+}
+
+static void copy_trust(v_result *r, const v_path *p, vn_time at)
+{
+	const tl_snap_service *sv = p->match.svc;
+	const tl_service_entry *e;
+
+	r->trusted_by_list = p->by_list;
+	if (!p->by_list || sv == NULL)
+		return;
+	e = tl_service_at(sv->service, at);
+	if (e == NULL)
+		e = &sv->service->entries[0];
+	snprintf(r->scheme, sizeof r->scheme, "%s", sv->scheme ? sv->scheme : "");
+	snprintf(r->territory, sizeof r->territory, "%s",
+		 sv->list->territory ? sv->list->territory : "");
+	snprintf(r->tsp, sizeof r->tsp, "%s", sv->tsp->name ? sv->tsp->name : "");
+	snprintf(r->service, sizeof r->service, "%s", e->name ? e->name : "");
+	snprintf(r->service_type, sizeof r->service_type, "%s", e->type ? e->type : "");
+	snprintf(r->service_status, sizeof r->service_status, "%s", e->status ? e->status : "");
+}
+
+/* Qualification at one time: the CA services vouching for the anchor. */
+static v_cert_qual qualify_at(const v_ctx *ctx, const v_path *p, X509 *signer, const v_qcs *q,
+			      vn_time t, vn_findings *f)
+{
+	tl_snap_match m[MAX_MATCHES];
+	size_t n = 0;
+
+	if (p->by_list && ctx->trust->snapshot != NULL && p->anchor != NULL) {
+		n = tl_snapshot_find(ctx->trust->snapshot, p->anchor, t, m, MAX_MATCHES);
+		if (n > MAX_MATCHES)
+			n = MAX_MATCHES;
+	}
+	return v_cert_qualify(signer, q, m, n, t, f);
+}
+
+vn_err v_validate(const v_ctx *ctx, const v_sigobj *s, vn_time t, v_result *r)
+{
+	v_path path;
+	int have_path = 0, have_poe = 0;
+	vn_time poe = VN_TIME_NONE, ct, not_after, not_before, exp;
+	X509 *issuer = NULL;
+	size_t i;
+	vn_err e = VN_OK;
+
+	memset(&path, 0, sizeof path);
+	if (t == VN_TIME_NONE)
+		t = vn_time_now();
+	r->validation_time = t;
+	r->best_signature_time = t;
+	r->claimed_time = s->claimed_time;
+	snprintf(r->id, sizeof r->id, "%s", s->id[0] ? s->id : "S-1");
+	snprintf(r->format, sizeof r->format, "%s", format_name(s));
+	snprintf(r->process, sizeof r->process, "Basic");
+	if (vn_findings_extend(&r->findings, &s->findings) != VN_OK)
+		return VN_ERR_NOMEM;
+	if (s->signer != NULL) {
+		X509_up_ref(s->signer);
+		r->signer = s->signer;
+	}
+
+	/* 5.2.2-5.2.7 as decided by the format layer. */
+	switch (s->check) {
+	case V_CHECK_OK:
+		break;
+	case V_CHECK_FORMAT_FAILURE:
+		set(r, VN_IND_TOTAL_FAILED, VN_SUB_FORMAT_FAILURE);
+		goto qualify;
+	case V_CHECK_NO_SIGNING_CERT:
+		set(r, VN_IND_INDETERMINATE, VN_SUB_NO_SIGNING_CERTIFICATE_FOUND);
+		goto qualify;
+	case V_CHECK_SIGNED_DATA_NOT_FOUND:
+		set(r, VN_IND_INDETERMINATE, VN_SUB_SIGNED_DATA_NOT_FOUND);
+		goto qualify;
+	case V_CHECK_HASH_FAILURE:
+		set(r, VN_IND_TOTAL_FAILED, VN_SUB_HASH_FAILURE);
+		goto qualify;
+	case V_CHECK_SIG_CRYPTO_FAILURE:
+		set(r, VN_IND_TOTAL_FAILED, VN_SUB_SIG_CRYPTO_FAILURE);
+		goto qualify;
+	}
+	if (s->signer == NULL) {
+		set(r, VN_IND_INDETERMINATE, VN_SUB_NO_SIGNING_CERTIFICATE_FOUND);
+		goto qualify;
+	}
+	not_after = asn1_to_time(X509_get0_notAfter(s->signer));
+	not_before = asn1_to_time(X509_get0_notBefore(s->signer));
+
+	/* 5.4: timestamps. A signature timestamp that passes is a POE of the
+	 * signature at its genTime (5.6.2.1 best-signature-time). */
+	if (s->ntss > 0) {
+		r->timestamps = calloc(s->ntss, sizeof *r->timestamps);
+		if (r->timestamps == NULL)
+			return VN_ERR_NOMEM;
+	}
+	for (i = 0; i < s->ntss; i++) {
+		v_ts_result *tr = &r->timestamps[r->ntimestamps];
+		memset(tr, 0, sizeof *tr);
+		tr->gen_time = VN_TIME_NONE;
+		e = v_ts_validate_ex(ctx, &s->tss[i], t, tr, &r->findings);
+		if (e != VN_OK)
+			return e;
+		r->ntimestamps++;
+		if (tr->indication != VN_IND_TOTAL_PASSED) {
+			NOTE(r, VN_LEVEL_WARN, "V_TIMESTAMP_FAILED", "a %s timestamp did not pass: %s%s%s",
+			     s->tss[i].kind == V_TS_ARCHIVE ? "archive" : s->tss[i].kind == V_TS_CONTENT ? "content" : "signature",
+			     vn_indication_name(tr->indication), tr->sub ? "/" : "",
+			     tr->sub ? vn_subind_name(tr->sub) : "");
+			continue;
+		}
+		if (s->tss[i].kind == V_TS_SIGNATURE || s->tss[i].kind == V_TS_ARCHIVE) {
+			if (!have_poe || tr->gen_time < poe)
+				poe = tr->gen_time;
+			have_poe = 1;
+			snprintf(r->process, sizeof r->process, "%s",
+				 s->tss[i].kind == V_TS_ARCHIVE ? "LTA" : "LTVM");
+		}
+	}
+	if (have_poe)
+		r->best_signature_time = poe;
+	if (ctx->policy->require_timestamp && !have_poe) {
+		NOTE(r, VN_LEVEL_ERROR, "V_TIMESTAMP_REQUIRED", "the policy requires a signature timestamp");
+		set(r, VN_IND_INDETERMINATE, VN_SUB_SIG_CONSTRAINTS_FAILURE);
+		goto qualify;
+	}
+
+	/* 5.2.6 X.509 validation at the validation time; when the signer is out
+	 * of its validity then, past certificate validation at the POE. */
+	ct = t;
+	e = v_path_build(ctx, s->signer, s->certs, ct, 1, &path);
+	if (e != VN_OK)
+		return e;
+	have_path = 1;
+	if (path.status == V_PATH_EXPIRED && have_poe && poe <= not_after) {
+		v_path_free(&path);
+		ct = poe;
+		e = v_path_build(ctx, s->signer, s->certs, ct, 1, &path);
+		if (e != VN_OK)
+			return e;
+		NOTE(r, VN_LEVEL_INFO, "V_PAST_VALIDATION",
+		     "the certificate has expired since; validated at the proof of existence");
+	}
+	switch (path.status) {
+	case V_PATH_OK:
+		break;
+	case V_PATH_NO_CHAIN:
+		NOTE(r, VN_LEVEL_ERROR, "V_NO_CHAIN", "%s", path.why[0] ? path.why : "no path to a trust anchor");
+		set(r, VN_IND_INDETERMINATE, VN_SUB_NO_CERTIFICATE_CHAIN_FOUND);
+		goto qualify;
+	case V_PATH_GENERAL_FAILURE:
+		NOTE(r, VN_LEVEL_ERROR, "V_CHAIN_FAILURE", "%s", path.why);
+		set(r, VN_IND_INDETERMINATE, VN_SUB_CERTIFICATE_CHAIN_GENERAL_FAILURE);
+		goto qualify;
+	case V_PATH_CONSTRAINTS:
+		NOTE(r, VN_LEVEL_ERROR, "V_CHAIN_CONSTRAINTS", "%s", path.why);
+		set(r, VN_IND_INDETERMINATE, VN_SUB_CHAIN_CONSTRAINTS_FAILURE);
+		goto qualify;
+	case V_PATH_CRYPTO:
+		NOTE(r, VN_LEVEL_ERROR, "V_CHAIN_CRYPTO", "%s", path.why);
+		set(r, VN_IND_INDETERMINATE, VN_SUB_CRYPTO_CONSTRAINTS_FAILURE_NO_POE);
+		goto qualify;
+	case V_PATH_EXPIRED:
+		/* A POE after the expiry proves the signature was made too late. */
+		if (have_poe && poe > not_after) {
+			NOTE(r, VN_LEVEL_ERROR, "V_SIGNED_AFTER_EXPIRY",
+			     "a timestamp proves the signature was made after the certificate expired");
+			set(r, VN_IND_TOTAL_FAILED, VN_SUB_EXPIRED);
+		} else {
+			NOTE(r, VN_LEVEL_ERROR, "V_CERT_EXPIRED",
+			     "the certificate has expired and no proof of existence predates its expiry");
+			set(r, VN_IND_INDETERMINATE, VN_SUB_OUT_OF_BOUNDS_NO_POE);
+		}
+		goto qualify;
+	case V_PATH_NOT_YET_VALID:
+		NOTE(r, VN_LEVEL_ERROR, "V_CERT_NOT_YET_VALID", "%s", path.why);
+		set(r, VN_IND_INDETERMINATE, VN_SUB_OUT_OF_BOUNDS_NO_POE);
+		goto qualify;
+	}
+	if (sk_X509_num(path.chain) > 0)
+		r->chain = X509_chain_up_ref(path.chain);
+	copy_trust(r, &path, have_poe ? poe : ct);
+
+	/* A POE before notBefore proves the signature predates the certificate. */
+	if (have_poe && poe < not_before) {
+		NOTE(r, VN_LEVEL_ERROR, "V_SIGNED_BEFORE_CERT",
+		     "a timestamp proves the signature was made before the certificate was valid");
+		set(r, VN_IND_TOTAL_FAILED, VN_SUB_NOT_YET_VALID);
+		goto qualify;
+	}
+	if (!have_poe && s->claimed_time != VN_TIME_NONE &&
+	    (s->claimed_time < not_before || s->claimed_time > not_after))
+		NOTE(r, VN_LEVEL_WARN, "V_CLAIMED_TIME_OUTSIDE_CERT",
+		     "the claimed signing time lies outside the certificate's validity");
+
+	/* Revocation of the signing certificate (5.2.5/5.2.6). */
+	issuer = sk_X509_num(path.chain) > 1 ? sk_X509_value(path.chain, 1) : NULL;
+	if (issuer == NULL && X509_check_issued(s->signer, s->signer) == X509_V_OK)
+		issuer = s->signer;	/* a directly trusted self-signed signer */
+	if (issuer == NULL) {
+		NOTE(r, VN_LEVEL_ERROR, "V_REVOCATION_NO_ISSUER", "the issuer is unknown: no revocation check");
+		set(r, VN_IND_INDETERMINATE, VN_SUB_TRY_LATER);
+		goto qualify;
+	}
+	e = v_rev_check(ctx, s->signer, issuer, ct, s, &r->revocation);
+	if (e != VN_OK)
+		return e;
+	switch (r->revocation.status) {
+	case V_REV_GOOD:
+		break;
+	case V_REV_REVOKED:
+		/* 5.5.4 / 5.6.2.4: a POE before the revocation keeps it valid. */
+		if (have_poe && poe < r->revocation.revocation_time) {
+			NOTE(r, VN_LEVEL_INFO, "V_REVOKED_AFTER_POE",
+			     "the certificate was revoked after the signature's proof of existence");
+			break;
+		}
+		if (have_poe) {
+			NOTE(r, VN_LEVEL_ERROR, "V_REVOKED", "the certificate was revoked before the proof of existence");
+			set(r, VN_IND_TOTAL_FAILED, VN_SUB_REVOKED);
+		} else {
+			NOTE(r, VN_LEVEL_ERROR, "V_REVOKED_NO_POE",
+			     "the certificate is revoked and nothing proves the signature predates it");
+			set(r, VN_IND_INDETERMINATE, VN_SUB_REVOKED_NO_POE);
+		}
+		goto qualify;
+	case V_REV_UNKNOWN:
+		NOTE(r, VN_LEVEL_ERROR, "V_REVOCATION_UNKNOWN", "revocation status unavailable: %s",
+		     r->revocation.why[0] ? r->revocation.why : "no source");
+		set(r, VN_IND_INDETERMINATE, VN_SUB_TRY_LATER);
+		goto qualify;
+	}
+
+	/* 5.2.8 cryptographic constraints, judged at the best signature time. */
+	exp = algo_expiry(s, ctx->policy);
+	if (exp != VN_TIME_NONE) {
+		if (r->best_signature_time >= exp) {
+			NOTE(r, VN_LEVEL_ERROR, "V_WEAK_ALGORITHM",
+			     "%s with %s (%d-bit key) is no longer acceptable and no proof of existence predates its expiry",
+			     s->sig_alg, s->digest_alg, s->key_bits);
+			set(r, VN_IND_INDETERMINATE, VN_SUB_CRYPTO_CONSTRAINTS_FAILURE_NO_POE);
+			goto qualify;
+		}
+		NOTE(r, VN_LEVEL_WARN, "V_WEAK_ALGORITHM_BEFORE_EXPIRY",
+		     "%s with %s is expired now but was acceptable when a proof of existence was made",
+		     s->sig_alg, s->digest_alg);
+	}
+	set(r, VN_IND_TOTAL_PASSED, VN_SUB_NONE);
+
+qualify:
+	/* TS 119 615: qualification at issuance and at the best signature time. */
+	if (s->signer != NULL) {
+		v_qcs q;
+		v_cert_qual qi = V_CQ_NA, qs = V_CQ_NA;
+		vn_time bst = r->best_signature_time;
+
+		memset(&q, 0, sizeof q);
+		if (v_qcs_parse(s->signer, &q, &r->findings) == VN_OK) {
+			if (!have_path) {
+				e = v_path_build(ctx, s->signer, s->certs, t, 1, &path);
+				if (e != VN_OK)
+					return e;
+				have_path = 1;
+			}
+			if (path.anchor != NULL) {
+				vn_time nb = asn1_to_time(X509_get0_notBefore(s->signer));
+				qi = qualify_at(ctx, &path, s->signer, &q, nb, &r->findings);
+				qs = qualify_at(ctx, &path, s->signer, &q, bst, &r->findings);
+				if (!r->trusted_by_list)
+					copy_trust(r, &path, bst);
+			}
+			snprintf(r->cert_qualification, sizeof r->cert_qualification, "%s",
+				 v_cert_qual_name(qs));
+		}
+		r->qualification = v_sig_qualify(qi, qs, r->indication);
+		if (s->format == V_FMT_CMS && s->level == V_LEVEL_NONE &&
+		    r->indication == VN_IND_TOTAL_PASSED) {
+			/* EN 319 122-1: without the signing-certificate attribute a CMS
+			 * signature is not a CAdES baseline signature. */
+			NOTE(r, VN_LEVEL_WARN, "V_NOT_ADES", "a CMS signature without signing-certificate attribute is not CAdES");
+			r->qualification = V_QUAL_NOT_ADES;
+		}
+	} else {
+		r->qualification = r->indication == VN_IND_TOTAL_FAILED ? V_QUAL_NOT_ADES : V_QUAL_INDETERMINATE;
+	}
+	(void)EIDAS_START;
+	if (have_path)
+		v_path_free(&path);
+	return VN_OK;
+}
