@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <libxml/tree.h>
 
 #include "common/vn_buf.h"
 #include "node/cli.h"
@@ -49,6 +50,7 @@ static const char validate_help[] =
 	"  --json           one JSON object per DESIGN.md: indication, subIndication,\n"
 	"                   qualification, signer, signingTime, bestSignatureTime,\n"
 	"                   trust, policy, findings ({signatures: [...]} for several)\n"
+	"  --xml            the ETSI TS 119 102-2 validation report (XML) instead\n"
 	"\n"
 	"example:\n"
 	"  valnode validate contract.p7s --data contract.pdf \\\n"
@@ -71,7 +73,7 @@ int vn_cli_validate(int argc, char **argv)
 	STACK_OF(X509) *anchors = NULL, **signers = NULL;
 	v_trust_cfg cfg;
 	vn_time at = VN_TIME_NONE;
-	int json = 0, offline = 0, i, rc = 0;
+	int json = 0, xml = 0, offline = 0, i, rc = 0;
 	vn_buf in, data;
 	v_sigobj *sigs = NULL;
 	size_t nsigs = 0, k;
@@ -91,6 +93,8 @@ int vn_cli_validate(int argc, char **argv)
 			goto out;
 		} else if (strcmp(a, "--json") == 0) {
 			json = 1;
+		} else if (strcmp(a, "--xml") == 0) {
+			xml = 1;
 		} else if (strcmp(a, "--offline") == 0) {
 			offline = 1;
 		} else if (more && strcmp(a, "--data") == 0) {
@@ -153,6 +157,10 @@ int vn_cli_validate(int argc, char **argv)
 	}
 	if (file == NULL) {
 		rc = vn_cli_usage_error("validate", "FILE is required");
+		goto out;
+	}
+	if (json && xml) {
+		rc = vn_cli_usage_error("validate", "--json or --xml, not both");
 		goto out;
 	}
 	if (policy != NULL && strcmp(policy, "default") != 0) {
@@ -258,6 +266,14 @@ int vn_cli_validate(int argc, char **argv)
 		v_ctx ctx;
 		json_t *arr = json_array();
 		vn_indication worst = VN_IND_TOTAL_PASSED;
+		v_result *all = calloc(nsigs ? nsigs : 1, sizeof *all);
+		size_t nall = 0;
+
+		if (all == NULL) {
+			json_decref(arr);
+			rc = VN_EXIT_SOFTWARE;
+			goto out;
+		}
 
 		v_policy_default(&pol);
 		if (offline)
@@ -267,22 +283,26 @@ int vn_cli_validate(int argc, char **argv)
 		ctx.policy = &pol;
 		ctx.ocsp_ca_file = cfg.ca_file;
 		for (k = 0; k < nsigs; k++) {
-			v_result r;
-			v_result_init(&r);
-			e = v_validate(&ctx, &sigs[k], at, &r);
+			v_result *rp = &all[nall];
+			v_result_init(rp);
+			nall++;
+			e = v_validate(&ctx, &sigs[k], at, rp);
 			if (e != VN_OK) {
 				fprintf(stderr, "valnode validate: the validation could not run: %s\n", vn_err_str(e));
-				v_result_free(&r);
+				for (size_t q = 0; q < nall; q++)
+					v_result_free(&all[q]);
+				free(all);
 				json_decref(arr);
 				rc = vn_err_exit_code(e);
 				goto out;
 			}
+#define r (*rp)
 			if (r.indication == VN_IND_TOTAL_FAILED ||
 			    (r.indication == VN_IND_INDETERMINATE && worst == VN_IND_TOTAL_PASSED))
 				worst = r.indication;
 			if (json) {
 				json_array_append_new(arr, v_result_json(&r, &pol));
-			} else {
+			} else if (!xml) {
 				size_t f;
 				printf("%s: %s%s%s, %s (%s)\n", r.id, vn_indication_name(r.indication),
 				       r.sub ? "/" : "", r.sub ? vn_subind_name(r.sub) : "",
@@ -292,8 +312,23 @@ int vn_cli_validate(int argc, char **argv)
 						printf("  %s: %s: %s\n", vn_level_name(r.findings.items[f].level),
 						       r.findings.items[f].code, r.findings.items[f].message);
 			}
-			v_result_free(&r);
+#undef r
 		}
+		if (xml) {
+			unsigned char *doc = NULL;
+			size_t dlen = 0;
+			if (v_result_xml(all, nall, &pol, &doc, &dlen) != VN_OK) {
+				fprintf(stderr, "valnode validate: the XML report could not be written\n");
+				worst = VN_IND_INDETERMINATE;
+				rc = VN_EXIT_SOFTWARE;
+			} else {
+				fwrite(doc, 1, dlen, stdout);
+				xmlFree(doc);
+			}
+		}
+		for (k = 0; k < nall; k++)
+			v_result_free(&all[k]);
+		free(all);
 		if (json) {
 			if (json_array_size(arr) == 1)
 				vn_json_print(json_incref(json_array_get(arr, 0)));
@@ -301,7 +336,8 @@ int vn_cli_validate(int argc, char **argv)
 				vn_json_print(json_pack("{s:O}", "signatures", arr));
 		}
 		json_decref(arr);
-		rc = exit_for(worst);
+		if (rc == 0)
+			rc = exit_for(worst);
 	}
 out:
 	for (k = 0; k < nsigs; k++)

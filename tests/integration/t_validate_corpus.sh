@@ -23,6 +23,13 @@ jq_is '.timestamps[0].indication' INDETERMINATE
 jq_is '.timestamps[0].subIndication' NO_SIGNING_CERTIFICATE_FOUND
 # the signer chains to no anchor we gave it
 jq_is .subIndication NO_CERTIFICATE_CHAIN_FOUND
+# the same as a TS 119 102-2 XML report, valid against the official schema
+expect_exit 2 "$VN" validate "$C/cms-wrong-sign-cert-ref.p7m" --anchor "$A" --offline --xml
+cp "$WORK/last.out" "$WORK/vr.xml"
+grep -q "urn:etsi:019102:subindication:NO_CERTIFICATE_CHAIN_FOUND" "$WORK/vr.xml" || fail "sub-indication missing from the XML report"
+XML_CATALOG_FILES="$XSD/catalog.xml" xmllint --noout --nonet --schema "$XSD/1910202xmlSchema.xsd" "$WORK/vr.xml" \
+	>"$WORK/xmllint.out" 2>&1 || { cat "$WORK/xmllint.out"; fail "XML report not schema-valid"; }
+expect_exit 64 "$VN" validate "$C/cms-no-sign-cert.p7m" --anchor "$A" --json --xml
 # usage and input errors
 expect_exit 64 "$VN" validate "$C/cms-no-sign-cert.p7m"
 grep -q "no trust source" "$WORK/last.err" || fail "unclear message without trust"
