@@ -1,6 +1,9 @@
 # The demo federation generator (interop/demo/generate): the PKI it makes
-# is sound (chains, QC statements, key modes), the list descriptions name
-# real files, reruns change nothing, --force regenerates. The lists part
+# is sound (chains, QC statements, key modes, the test signers' states),
+# the list descriptions name real files, reruns change nothing, --force
+# regenerates; the conformance vectors verify with openssl where they
+# should and fail where they are damaged (demo_vectors.sh); the OCSP
+# responders start, answer and stop (interop/demo/responders). The lists part
 # (valnode tl build / tl sign) is checked when valnode has those commands.
 . "$(dirname "$0")/lib.sh"
 
@@ -95,24 +98,59 @@ for c in $COUNTRIES; do
 	for s in "$d"/signers/*.pem; do
 		[ -f "$s" ] || fail "$d has no signer"
 		n=$((n + 1))
-		verify "$d/root.pem" "$d/mid-ca.pem" "$s"
-		has_text "$s" "Policy: 0.4.0.194112.1.2"
-		has_text "$s" "NIST CURVE: P-256"
+		slug=$(basename "$s" .pem)
+		ca=$(cat "$d/signers/$slug.issuer") || fail "$s: no .issuer"
+		case $slug in
+		expired | nyv) verify_at="-no_check_time" ;;
+		*) verify_at="" ;;
+		esac
+		openssl verify $verify_at -CAfile "$d/root.pem" -untrusted "$d/$ca.pem" "$s" >"$WORK/verify.out" 2>&1 ||
+			{ cat "$WORK/verify.out"; fail "chain of $s does not verify"; }
+		case $slug in
+		noqscd) has_text "$s" "Policy: 0.4.0.194112.1.0" ;;
+		*) has_text "$s" "Policy: 0.4.0.194112.1.2" ;;
+		esac
+		case $slug in
+		weak) has_text "$s" "Public-Key: (1024 bit)"; has_text "$s" "ecdsa-with-SHA1" ;;
+		rsa) has_text "$s" "Public-Key: (2048 bit)" ;;
+		*) has_text "$s" "NIST CURVE: P-256" ;;
+		esac
+		ku="Non Repudiation"
+		[ "$slug" = nonr ] && ku="Digital Signature"
 		openssl x509 -in "$s" -noout -ext keyUsage >"$WORK/ku.txt"
-		grep -q "Key Usage: critical" "$WORK/ku.txt" && [ "$(sed -n '2s/^ *//p' "$WORK/ku.txt")" = "Non Repudiation" ] ||
-			fail "$s: keyUsage is not critical nonRepudiation alone"
+		grep -q "Key Usage: critical" "$WORK/ku.txt" && [ "$(sed -n '2s/^ *//p' "$WORK/ku.txt")" = "$ku" ] ||
+			fail "$s: keyUsage is not critical $ku alone"
 		openssl x509 -in "$s" -noout -subject -nameopt sep_multiline,sname | grep -q "serialNumber=PNO$C-" ||
 			fail "$s: no PNO$C- serialNumber"
 		qc_oids "$s" >"$WORK/qc.txt"
 		for oid in 0.4.0.1862.1.1 0.4.0.1862.1.4 0.4.0.1862.1.6 0.4.0.1862.1.6.1; do
+			[ "$slug" = noqscd ] && [ $oid = 0.4.0.1862.1.4 ] && continue
 			grep -qx "$oid" "$WORK/qc.txt" || { cat "$WORK/qc.txt"; fail "$s lacks QC statement $oid"; }
 		done
+		[ "$slug" != noqscd ] || ! grep -qx 0.4.0.1862.1.4 "$WORK/qc.txt" || fail "$s has QcSSCD"
 		case " $FOREIGN " in
 		*" $c "*) grep -qx 0.4.0.1862.1.7 "$WORK/qc.txt" && grep -qx "$C" "$WORK/qc.txt" ||
 			fail "$s lacks QcCClegislation $C" ;;
 		*) ! grep -qx 0.4.0.1862.1.7 "$WORK/qc.txt" || fail "$s (EU) has QcCClegislation" ;;
 		esac
 	done
+	# The test signers of every country, and their states.
+	for slug in revoked expired noqscd weak oldca; do
+		[ -f "$d/signers/$slug.pem" ] || fail "$c has no $slug signer"
+	done
+	verify "$d/root.pem" "$d/mid-ca-old.pem"
+	verify "$d/root.pem" "$d/mid-ca-old.pem" "$d/ocsp-old.pem"
+	[ "$(cat "$d/signers/oldca.issuer")" = mid-ca-old ] || fail "$c oldca is not under mid-ca-old"
+	openssl x509 -in "$d/signers/expired.pem" -noout -checkend 0 >/dev/null && fail "$c expired signer is valid"
+	sn=$(openssl x509 -in "$d/signers/revoked.pem" -noout -serial | sed 's/^serial=//')
+	rline=$(awk -F '\t' -v sn="$sn" '$4 == sn' "$d/db/mid-ca/index.txt")
+	case $rline in
+	R*,keyCompromise*) ;;
+	*) fail "$c revoked signer not revoked for keyCompromise: $rline" ;;
+	esac
+	rdate=$(echo "$rline" | cut -f3 | cut -d, -f1)
+	nowutc=$(date -u +%y%m%d%H%M%SZ)
+	awk -v a="$rdate" -v b="$nowutc" 'BEGIN { exit !(a < b) }' || fail "$c revocation date $rdate not in the past"
 	[ $n -ge 1 ] || fail "$d has no signer"
 done
 for s in sabina narmina; do
@@ -150,7 +188,10 @@ done
 for c in $COUNTRIES; do
 	C=$(echo "$c" | tr '[:lower:]' '[:upper:]')
 	grep -qx "territory = $C" "$OUT/specs/$c.tlspec" || fail "$c.tlspec territory"
-	[ "$(grep -c '^\[service\]' "$OUT/specs/$c.tlspec")" = 3 ] || fail "$c.tlspec: not 3 services"
+	[ "$(grep -c '^\[service\]' "$OUT/specs/$c.tlspec")" = 4 ] || fail "$c.tlspec: not 4 services"
+	grep -qx "certificate = ../pki/$c/mid-ca-old.pem" "$OUT/specs/$c.tlspec" || fail "$c.tlspec: no old CA service"
+	sed -n '/CA 2019$/,/^$/p' "$OUT/specs/$c.tlspec" | grep -qx "status = withdrawn" || fail "$c.tlspec: old CA not withdrawn"
+	sed -n '/^\[history\]/,/^$/p' "$OUT/specs/$c.tlspec" | grep -qx "status = granted" || fail "$c.tlspec: no granted history"
 	grep -qx "certificate = ../pki/$c/mid-ca.pem" "$OUT/specs/$c.tlspec" || fail "$c.tlspec: no CA/QC service"
 	grep -qx "qualifier = QCWithQSCD" "$OUT/specs/$c.tlspec" || fail "$c.tlspec: no QCWithQSCD"
 done
@@ -178,6 +219,9 @@ snapshot "$WORK/snap3"
 [ "$(grep ' ./pki/az/root.pem$' "$WORK/snap1")" != "$(grep ' ./pki/az/root.pem$' "$WORK/snap3")" ] ||
 	fail "--force kept the old AZ root"
 verify "$P/az/root.pem" "$P/az/mid-ca.pem" "$P/az/signers/sabina.pem"
+
+# --- sample documents, timestamps, conformance vectors, responders ---
+. "$SRC/tests/integration/demo_vectors.sh"
 
 # --- the lists ---
 if [ $lists = 0 ]; then
