@@ -120,7 +120,7 @@ static int valid_at(X509 *x, vn_time t)
  * key verifies cur's signature; one valid at t preferred. */
 static X509 *find_issuer(STACK_OF(X509) *pool, X509 *cur, vn_time t)
 {
-	X509 *best = NULL;
+	X509 *best = NULL, *named = NULL;
 	int i;
 
 	for (i = 0; i < sk_X509_num(pool); i++) {
@@ -129,14 +129,22 @@ static X509 *find_issuer(STACK_OF(X509) *pool, X509 *cur, vn_time t)
 
 		if (X509_cmp(c, cur) == 0 || k == NULL)
 			continue;
-		if (X509_check_issued(c, cur) != X509_V_OK || X509_verify(cur, k) != 1)
+		if (X509_check_issued(c, cur) != X509_V_OK)
 			continue;
+		if (X509_verify(cur, k) != 1) {
+			/* named as the issuer but its key does not verify: kept as a
+			 * last resort so that validation reports a broken chain
+			 * (CERTIFICATE_CHAIN_GENERAL_FAILURE), not a missing one */
+			if (named == NULL)
+				named = c;
+			continue;
+		}
 		if (valid_at(c, t))
 			return c;
 		if (best == NULL)
 			best = c;
 	}
-	return best;
+	return best != NULL ? best : named;
 }
 
 /* Put into the pool the list certificates named as cur's issuer whose key
@@ -147,6 +155,8 @@ static vn_err pool_add_listed_issuers(const tl_snapshot *snap, STACK_OF(X509) *p
 	const X509_NAME *iss = X509_get_issuer_name(cur);
 	size_t n = tl_snapshot_find_by_subject(snap, iss, m, V_PKI_MAX_MATCHES), i, j, k;
 	size_t decoded = 0;
+	X509 *named = NULL;	/* a listed certificate of that name whose key does not verify */
+	int verified = 0;
 	vn_err e = VN_OK;
 
 	if (n > V_PKI_MAX_MATCHES)
@@ -160,17 +170,31 @@ static vn_err pool_add_listed_issuers(const tl_snapshot *snap, STACK_OF(X509) *p
 				X509 *x;
 
 				if (++decoded > V_PKI_MAX_CANDIDATES)
-					return VN_OK;
+					goto done;
 				x = d2i_X509(NULL, &p, (long)sdi->certs[k].n);
 				if (x == NULL)
 					continue;
 				if (X509_NAME_cmp(X509_get_subject_name(x), iss) == 0 &&
-				    X509_get0_pubkey(x) != NULL && X509_verify(cur, X509_get0_pubkey(x)) == 1)
-					e = pool_add(pool, x);
+				    X509_get0_pubkey(x) != NULL) {
+					if (X509_verify(cur, X509_get0_pubkey(x)) == 1) {
+						e = pool_add(pool, x);
+						verified = 1;
+					} else if (named == NULL) {
+						named = x;
+						continue;
+					}
+				}
 				X509_free(x);
 			}
 		}
 	}
+done:
+	/* Only the issuer's name matches: offered all the same, so the chain is
+	 * reported broken (a forged or damaged certificate signature) rather
+	 * than missing, as DSS does. */
+	if (e == VN_OK && !verified && named != NULL)
+		e = pool_add(pool, named);
+	X509_free(named);
 	return e;
 }
 

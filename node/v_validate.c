@@ -115,8 +115,12 @@ static v_cert_qual qualify_at(const v_ctx *ctx, const v_path *p, X509 *signer, c
 vn_err v_validate(const v_ctx *ctx, const v_sigobj *s, vn_time t, v_result *r)
 {
 	v_path path;
-	int have_path = 0, have_poe = 0;
-	vn_time poe = VN_TIME_NONE, ct, not_after, not_before, exp;
+	int have_path = 0, have_poe = 0, have_lower = 0;
+	/* poe: the earliest time the signature is proven to exist (signature
+	 * and archive timestamps: an upper bound on when it was made). lower: a
+	 * content timestamp sits inside the signed attributes, so the signature
+	 * was made after its genTime (a lower bound). */
+	vn_time poe = VN_TIME_NONE, lower = VN_TIME_NONE, ct, not_after, not_before, exp;
 	X509 *issuer = NULL;
 	size_t i;
 	vn_err e = VN_OK;
@@ -186,12 +190,17 @@ vn_err v_validate(const v_ctx *ctx, const v_sigobj *s, vn_time t, v_result *r)
 			     tr->sub ? vn_subind_name(tr->sub) : "");
 			continue;
 		}
-		if (s->tss[i].kind == V_TS_SIGNATURE || s->tss[i].kind == V_TS_ARCHIVE) {
+		if (s->tss[i].kind == V_TS_CONTENT) {
+			if (!have_lower || tr->gen_time > lower)
+				lower = tr->gen_time;
+			have_lower = 1;
+		} else {
 			if (!have_poe || tr->gen_time < poe)
 				poe = tr->gen_time;
 			have_poe = 1;
-			snprintf(r->process, sizeof r->process, "%s",
-				 s->tss[i].kind == V_TS_ARCHIVE ? "LTA" : "LTVM");
+			if (s->tss[i].kind == V_TS_ARCHIVE || strcmp(r->process, "LTA") != 0)
+				snprintf(r->process, sizeof r->process, "%s",
+					 s->tss[i].kind == V_TS_ARCHIVE ? "LTA" : "LTVM");
 		}
 	}
 	if (have_poe)
@@ -238,10 +247,12 @@ vn_err v_validate(const v_ctx *ctx, const v_sigobj *s, vn_time t, v_result *r)
 		set(r, VN_IND_INDETERMINATE, VN_SUB_CRYPTO_CONSTRAINTS_FAILURE_NO_POE);
 		goto qualify;
 	case V_PATH_EXPIRED:
-		/* A POE after the expiry proves the signature was made too late. */
-		if (have_poe && poe > not_after) {
+		/* 5.2.6: only a proof that the signature was made after the expiry
+		 * (a content timestamp later than notAfter) makes it TOTAL-FAILED;
+		 * a POE after it proves nothing about when it was made. */
+		if (have_lower && lower > not_after) {
 			NOTE(r, VN_LEVEL_ERROR, "V_SIGNED_AFTER_EXPIRY",
-			     "a timestamp proves the signature was made after the certificate expired");
+			     "a content timestamp proves the signature was made after the certificate expired");
 			set(r, VN_IND_TOTAL_FAILED, VN_SUB_EXPIRED);
 		} else {
 			NOTE(r, VN_LEVEL_ERROR, "V_CERT_EXPIRED",
@@ -250,8 +261,12 @@ vn_err v_validate(const v_ctx *ctx, const v_sigobj *s, vn_time t, v_result *r)
 		}
 		goto qualify;
 	case V_PATH_NOT_YET_VALID:
-		NOTE(r, VN_LEVEL_ERROR, "V_CERT_NOT_YET_VALID", "%s", path.why);
-		set(r, VN_IND_INDETERMINATE, VN_SUB_OUT_OF_BOUNDS_NO_POE);
+		/* The signature exists now (at the validation time, or at its
+		 * POE), before the certificate's notBefore: it was made before the
+		 * certificate was valid, proven (EN 319 102-1 5.2.6 NOT_YET_VALID). */
+		NOTE(r, VN_LEVEL_ERROR, "V_CERT_NOT_YET_VALID",
+		     "the signature exists before the certificate's validity begins: %s", path.why);
+		set(r, VN_IND_TOTAL_FAILED, VN_SUB_NOT_YET_VALID);
 		goto qualify;
 	}
 	if (sk_X509_num(path.chain) > 0)
@@ -292,8 +307,9 @@ vn_err v_validate(const v_ctx *ctx, const v_sigobj *s, vn_time t, v_result *r)
 			     "the certificate was revoked after the signature's proof of existence");
 			break;
 		}
-		if (have_poe) {
-			NOTE(r, VN_LEVEL_ERROR, "V_REVOKED", "the certificate was revoked before the proof of existence");
+		if (have_lower && lower > r->revocation.revocation_time) {
+			NOTE(r, VN_LEVEL_ERROR, "V_REVOKED",
+			     "a content timestamp proves the signature was made after the revocation");
 			set(r, VN_IND_TOTAL_FAILED, VN_SUB_REVOKED);
 		} else {
 			NOTE(r, VN_LEVEL_ERROR, "V_REVOKED_NO_POE",

@@ -21,7 +21,7 @@ for c in $COUNTRIES; do
 done
 
 # trust.conf: the three schemes with their anchors, and the mirror map.
-[ "$(grep -c '^\[scheme\]' "$V/trust.conf")" = 3 ] || fail "trust.conf: not 3 schemes"
+[ "$(grep -c '^\[scheme [a-z]*\]' "$V/trust.conf")" = 3 ] || fail "trust.conf: not 3 schemes"
 grep -qx "mirror = $OUT/mirror.tsv" "$V/trust.conf" || fail "trust.conf: no mirror"
 for l in $LOTLS; do
 	grep -qx "signer = $OUT/anchors/$l.pem" "$V/trust.conf" || fail "trust.conf: no $l anchor"
