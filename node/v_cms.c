@@ -143,6 +143,23 @@ static vn_err der_hdr(vn_buf *b, unsigned char tag, size_t len)
 	return vn_buf_append(b, h, n);
 }
 
+/* Whether every element in p/n, at any depth, has a definite length (X.690
+ * 10.1: DER). Constructed contents are elements themselves (X.690 8.1.1);
+ * anything unreadable or deeper than DER_MAX_DEPTH counts as not DER. */
+static int der_all_definite(const unsigned char *p, size_t n, int depth)
+{
+	der_cur c = { p, n }, in;
+	der_tlv t;
+
+	while (c.n > 0) {
+		if (!der_get(&c, &t, depth) || t.indef)
+			return 0;
+		if (der_enter(&t, &in) && !der_all_definite(in.p, in.n, depth + 1))
+			return 0;
+	}
+	return 1;
+}
+
 /* --- what the walk over the SignedData finds --------------------------- */
 
 typedef struct cms_walk {
@@ -154,6 +171,13 @@ typedef struct cms_walk {
 	size_t ncrls;
 	v_blob *ocsps;		/* SignedData.crls, "other" OCSP, as OCSPResponse */
 	size_t nocsps;
+	/* Where the archive-timestamp-v2 input's parts lie in the input
+	 * (TS 101 733 annex K); pointers into the caller's bytes. */
+	der_tlv eci;		/* encapContentInfo */
+	int econtent;		/* eContent present (enveloping) */
+	der_tlv certs, crlf;	/* certificates [0], crls [1]; start NULL when absent */
+	der_tlv si[V_MAX_SIGNATURES];	/* each SignerInfo SEQUENCE */
+	int all_definite;	/* no indefinite length anywhere in the input */
 } cms_walk;
 
 static void walk_free(cms_walk *w)
@@ -253,6 +277,7 @@ static vn_err cms_walk_der(const unsigned char *der, size_t n, cms_walk *w)
 	der_cur c = { der, n }, ci, sd, sis, si;
 	der_tlv t, u;
 
+	w->all_definite = der_all_definite(der, n, 0);
 	if (!der_get(&c, &t, 0) || t.tag != 0x30 || !der_enter(&t, &ci))
 		return VN_ERR_MALFORMED;
 	if (!der_get(&ci, &t, 1) || t.tag != 0x06 || !der_get(&ci, &t, 1) || t.tag != 0xa0)
@@ -263,12 +288,26 @@ static vn_err cms_walk_der(const unsigned char *der, size_t n, cms_walk *w)
 	der_enter(&t, &sd);
 	/* version, digestAlgorithms, encapContentInfo */
 	if (!der_get(&sd, &t, 3) || t.tag != 0x02 || !der_get(&sd, &t, 3) || t.tag != 0x31 ||
-	    !der_get(&sd, &t, 3) || t.tag != 0x30 || !der_get(&sd, &t, 3))
+	    !der_get(&sd, &w->eci, 3) || w->eci.tag != 0x30 || !der_get(&sd, &t, 3))
 		return VN_ERR_MALFORMED;
-	if (t.tag == 0xa0 && !der_get(&sd, &t, 3))	/* certificates */
-		return VN_ERR_MALFORMED;
+	{
+		/* EncapsulatedContentInfo ::= SEQUENCE { eContentType,
+		 * eContent [0] EXPLICIT OCTET STRING OPTIONAL } (RFC 5652 5.2) */
+		der_cur ec;
+		der_enter(&w->eci, &ec);
+		if (!der_get(&ec, &u, 4) || u.tag != 0x06)
+			return VN_ERR_MALFORMED;
+		w->econtent = ec.n > 0;
+	}
+	if (t.tag == 0xa0) {				/* certificates */
+		w->certs = t;
+		if (!der_get(&sd, &t, 3))
+			return VN_ERR_MALFORMED;
+	}
 	if (t.tag == 0xa1) {				/* crls */
-		vn_err e = walk_crls(&t, w);
+		vn_err e;
+		w->crlf = t;
+		e = walk_crls(&t, w);
 		if (e != VN_OK)
 			return e;
 		if (!der_get(&sd, &t, 3))
@@ -282,6 +321,7 @@ static vn_err cms_walk_der(const unsigned char *der, size_t n, cms_walk *w)
 			return VN_ERR_TOO_LARGE;
 		if (!der_get(&sis, &t, 4) || t.tag != 0x30)
 			return VN_ERR_MALFORMED;
+		w->si[w->nsi] = t;
 		der_enter(&t, &si);
 		/* version, sid, digestAlgorithm, [0] signedAttrs? */
 		if (!der_get(&si, &u, 5) || !der_get(&si, &u, 5) || !der_get(&si, &u, 5))
@@ -579,34 +619,223 @@ static vn_err attr_timestamps(v_sigobj *o, X509_ATTRIBUTE *a, v_ts_kind kind,
 	return e;
 }
 
+/* --- archive-timestamp-v2 input (TS 101 733 v2.2.1 6.4.1, annex K) ----- */
+
+/* DER of the archive timestamp attribute types. */
+static const unsigned char oid_ats_v1[] = { 0x06, 0x0b, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d,
+					    0x01, 0x09, 0x10, 0x02, 0x1b };
+static const unsigned char oid_ats_v2[] = { 0x06, 0x0b, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d,
+					    0x01, 0x09, 0x10, 0x02, 0x30 };
+static const unsigned char oid_ats_v3[] = { 0x06, 0x06, 0x04, 0x00, 0x8d, 0x45, 0x02, 0x04 };
+
+/* Whether an Attribute TLV (SEQUENCE { attrType, attrValues }) is an
+ * archive timestamp of any version. 1 yes, 0 no, -1 malformed. */
+static int attr_is_ats(const der_tlv *attr)
+{
+	der_cur c;
+	der_tlv oid;
+
+	if (attr->tag != 0x30 || !der_enter(attr, &c) || !der_get(&c, &oid, 7) ||
+	    oid.tag != 0x06)
+		return -1;
+	return (oid.len == sizeof oid_ats_v1 && memcmp(oid.start, oid_ats_v1, oid.len) == 0) ||
+	       (oid.len == sizeof oid_ats_v2 && memcmp(oid.start, oid_ats_v2, oid.len) == 0) ||
+	       (oid.len == sizeof oid_ats_v3 && memcmp(oid.start, oid_ats_v3, oid.len) == 0);
+}
+
+/* The bytes an archive-timestamp-v2 of SignerInfo idx covers, from the
+ * input as sent (annex K, the reading of interop/demo/cades-extend.c):
+ *   1. the encapContentInfo TLV;
+ *   2. when eContent is absent, the detached document;
+ *   3. the certificates [0] and crls [1] field TLVs when present;
+ *   4. the SignerInfo's field TLVs in order, unsignedAttrs re-encoded
+ *      without the archive timestamp attribute.
+ * in gets the v2.2.1 reading (unsignedAttrs with its [1] tag and length),
+ * alt the v1.8.3 reading (the kept attributes alone), as DSS accepts both.
+ *
+ * Each archive timestamp covers the unsigned attributes present when it was
+ * added, which excludes itself and every later archive timestamp. A DER SET
+ * OF is ordered by encoding, not by addition, so "later" is not visible
+ * here: every archive timestamp attribute (v1, v2, v3) is dropped. With one
+ * archive timestamp (the common case) the input is exact; with several, the
+ * first one added is exact and the others will not match.
+ *
+ * VN_OK with the bytes; VN_ERR_NOT_FOUND when they cannot be computed (the
+ * reason in *why); VN_ERR_NOMEM. */
+static vn_err ats_v2_input(const cms_walk *w, size_t idx, const cms_content *ct, vn_buf *in,
+			   vn_buf *alt, const char **why)
+{
+	der_cur c, ua;
+	der_tlv f, a;
+	vn_buf kept;
+	vn_err e = VN_OK;
+	int r;
+
+	vn_buf_init(&kept, V_MAX_DOCUMENT);
+	*why = NULL;
+	/* CAdES requires DER (EN 319 122-1 4.1); a BER input has no single
+	 * byte string to hash. */
+	if (!w->all_definite) {
+		*why = "the CMS uses indefinite lengths (not DER)";
+		e = VN_ERR_NOT_FOUND;
+		goto out;
+	}
+	if (idx >= w->nsi || w->si[idx].start == NULL || w->eci.start == NULL) {
+		*why = "the SignerInfo was not located";
+		e = VN_ERR_NOT_FOUND;
+		goto out;
+	}
+	if (!w->econtent && ct->p == NULL) {
+		*why = "detached signature without the document (a digest is not enough)";
+		e = VN_ERR_NOT_FOUND;
+		goto out;
+	}
+#define BOTH(p_, n_)                                                              \
+	do {                                                                      \
+		if ((e = vn_buf_append(in, (p_), (n_))) != VN_OK ||               \
+		    (e = vn_buf_append(alt, (p_), (n_))) != VN_OK)                \
+			goto out;                                                 \
+	} while (0)
+	BOTH(w->eci.start, w->eci.len);
+	if (!w->econtent)
+		BOTH(ct->p, ct->n);
+	if (w->certs.start != NULL)
+		BOTH(w->certs.start, w->certs.len);
+	if (w->crlf.start != NULL)
+		BOTH(w->crlf.start, w->crlf.len);
+	der_enter(&w->si[idx], &c);
+	while (c.n > 0) {
+		if (!der_get(&c, &f, 5)) {
+			e = VN_ERR_MALFORMED;
+			goto out;
+		}
+		if (f.tag != 0xa1) {	/* every field but unsignedAttrs as it stands */
+			BOTH(f.start, f.len);
+			continue;
+		}
+		der_enter(&f, &ua);
+		while (ua.n > 0) {
+			if (!der_get(&ua, &a, 6) || (r = attr_is_ats(&a)) < 0) {
+				e = VN_ERR_MALFORMED;
+				goto out;
+			}
+			if (!r && (e = vn_buf_append(&kept, a.start, a.len)) != VN_OK)
+				goto out;
+		}
+		/* UnsignedAttributes is SIZE (1..MAX): with nothing left, the
+		 * field was absent when the timestamp was made. */
+		if (kept.len > 0) {
+			if ((e = der_hdr(in, 0xa1, kept.len)) != VN_OK)
+				goto out;
+			BOTH(kept.data, kept.len);
+		}
+	}
+#undef BOTH
+out:
+	if (e == VN_ERR_TOO_LARGE || e == VN_ERR_MALFORMED) {
+		*why = e == VN_ERR_TOO_LARGE ? "the covered bytes exceed the cap"
+					     : "the SignerInfo is unreadable";
+		e = VN_ERR_NOT_FOUND;
+	}
+	vn_buf_free(&kept);
+	return e;
+}
+
+/* The archive-timestamp-v2 inputs of one SignerInfo, computed once, on the
+ * first such attribute met. */
+typedef struct ats_ctx {
+	const cms_walk *w;
+	size_t idx;
+	const cms_content *ct;
+	int done;		/* computed (or tried) */
+	vn_buf in, alt;		/* empty when not computable */
+	const char *why;	/* why not, or NULL */
+} ats_ctx;
+
+/* Timestamps of an archive-timestamp-v2 attribute, with their inputs. */
+static vn_err ats_v2_timestamps(v_sigobj *o, X509_ATTRIBUTE *a, ats_ctx *ac)
+{
+	size_t first = o->ntss, k;
+	vn_err e;
+
+	if (!ac->done) {
+		ac->done = 1;
+		/* The document may be as large as the input itself. */
+		vn_buf_init(&ac->in, 2 * V_MAX_DOCUMENT + 64);
+		vn_buf_init(&ac->alt, 2 * V_MAX_DOCUMENT + 64);
+		e = ats_v2_input(ac->w, ac->idx, ac->ct, &ac->in, &ac->alt, &ac->why);
+		if (e != VN_OK) {
+			vn_buf_free(&ac->in);
+			vn_buf_free(&ac->alt);
+			if (e != VN_ERR_NOT_FOUND)
+				return e;
+		}
+	}
+	if (ac->in.len == 0)
+		return attr_timestamps(o, a, V_TS_ARCHIVE, NULL, 0);
+	if ((e = attr_timestamps(o, a, V_TS_ARCHIVE, ac->in.data, ac->in.len)) != VN_OK)
+		return e;
+	for (k = first; k < o->ntss; k++)
+		if ((e = v_blob_set(&o->tss[k].imprint_input_alt, ac->alt.data, ac->alt.len)) !=
+		    VN_OK)
+			return e;
+	return VN_OK;
+}
+
+static vn_err ats_not_checked(v_sigobj *o, const char *why)
+{
+	if (vn_findings_has(&o->findings, "V_CMS_ARCHIVE_TS_NOT_CHECKED"))
+		return VN_OK;
+	return vn_findings_add(&o->findings, VN_LEVEL_WARN, "V_CMS_ARCHIVE_TS_NOT_CHECKED",
+			       "archive timestamp recognised; its imprint input is not computed: %s",
+			       why);
+}
+
 /* Unsigned attributes (EN 319 122-1 5.3, 5.5). Sets *has_rev when
  * revocation values are present, *has_ats for archive timestamps. */
-static vn_err unsigned_attrs(CMS_SignerInfo *si, v_sigobj *o, int *has_rev, int *has_ats)
+static vn_err unsigned_attrs(CMS_SignerInfo *si, v_sigobj *o, const cms_walk *w, size_t idx,
+			     const cms_content *ct, int *has_rev, int *has_ats)
 {
-	int i, j, n = CMS_unsigned_get_attr_count(si);
+	int i, j, n = CMS_unsigned_get_attr_count(si), nats = 0;
 	ASN1_OCTET_STRING *sv = CMS_SignerInfo_get0_signature(si);
+	ats_ctx ac;
 	vn_err e = VN_OK;
+
+	memset(&ac, 0, sizeof ac);
+	ac.w = w;
+	ac.idx = idx;
+	ac.ct = ct;
+	vn_buf_init(&ac.in, 0);
+	vn_buf_init(&ac.alt, 0);
 
 	for (i = 0; i < n; i++) {
 		X509_ATTRIBUTE *a = CMS_unsigned_get_attr(si, i);
 		const ASN1_OBJECT *obj = a != NULL ? X509_ATTRIBUTE_get0_object(a) : NULL;
-		if (obj == NULL)
-			return VN_ERR_MALFORMED;
+		if (obj == NULL) {
+			e = VN_ERR_MALFORMED;
+			goto out;
+		}
 		if (obj_is(obj, OID_SIG_TST)) {
 			/* RFC 3161 / EN 319 122-1 5.3: the imprint is over the
 			 * SignerInfo's signature field value (contents only). */
 			e = attr_timestamps(o, a, V_TS_SIGNATURE, sv->data, (size_t)sv->length);
-		} else if (obj_is(obj, OID_ATS_V3) || obj_is(obj, OID_ATS_V2) ||
-			   obj_is(obj, OID_ATS_V1)) {
-			/* The archive-timestamp input (EN 319 122-1 5.5.3, with
-			 * its ats-hash-index) is not computed here: the engine
-			 * reports such a timestamp as not verifiable. */
+		} else if (obj_is(obj, OID_ATS_V2)) {
+			nats += X509_ATTRIBUTE_count(a);
+			e = ats_v2_timestamps(o, a, &ac);
+			if (e == VN_OK && ac.in.len == 0)
+				e = ats_not_checked(o, ac.why != NULL ? ac.why : "unknown");
+			*has_ats = 1;
+		} else if (obj_is(obj, OID_ATS_V3) || obj_is(obj, OID_ATS_V1)) {
+			/* The v3 input (EN 319 122-1 5.5.3, with its
+			 * ats-hash-index) and the v1 input (TS 101 733 v1) are
+			 * not computed here: the engine reports such a
+			 * timestamp as not verifiable. */
+			nats += X509_ATTRIBUTE_count(a);
 			e = attr_timestamps(o, a, V_TS_ARCHIVE, NULL, 0);
-			if (e == VN_OK && !vn_findings_has(&o->findings,
-							   "V_CMS_ARCHIVE_TS_NOT_CHECKED"))
-				e = finding(o, VN_LEVEL_WARN, "V_CMS_ARCHIVE_TS_NOT_CHECKED",
-					    "archive timestamp recognised; its imprint input is "
-					    "not computed");
+			if (e == VN_OK)
+				e = ats_not_checked(o, obj_is(obj, OID_ATS_V3)
+						       ? "archive-timestamp-v3 is not supported"
+						       : "archive-timestamp (v1) is not supported");
 			*has_ats = 1;
 		} else if (obj_is(obj, OID_CERT_VALUES) || obj_is(obj, OID_REV_VALUES)) {
 			int cv = obj_is(obj, OID_CERT_VALUES);
@@ -622,9 +851,18 @@ static vn_err unsigned_attrs(CMS_SignerInfo *si, v_sigobj *o, int *has_rev, int 
 				*has_rev = 1;
 		}
 		if (e != VN_OK)
-			return e;
+			goto out;
 	}
-	return VN_OK;
+	/* See ats_v2_input: with several archive timestamps only the first one
+	 * added is checked against exactly what it covered. */
+	if (nats > 1 && ac.in.len > 0)
+		e = finding(o, VN_LEVEL_WARN, "V_CMS_ARCHIVE_TS_SEVERAL",
+			    "several archive timestamps: each is checked against the signature "
+			    "without any of them, which is exact for the first one only");
+out:
+	vn_buf_free(&ac.in);
+	vn_buf_free(&ac.alt);
+	return e;
 }
 
 static void set_algs(v_sigobj *o, CMS_SignerInfo *si)
@@ -880,7 +1118,7 @@ static vn_err cms_signer(CMS_ContentInfo *cms, CMS_SignerInfo *si, size_t idx,
 			return e;
 	set_algs(o, si);
 
-	if ((e = unsigned_attrs(si, o, &has_rev, &has_ats)) != VN_OK)
+	if ((e = unsigned_attrs(si, o, w, idx, ct, &has_rev, &has_ats)) != VN_OK)
 		return e;
 
 	/* ISC (EN 319 102-1 5.2.3): the certificate the SID names, among those

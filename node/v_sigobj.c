@@ -27,6 +27,7 @@ void v_sigobj_free(v_sigobj *s)
 	for (i = 0; i < s->ntss; i++) {
 		free(s->tss[i].token.p);
 		free(s->tss[i].imprint_input.p);
+		free(s->tss[i].imprint_input_alt.p);
 	}
 	free(s->tss);
 	free(s->signature_value.p);

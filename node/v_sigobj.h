@@ -61,6 +61,12 @@ typedef struct v_timestamp {
 	 * timestamp). Empty when the parser could not compute them: the engine
 	 * then reports the timestamp as not verifiable. */
 	v_blob imprint_input;
+	/* A second accepted reading of the same bytes, or empty. For an
+	 * archive-timestamp-v2 (TS 101 733 annex K) imprint_input is the v2.2.1
+	 * reading (unsignedAttrs with its [1] tag and length) and this the
+	 * v1.8.3 reading (the attributes without them); the imprint may match
+	 * either. */
+	v_blob imprint_input_alt;
 } v_timestamp;
 
 typedef struct v_sigobj {

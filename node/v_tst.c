@@ -346,6 +346,8 @@ vn_err v_ts_validate_ex(const v_ctx *ctx, const v_timestamp *ts, vn_time t, v_ts
 		verdict(out, &decided, VN_IND_INDETERMINATE, VN_SUB_SIGNED_DATA_NOT_FOUND);
 	} else {
 		rc = imprint_check(tst, &ts->imprint_input);
+		if (rc == 0 && ts->imprint_input_alt.p != NULL && ts->imprint_input_alt.n > 0)
+			rc = imprint_check(tst, &ts->imprint_input_alt);
 		if (rc < 0) {
 			note(f, VN_LEVEL_ERROR, "V_TS_IMPRINT_ALG",
 			     "the message imprint's digest algorithm is not supported");
