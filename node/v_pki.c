@@ -147,16 +147,31 @@ static X509 *find_issuer(STACK_OF(X509) *pool, X509 *cur, vn_time t)
 	return best != NULL ? best : named;
 }
 
+/* The pool's element equal to x, or NULL. */
+static X509 *pool_get(STACK_OF(X509) *pool, X509 *x)
+{
+	int i;
+
+	for (i = 0; i < sk_X509_num(pool); i++)
+		if (X509_cmp(sk_X509_value(pool, i), x) == 0)
+			return sk_X509_value(pool, i);
+	return NULL;
+}
+
 /* Put into the pool the list certificates named as cur's issuer whose key
- * verifies cur (TS 119 615: a CA the list carries). */
-static vn_err pool_add_listed_issuers(const tl_snapshot *snap, STACK_OF(X509) *pool, X509 *cur)
+ * verifies cur (TS 119 615: a CA the list carries), and set *issuer to the
+ * one find_issuer would now pick (called when find_issuer found none in the
+ * pool: only the certificates added here can qualify). Their signature over
+ * cur has just been verified, so it is not verified a second time. */
+static vn_err pool_add_listed_issuers(const tl_snapshot *snap, STACK_OF(X509) *pool, X509 *cur,
+				      vn_time t, X509 **issuer)
 {
 	tl_snap_match m[V_PKI_MAX_MATCHES];
 	const X509_NAME *iss = X509_get_issuer_name(cur);
 	size_t n = tl_snapshot_find_by_subject(snap, iss, m, V_PKI_MAX_MATCHES), i, j, k;
 	size_t decoded = 0;
 	X509 *named = NULL;	/* a listed certificate of that name whose key does not verify */
-	int verified = 0;
+	int verified = 0, best_valid = 0;
 	vn_err e = VN_OK;
 
 	if (n > V_PKI_MAX_MATCHES)
@@ -176,12 +191,26 @@ static vn_err pool_add_listed_issuers(const tl_snapshot *snap, STACK_OF(X509) *p
 					continue;
 				if (X509_NAME_cmp(X509_get_subject_name(x), iss) == 0 &&
 				    X509_get0_pubkey(x) != NULL) {
-					if (X509_verify(cur, X509_get0_pubkey(x)) == 1) {
-						e = pool_add(pool, x);
-						verified = 1;
-					} else if (named == NULL) {
-						named = x;
+					X509 *in;
+
+					if (X509_verify(cur, X509_get0_pubkey(x)) != 1) {
+						if (named == NULL) {
+							named = x;
+							continue;
+						}
+						X509_free(x);
 						continue;
+					}
+					verified = 1;
+					e = pool_add(pool, x);
+					/* find_issuer's choice: not cur, X509_check_issued,
+					 * the first valid at t, else the first. */
+					in = e == VN_OK ? pool_get(pool, x) : NULL;
+					if (in != NULL && X509_cmp(in, cur) != 0 &&
+					    X509_check_issued(in, cur) == X509_V_OK && !best_valid &&
+					    (*issuer == NULL || valid_at(in, t))) {
+						*issuer = in;
+						best_valid = valid_at(in, t);
 					}
 				}
 				X509_free(x);
@@ -192,8 +221,11 @@ done:
 	/* Only the issuer's name matches: offered all the same, so the chain is
 	 * reported broken (a forged or damaged certificate signature) rather
 	 * than missing, as DSS does. */
-	if (e == VN_OK && !verified && named != NULL)
+	if (e == VN_OK && !verified && named != NULL) {
 		e = pool_add(pool, named);
+		if (e == VN_OK && *issuer == NULL && X509_check_issued(named, cur) == X509_V_OK)
+			*issuer = pool_get(pool, named);
+	}
 	X509_free(named);
 	return e;
 }
@@ -386,11 +418,9 @@ vn_err v_path_build(const v_ctx *ctx, X509 *signer, STACK_OF(X509) *extra, vn_ti
 	while ((size_t)sk_X509_num(tent) < maxc && !X509_self_signed(cur, 0)) {
 		X509 *iss = find_issuer(pool, cur, t);
 
-		if (iss == NULL && snap != NULL) {
-			if ((e = pool_add_listed_issuers(snap, pool, cur)) != VN_OK)
-				goto out;
-			iss = find_issuer(pool, cur, t);
-		}
+		if (iss == NULL && snap != NULL &&
+		    (e = pool_add_listed_issuers(snap, pool, cur, t, &iss)) != VN_OK)
+			goto out;
 		if (iss == NULL)
 			break;
 		for (i = 0; i < sk_X509_num(tent); i++)

@@ -111,7 +111,10 @@ void v_revcache_free(v_revcache *c)
 	free(c);
 }
 
-/* SHA-256 over the issuer's SubjectPublicKeyInfo and the serial's DER. */
+/* SHA-256 over the issuer's SubjectPublicKeyInfo and the serial's DER. The
+ * SPKI is the one the certificate carries (i2d_X509_PUBKEY): i2d_PUBKEY
+ * would re-encode the key through OpenSSL 3's provider encoders on every
+ * validation; a cache key needs only stable bytes. */
 static int cache_key(X509 *cert, X509 *issuer, unsigned char key[32])
 {
 	unsigned char *spki = NULL, *ser = NULL;
@@ -119,7 +122,7 @@ static int cache_key(X509 *cert, X509 *issuer, unsigned char key[32])
 	EVP_MD_CTX *md = NULL;
 	unsigned int len = 32;
 
-	ns = i2d_PUBKEY(X509_get0_pubkey(issuer), &spki);
+	ns = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(issuer), &spki);
 	nr = i2d_ASN1_INTEGER(X509_get0_serialNumber(cert), &ser);
 	md = EVP_MD_CTX_new();
 	if (ns > 0 && nr > 0 && md != NULL && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
