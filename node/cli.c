@@ -1,4 +1,5 @@
 #include "node/cli.h"
+#include "node/cli_srv.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,7 +18,9 @@ static int cmd_version(int argc, char **argv)
 static const vn_cli_cmd commands[] = {
 	{"tl", vn_cli_tl, "trusted lists: verify, show, walk, build, sign, lint"},
 
+	{"serve", vn_cli_serve, "run the validation node (HTTP API, signed responses)"},
 	{"validate", vn_cli_validate, "validate a signature (raw Mobile-ID, CMS/CAdES) against trusted lists"},
+	{"verify-response", vn_cli_verify_response, "check a node's signed HTTP response"},
 	{"version", cmd_version, "print the version"},
 };
 
