@@ -176,77 +176,37 @@ static vn_err add_info(srv_view *v, const char *scheme, const tl_walk_entry *en,
 	return VN_OK;
 }
 
+typedef struct walk_arg {
+	srv_trust *t;
+	srv_view *v;
+	vn_time now;
+} walk_arg;
+
+/* Every list met: its state for /v1/trustlists and the fetch counters. */
+static vn_err on_entry(void *p, const char *scheme, const tl_walk_entry *en)
+{
+	walk_arg *a = p;
+
+	atomic_fetch_add(&a->t->list_fetches, 1);
+	if (en->update == TL_UPDATE_NOT_MODIFIED || en->from_cache)
+		atomic_fetch_add(&a->t->list_cache_hits, 1);
+	if (en->update == TL_UPDATE_UNREACHABLE || en->update == TL_UPDATE_NONE ||
+	    en->update == TL_UPDATE_REJECTED_INVALID || en->update == TL_UPDATE_REJECTED_ROLLBACK)
+		atomic_fetch_add(&a->t->fetch_errors, 1);
+	return add_info(a->v, scheme, en, a->now);
+}
+
 /* v_trust_build, keeping every list's state. */
 static vn_err walk_all(srv_trust *t, const v_trust_cfg *c, srv_view *v, tl_snapshot **snap,
 		       char *why, size_t whylen)
 {
-	tl_snapshot_builder *b = tl_snapshot_builder_new();
-	tl_mirror *mirror = NULL;
-	tl_cache *cache = NULL;
-	char mwhy[256] = "";
-	size_t i, usable = 0;
-	vn_time now = vn_time_now();
-	vn_err e = VN_OK;
+	walk_arg a = {t, v, vn_time_now()};
+	vn_findings notes;
+	vn_err e;
 
-	*snap = NULL;
-	if (b == NULL)
-		return VN_ERR_NOMEM;
-	if (c->mirror != NULL && (e = tl_mirror_load(c->mirror, &mirror, mwhy, sizeof mwhy)) != VN_OK) {
-		snprintf(why, whylen, "mirror %s: %s", c->mirror, mwhy);
-		goto out;
-	}
-	if (c->cache != NULL && (e = tl_cache_open(c->cache, &cache)) != VN_OK) {
-		snprintf(why, whylen, "cannot open the cache %s", c->cache);
-		goto out;
-	}
-	for (i = 0; i < c->nschemes; i++) {
-		const v_scheme_cfg *sc = &c->schemes[i];
-		tl_walk_opts o;
-		tl_walk_result r = {NULL, 0};
-		size_t k;
-
-		tl_walk_opts_init(&o);
-		o.anchors = sc->signers;
-		o.cache = cache;
-		o.fetch.mirror = mirror;
-		o.fetch.mirror_only = mirror != NULL;
-		o.fetch.offline = c->offline;
-		o.fetch.ca_file = c->ca_file;
-		e = tl_walk(sc->url, &o, &r);
-		for (k = 0; e == VN_OK && k < r.n; k++) {
-			const tl_walk_entry *en = &r.entries[k];
-			if (en->list != NULL && en->kind != TL_KIND_PIVOT)
-				usable++;
-			atomic_fetch_add(&t->list_fetches, 1);
-			if (en->update == TL_UPDATE_NOT_MODIFIED || en->from_cache)
-				atomic_fetch_add(&t->list_cache_hits, 1);
-			if (en->update == TL_UPDATE_UNREACHABLE || en->update == TL_UPDATE_NONE ||
-			    en->update == TL_UPDATE_REJECTED_INVALID ||
-			    en->update == TL_UPDATE_REJECTED_ROLLBACK)
-				atomic_fetch_add(&t->fetch_errors, 1);
-			e = add_info(v, sc->name, en, now);
-		}
-		if (e == VN_OK)
-			e = tl_walk_to_snapshot(&r, b, sc->name);
-		tl_walk_result_free(&r);
-		if (e != VN_OK) {
-			snprintf(why, whylen, "scheme %s: %s", sc->name, vn_err_str(e));
-			goto out;
-		}
-	}
-	if (c->nschemes > 0 && usable == 0) {
-		snprintf(why, whylen, "no trusted list of the configured schemes could be used");
-		e = VN_ERR_UNAVAILABLE;
-		goto out;
-	}
-	e = tl_snapshot_build(b, snap);
-	b = NULL;
-	if (e != VN_OK)
-		snprintf(why, whylen, "%s", vn_err_str(e));
-out:
-	tl_snapshot_builder_free(b);
-	tl_mirror_free(mirror);
-	tl_cache_close(cache);
+	vn_findings_init(&notes);
+	e = v_trust_build_ex(c, snap, &notes, on_entry, &a, why, whylen);
+	vn_findings_free(&notes);
 	return e;
 }
 

@@ -238,6 +238,12 @@ out:
 vn_err v_trust_build(const v_trust_cfg *c, tl_snapshot **out, vn_findings *notes, char *why,
 		     size_t whylen)
 {
+	return v_trust_build_ex(c, out, notes, NULL, NULL, why, whylen);
+}
+
+vn_err v_trust_build_ex(const v_trust_cfg *c, tl_snapshot **out, vn_findings *notes,
+			v_trust_entry_fn on_entry, void *arg, char *why, size_t whylen)
+{
 	tl_snapshot_builder *b = tl_snapshot_builder_new();
 	tl_mirror *mirror = NULL;
 	tl_cache *cache = NULL;
@@ -279,6 +285,8 @@ vn_err v_trust_build(const v_trust_cfg *c, tl_snapshot **out, vn_findings *notes
 						      "scheme %s: %s %s is %s", sc->name,
 						      en->territory ? en->territory : "?", en->url,
 						      tl_state_name(en->state));
+			if (on_entry != NULL)
+				e = on_entry(arg, sc->name, en);
 		}
 		if (e == VN_OK)
 			e = tl_walk_to_snapshot(&r, b, sc->name);

@@ -51,11 +51,21 @@ vn_err v_trust_cfg_add(v_trust_cfg *c, const char *name, const char *url, int is
 		       STACK_OF(X509) *signers) VN_WUR VN_NONNULL(1, 3);
 
 struct tl_snapshot;
+struct tl_walk_entry;
+/* Called for every list a walk meets (before its list moves into the
+ * snapshot); an error stops the build. */
+typedef vn_err (*v_trust_entry_fn)(void *arg, const char *scheme,
+				   const struct tl_walk_entry *en);
+
 /* Walk every scheme of c (through its mirror, cache, offline setting) into
  * one trust snapshot. Lists that are not valid leave a note (V_TRUST_LIST,
  * level warning) in notes; no usable list at all while schemes are
  * configured is VN_ERR_UNAVAILABLE with the reason in why. */
 vn_err v_trust_build(const v_trust_cfg *c, struct tl_snapshot **out, vn_findings *notes,
 		     char *why, size_t whylen) VN_WUR VN_NONNULL(1, 2, 3);
+/* The same, calling on_entry (may be NULL) for every list met. */
+vn_err v_trust_build_ex(const v_trust_cfg *c, struct tl_snapshot **out, vn_findings *notes,
+			v_trust_entry_fn on_entry, void *arg, char *why, size_t whylen) VN_WUR
+	VN_NONNULL(1, 2, 3);
 
 #endif
