@@ -132,7 +132,10 @@ static void hash_tagged(unsigned char tag, const unsigned char *p, size_t n, uns
 static int cert_key_hash(X509 *x, unsigned char out[33])
 {
 	unsigned char *der = NULL;
-	int n = i2d_PUBKEY(X509_get0_pubkey(x), &der);
+	/* The SubjectPublicKeyInfo as the certificate carries it: encoding the
+	 * stored structure costs nothing next to re-encoding a decoded EVP_PKEY
+	 * through the providers, and gives the same bytes. */
+	int n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &der);
 
 	if (n <= 0)
 		return -1;
