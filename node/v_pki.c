@@ -41,6 +41,7 @@
  * the field (a CA certificate without SKI, an end-entity without AKID)
  * whose defects do not weaken the path.
  */
+#include "common/vn_certcache.h"
 #include "node/v_pki.h"
 #include "node/v_pki_int.h"
 
@@ -186,7 +187,7 @@ static vn_err pool_add_listed_issuers(const tl_snapshot *snap, STACK_OF(X509) *p
 
 				if (++decoded > V_PKI_MAX_CANDIDATES)
 					goto done;
-				x = d2i_X509(NULL, &p, (long)sdi->certs[k].n);
+				x = vn_cert_decode(p, sdi->certs[k].n);
 				if (x == NULL)
 					continue;
 				if (X509_NAME_cmp(X509_get_subject_name(x), iss) == 0 &&

@@ -8,6 +8,7 @@
  * certificate's public key over the given hash. ISC (5.2.3) is trivial here:
  * the certificate is named by the object itself.
  */
+#include "common/vn_certcache.h"
 #include "node/v_format.h"
 #include "node/v_format_int.h"
 
@@ -91,17 +92,11 @@ static vn_err b64_member(json_t *v, size_t max, unsigned char **out, size_t *out
 	return vn_b64_decode(json_string_value(v), json_string_length(v), max, out, outlen);
 }
 
+/* Trailing bytes after the certificate are not a certificate
+ * (vn_cert_decode refuses them); a returning signer is decoded once. */
 static X509 *der_cert(const unsigned char *p, size_t n)
 {
-	const unsigned char *q = p;
-	X509 *x = d2i_X509(NULL, &q, (long)n);
-
-	/* Trailing bytes after the certificate are not a certificate. */
-	if (x != NULL && q != p + n) {
-		X509_free(x);
-		x = NULL;
-	}
-	return x;
+	return vn_cert_decode(p, n);
 }
 
 /* Field size in bytes of an EC key's curve (the length of r and of s). */

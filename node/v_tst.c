@@ -1,6 +1,7 @@
 /* valnode: RFC 3161 timestamp tokens (EN 319 102-1 5.4: a timestamp is
  * validated as a basic signature, its TSA chained to a TSA service of the
  * trusted lists; a TSA/QTST service granted at genTime makes it qualified). */
+#include "common/vn_certcache.h"
 #include "node/v_tst.h"
 
 #include <string.h>
@@ -103,7 +104,7 @@ static size_t add_tsa_services(X509_STORE *st, const tl_snapshot *s)
 				continue;
 			for (c = 0; c < e->sdi.ncerts; c++) {
 				const unsigned char *p = e->sdi.certs[c].p;
-				X509 *x = d2i_X509(NULL, &p, (long)e->sdi.certs[c].n);
+				X509 *x = vn_cert_decode(p, e->sdi.certs[c].n);
 				if (x != NULL && X509_STORE_add_cert(st, x) == 1)
 					n++;
 				X509_free(x);

@@ -1,7 +1,11 @@
 /* Check suite for common/: errors, buffers, time, base64, findings. */
 #include "tests/unit/vn_test.h"
 
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
 #include "common/vn_b64.h"
+#include "common/vn_certcache.h"
 #include "common/vn_buf.h"
 #include "common/vn_err.h"
 #include "common/vn_findings.h"
@@ -210,6 +214,48 @@ START_TEST(test_atomic_write)
 }
 END_TEST
 
+START_TEST(test_certcache)
+{
+	EVP_PKEY *k = EVP_EC_gen("P-256");
+	X509 *x = X509_new(), *a, *b, *c;
+	unsigned char *der = NULL, *bad;
+	int n;
+
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 5);
+	X509_gmtime_adj(X509_getm_notBefore(x), 0);
+	X509_gmtime_adj(X509_getm_notAfter(x), 60);
+	X509_set_pubkey(x, k);
+	ck_assert_int_gt(X509_sign(x, k, EVP_sha256()), 0);
+	n = i2d_X509(x, &der);
+	ck_assert_int_gt(n, 0);
+	a = vn_cert_decode(der, (size_t)n);
+	b = vn_cert_decode(der, (size_t)n);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_eq(a, b);	/* the same bytes: decoded once */
+	ck_assert_int_eq(X509_cmp(a, x), 0);
+	/* other bytes are another certificate or none */
+	bad = malloc((size_t)n + 1);
+	memcpy(bad, der, (size_t)n);
+	bad[n] = 0;
+	ck_assert_ptr_null(vn_cert_decode(bad, (size_t)n + 1));	/* trailing byte */
+	bad[n - 5] ^= 1;	/* inside the signature: still parses, differs */
+	c = vn_cert_decode(bad, (size_t)n);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_ptr_ne(c, a);
+	ck_assert_int_ne(X509_cmp(c, a), 0);
+	ck_assert_ptr_null(vn_cert_decode((const unsigned char *)"junk", 4));
+	ck_assert_ptr_null(vn_cert_decode(NULL, 0));
+	X509_free(a);
+	X509_free(b);
+	X509_free(c);
+	free(bad);
+	OPENSSL_free(der);
+	X509_free(x);
+	EVP_PKEY_free(k);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("common");
@@ -225,6 +271,7 @@ int main(void)
 	tcase_add_test(tc, test_b64_roundtrip_and_cap);
 	tcase_add_test(tc, test_findings);
 	tcase_add_test(tc, test_atomic_write);
+	tcase_add_test(tc, test_certcache);
 	suite_add_tcase(s, tc);
 	return vn_test_run(s);
 }

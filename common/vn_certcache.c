@@ -1,0 +1,76 @@
+#include "common/vn_certcache.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/evp.h>
+
+typedef struct slot {
+	unsigned char *der;	/* owned copy, NULL when empty */
+	size_t n;
+	X509 *x;		/* one reference held by the cache */
+} slot;
+
+static slot slots[VN_CERTCACHE_SLOTS];
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+static X509 *decode(const unsigned char *der, size_t n)
+{
+	const unsigned char *p = der;
+	X509 *x;
+
+	if (n == 0 || n > (size_t)0x7fffffff)
+		return NULL;
+	x = d2i_X509(NULL, &p, (long)n);
+	if (x != NULL && p != der + n) {	/* trailing garbage */
+		X509_free(x);
+		return NULL;
+	}
+	return x;
+}
+
+X509 *vn_cert_decode(const unsigned char *der, size_t n)
+{
+	unsigned char md[32];
+	unsigned int mdlen = sizeof md;
+	size_t i;
+	X509 *x;
+
+	if (der == NULL || n == 0 || n > VN_CERTCACHE_MAX_DER)
+		return decode(der, n);
+	if (EVP_Digest(der, n, md, &mdlen, EVP_sha256(), NULL) != 1)
+		return decode(der, n);
+	i = ((size_t)md[0] | (size_t)md[1] << 8) % VN_CERTCACHE_SLOTS;
+	(void)pthread_mutex_lock(&lock);
+	if (slots[i].der != NULL && slots[i].n == n && memcmp(slots[i].der, der, n) == 0 &&
+	    X509_up_ref(slots[i].x)) {
+		x = slots[i].x;
+		(void)pthread_mutex_unlock(&lock);
+		return x;
+	}
+	(void)pthread_mutex_unlock(&lock);
+	x = decode(der, n);
+	if (x == NULL)
+		return NULL;
+	{
+		unsigned char *copy = malloc(n);
+		X509 *old_x = NULL;
+		unsigned char *old_der = NULL;
+
+		if (copy == NULL || !X509_up_ref(x)) {
+			free(copy);
+			return x;	/* uncached, still correct */
+		}
+		memcpy(copy, der, n);
+		(void)pthread_mutex_lock(&lock);
+		old_x = slots[i].x;
+		old_der = slots[i].der;
+		slots[i].x = x;
+		slots[i].der = copy;
+		slots[i].n = n;
+		(void)pthread_mutex_unlock(&lock);
+		X509_free(old_x);
+		free(old_der);
+	}
+	return x;
+}
