@@ -118,12 +118,27 @@ static int valid_at(X509 *x, vn_time t)
 }
 
 /* The pool's issuer of cur: name and AKID match (X509_check_issued) and the
- * key verifies cur's signature; one valid at t preferred. */
+ * key verifies cur's signature; one valid at t preferred. When only one
+ * certificate is named as the issuer there is nothing to choose between:
+ * its signature is not checked here, since X509_verify_cert checks every
+ * signature of the chain anyway (a bad one is a broken chain then). */
 static X509 *find_issuer(STACK_OF(X509) *pool, X509 *cur, vn_time t)
 {
-	X509 *best = NULL, *named = NULL;
-	int i;
+	X509 *best = NULL, *named = NULL, *only = NULL;
+	int i, count = 0;
 
+	for (i = 0; i < sk_X509_num(pool); i++) {
+		X509 *c = sk_X509_value(pool, i);
+
+		if (X509_cmp(c, cur) == 0 || X509_get0_pubkey(c) == NULL)
+			continue;
+		if (X509_check_issued(c, cur) != X509_V_OK)
+			continue;
+		count++;
+		only = c;
+	}
+	if (count <= 1)
+		return only;
 	for (i = 0; i < sk_X509_num(pool); i++) {
 		X509 *c = sk_X509_value(pool, i);
 		EVP_PKEY *k = X509_get0_pubkey(c);
