@@ -45,6 +45,7 @@
 #include "node/v_pki.h"
 #include "node/v_pki_int.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -384,6 +385,132 @@ void v_path_free(v_path *p)
 	p->anchor = NULL;
 }
 
+/* ---- a memo of validated paths ---------------------------------------
+ * A path that validated (V_PATH_OK) stays valid for the same signer, the
+ * same snapshot (snapshots are immutable; its id is never reused), the same
+ * policy parameters, at any control time inside every chain certificate's
+ * validity: the signatures, constraints and key sizes checked do not depend
+ * on the time. Only paths anchored by a list are kept (bare anchors can
+ * change under a node). The anchor's service match is looked up again at
+ * each call, since the interval in force depends on the time. */
+#define PATH_MEMO_SLOTS 256
+
+typedef struct path_memo {
+	X509 *signer;		/* NULL when the slot is empty */
+	uint64_t snap_id;
+	int for_signature, min_rsa, min_ec;
+	size_t maxc;
+	STACK_OF(X509) *chain;
+	int anchor_idx;
+	vn_time lo, hi, expiry;
+} path_memo;
+
+static path_memo memo[PATH_MEMO_SLOTS];
+static pthread_mutex_t memo_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static size_t memo_slot(X509 *signer, uint64_t snap_id)
+{
+	const ASN1_BIT_STRING *sig = NULL;
+	size_t h = (size_t)snap_id * 31u, i;
+
+	X509_get0_signature(&sig, NULL, signer);
+	for (i = 0; sig != NULL && i < (size_t)ASN1_STRING_length(sig) && i < 16; i++)
+		h = h * 131u + ASN1_STRING_get0_data(sig)[i];
+	return h % PATH_MEMO_SLOTS;
+}
+
+static int memo_params_match(const path_memo *m, const v_ctx *ctx, uint64_t snap_id,
+			     int for_signature, size_t maxc)
+{
+	return m->snap_id == snap_id && m->for_signature == for_signature && m->maxc == maxc &&
+	       m->min_rsa == (ctx->policy ? ctx->policy->min_rsa_bits : 0) &&
+	       m->min_ec == (ctx->policy ? ctx->policy->min_ec_bits : 0);
+}
+
+/* 1 and *out filled when a memo answers. */
+static int memo_get(const v_ctx *ctx, const tl_snapshot *snap, X509 *signer, vn_time t,
+		    int for_signature, size_t maxc, v_path *out)
+{
+	uint64_t id = tl_snapshot_id(snap);
+	path_memo *m = &memo[memo_slot(signer, id)];
+	STACK_OF(X509) *chain = NULL;
+	X509 *anchor;
+	int idx = 0, hit = 0;
+	vn_time expiry = VN_TIME_NONE;
+
+	(void)pthread_mutex_lock(&memo_lock);
+	if (m->signer != NULL && X509_cmp(m->signer, signer) == 0 &&
+	    memo_params_match(m, ctx, id, for_signature, maxc) && m->lo <= t && t <= m->hi) {
+		chain = X509_chain_up_ref(m->chain);
+		idx = m->anchor_idx;
+		expiry = m->expiry;
+		hit = chain != NULL;
+	}
+	(void)pthread_mutex_unlock(&memo_lock);
+	if (!hit)
+		return 0;
+	anchor = sk_X509_value(chain, idx);
+	if (!pick_match(snap, anchor, t, idx == 0, &out->match)) {
+		sk_X509_pop_free(chain, X509_free);
+		return 0;
+	}
+	out->status = V_PATH_OK;
+	out->chain = chain;
+	out->anchor = anchor;
+	out->by_list = 1;
+	out->expiry = expiry;
+	out->why[0] = '\0';
+	return 1;
+}
+
+static void memo_put(const v_ctx *ctx, const tl_snapshot *snap, X509 *signer, int for_signature,
+		     size_t maxc, const v_path *p)
+{
+	uint64_t id = tl_snapshot_id(snap);
+	path_memo *m = &memo[memo_slot(signer, id)], old;
+	STACK_OF(X509) *chain = X509_chain_up_ref(p->chain);
+	vn_time lo = VN_TIME_NONE, hi = VN_TIME_NONE;
+	int i, n = chain ? sk_X509_num(chain) : 0, idx = -1;
+
+	if (chain == NULL || !X509_up_ref(signer)) {
+		sk_X509_pop_free(chain, X509_free);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		X509 *x = sk_X509_value(chain, i);
+		vn_time nb = v_asn1_time(X509_get0_notBefore(x)), na = v_asn1_time(X509_get0_notAfter(x));
+		if (x == p->anchor)
+			idx = i;
+		if (nb == VN_TIME_NONE || na == VN_TIME_NONE)
+			idx = -2;	/* unknown bounds: not memoised */
+		if (lo == VN_TIME_NONE || nb > lo)
+			lo = nb;
+		if (hi == VN_TIME_NONE || na < hi)
+			hi = na;
+	}
+	if (idx < 0) {
+		sk_X509_pop_free(chain, X509_free);
+		X509_free(signer);
+		return;
+	}
+	(void)pthread_mutex_lock(&memo_lock);
+	old = *m;
+	m->signer = signer;
+	m->snap_id = id;
+	m->for_signature = for_signature;
+	m->min_rsa = ctx->policy ? ctx->policy->min_rsa_bits : 0;
+	m->min_ec = ctx->policy ? ctx->policy->min_ec_bits : 0;
+	m->maxc = maxc;
+	m->chain = chain;
+	m->anchor_idx = idx;
+	m->lo = lo;
+	m->hi = hi;
+	m->expiry = p->expiry;
+	(void)pthread_mutex_unlock(&memo_lock);
+	X509_free(old.signer);
+	sk_X509_pop_free(old.chain, X509_free);
+}
+
 vn_err v_path_build(const v_ctx *ctx, X509 *signer, STACK_OF(X509) *extra, vn_time t,
 		    int for_signature, v_path *out)
 {
@@ -410,6 +537,8 @@ vn_err v_path_build(const v_ctx *ctx, X509 *signer, STACK_OF(X509) *extra, vn_ti
 		maxc = V_PKI_MAX_CHAIN;
 	if (maxc < 2)
 		maxc = 2;
+	if (snap != NULL && memo_get(ctx, snap, signer, t, for_signature, maxc, out))
+		return VN_OK;
 	pool = sk_X509_new_null();
 	tent = sk_X509_new_null();
 	if (pool == NULL || tent == NULL) {
@@ -553,6 +682,8 @@ vn_err v_path_build(const v_ctx *ctx, X509 *signer, STACK_OF(X509) *extra, vn_ti
 	}
 	out->status = V_PATH_OK;
 	out->why[0] = '\0';
+	if (snap != NULL && out->by_list && out->anchor != NULL)
+		memo_put(ctx, snap, signer, for_signature, maxc, out);
 out:
 	if (e != VN_OK) {
 		v_path_free(out);

@@ -13,8 +13,11 @@ typedef struct snap_key {
 	size_t svc;		/* index into services */
 } snap_key;
 
+static atomic_uint_fast64_t snapshot_ids;
+
 struct tl_snapshot {
 	atomic_int refs;
+	uint64_t id;
 	tl_list **lists;
 	char **schemes, **urls;	/* per list */
 	size_t nlists;
@@ -41,6 +44,7 @@ tl_snapshot_builder *tl_snapshot_builder_new(void)
 		return NULL;
 	}
 	atomic_init(&b->s->refs, 1);
+	b->s->id = (uint64_t)atomic_fetch_add(&snapshot_ids, 1) + 1;
 	return b;
 }
 
@@ -413,6 +417,11 @@ const tl_snap_service *tl_snapshot_by_territory(const tl_snapshot *s, const char
 		;
 	*n = end - lo;
 	return *n ? &s->services[lo] : NULL;
+}
+
+uint64_t tl_snapshot_id(const tl_snapshot *s)
+{
+	return s->id;
 }
 
 size_t tl_snapshot_nlists(const tl_snapshot *s)

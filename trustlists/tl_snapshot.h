@@ -78,6 +78,9 @@ const tl_snap_service *tl_snapshot_services(const tl_snapshot *s, size_t *n) VN_
 const tl_snap_service *tl_snapshot_by_territory(const tl_snapshot *s, const char *territory,
 						size_t *n) VN_NONNULL(1, 2, 3);
 size_t tl_snapshot_nlists(const tl_snapshot *s) VN_NONNULL(1);
+/* A number no other snapshot of this process has (unlike its address,
+ * which a later snapshot may reuse): for caches keyed by snapshot. */
+uint64_t tl_snapshot_id(const tl_snapshot *s) VN_NONNULL(1);
 const tl_list *tl_snapshot_list(const tl_snapshot *s, size_t i) VN_NONNULL(1);
 
 /* The interval of a service in force at time t: start <= t < end (an open

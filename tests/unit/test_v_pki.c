@@ -134,6 +134,56 @@ START_TEST(test_expiry_and_anchor)
 }
 END_TEST
 
+/* The memo of validated paths never answers outside what it proved: another
+ * time outside the chain's validity, another purpose, another policy. */
+START_TEST(test_memo_bounds)
+{
+	v_policy pol;
+	v_trust tr = {snap, NULL};
+	v_ctx ctx = {&tr, &pol, NULL, NULL};
+	v_path p;
+	STACK_OF(X509) *extra = sk_X509_new_null();
+
+	v_policy_default(&pol);
+	sk_X509_push(extra, ica.x);
+	/* valid in 2020: remembered */
+	ck_assert_int_eq(v_path_build(&ctx, expired.x, extra, T_2020, 1, &p), VN_OK);
+	ck_assert_int_eq(p.status, V_PATH_OK);
+	v_path_free(&p);
+	ck_assert_int_eq(v_path_build(&ctx, expired.x, extra, T_2020 + 60, 1, &p), VN_OK);
+	ck_assert_int_eq(p.status, V_PATH_OK);
+	ck_assert_ptr_nonnull(p.match.svc);
+	v_path_free(&p);
+	/* now it has expired: the memo must not answer */
+	ck_assert_int_eq(v_path_build(&ctx, expired.x, extra, now, 1, &p), VN_OK);
+	ck_assert_int_eq(p.status, V_PATH_EXPIRED);
+	v_path_free(&p);
+	/* remembered for a purpose that needs no nonRepudiation ... */
+	ck_assert_int_eq(v_path_build(&ctx, nonr.x, extra, now, 0, &p), VN_OK);
+	ck_assert_int_eq(p.status, V_PATH_OK);
+	v_path_free(&p);
+	/* ... does not answer for a signature */
+	ck_assert_int_eq(v_path_build(&ctx, nonr.x, extra, now, 1, &p), VN_OK);
+	ck_assert_int_eq(p.status, V_PATH_CONSTRAINTS);
+	v_path_free(&p);
+	/* a stricter policy is judged again */
+	ck_assert_int_eq(v_path_build(&ctx, signer.x, extra, now, 1, &p), VN_OK);
+	ck_assert_int_eq(p.status, V_PATH_OK);
+	v_path_free(&p);
+	pol.min_ec_bits = 384;
+	ck_assert_int_eq(v_path_build(&ctx, signer.x, extra, now, 1, &p), VN_OK);
+	ck_assert_int_eq(p.status, V_PATH_CRYPTO);
+	v_path_free(&p);
+	/* without the snapshot there is no list anchor, remembered or not */
+	tr.snapshot = NULL;
+	v_policy_default(&pol);
+	ck_assert_int_eq(v_path_build(&ctx, signer.x, extra, now, 1, &p), VN_OK);
+	ck_assert_int_eq(p.status, V_PATH_NO_CHAIN);
+	v_path_free(&p);
+	sk_X509_free(extra);
+}
+END_TEST
+
 /* The cap on carried certificates: many useless ones do not break the path. */
 START_TEST(test_candidate_cap)
 {
@@ -219,6 +269,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_path, 0, (int)(sizeof cases / sizeof cases[0]));
 	tcase_add_test(tc, test_expiry_and_anchor);
 	tcase_add_test(tc, test_candidate_cap);
+	tcase_add_test(tc, test_memo_bounds);
 	suite_add_tcase(s, tc);
 	rc = vn_test_run(s);
 	free_pki();
