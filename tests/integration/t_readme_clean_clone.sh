@@ -22,10 +22,10 @@ port=$(free_port)
 PGID=""
 stop_group() {
 	[ -n "$PGID" ] || return 0
-	kill -TERM -- "-$PGID" 2>/dev/null
+	kill -TERM "-$PGID" 2>/dev/null
 	i=0
-	while kill -0 -- "-$PGID" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
-	kill -KILL -- "-$PGID" 2>/dev/null
+	while kill -0 "-$PGID" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
+	kill -KILL "-$PGID" 2>/dev/null
 	PGID=""
 	# The responders' own stop, in case their processes outlived the group.
 	[ -d "$CL/build/demo/run" ] && sh "$CL/interop/demo/responders" stop "$CL/build/demo" >/dev/null 2>&1
