@@ -300,7 +300,8 @@ out:
 
 /* The policy's verdict on the anchor: some service vouching for it must be
  * accepted (scheme, territory, list freshness). */
-static int anchor_accepted(const v_ctx *ctx, const v_path *p, vn_time t, vn_time vt, const char **why)
+static int anchor_accepted(const v_ctx *ctx, const v_path *p, vn_time t, vn_time vt, const char **why,
+			   v_result *r)
 {
 	tl_snap_match m[MAX_MATCHES];
 	size_t n, i;
@@ -311,8 +312,11 @@ static int anchor_accepted(const v_ctx *ctx, const v_path *p, vn_time t, vn_time
 		return 0;
 	n = tl_snapshot_find(ctx->trust->snapshot, p->anchor, t, m, MAX_MATCHES);
 	for (i = 0; i < n && i < MAX_MATCHES; i++)
-		if (m[i].svc != NULL && accepted(ctx->policy, m[i].svc, vt, why))
+		if (m[i].svc != NULL && accepted(ctx->policy, m[i].svc, vt, why)) {
+			/* report the scheme the policy trusts it through */
+			snprintf(r->scheme, sizeof r->scheme, "%s", m[i].svc->scheme ? m[i].svc->scheme : "");
 			return 1;
+		}
 	return 0;
 }
 
@@ -569,7 +573,7 @@ vn_err v_validate(const v_ctx *ctx, const v_sigobj *s, vn_time t, v_result *r)
 	copy_trust(r, &path, have_poe ? poe : ct);
 	{
 		const char *why = "";
-		if (!anchor_accepted(ctx, &path, have_poe ? poe : ct, t, &why)) {
+		if (!anchor_accepted(ctx, &path, have_poe ? poe : ct, t, &why, r)) {
 			NOTE(r, VN_LEVEL_ERROR, "V_POLICY_ANCHOR_NOT_ACCEPTED",
 			     "policy %s does not accept the trust anchor's list (%s: %s %s)", ctx->policy->id,
 			     why, r->scheme, r->territory);
