@@ -536,7 +536,8 @@ static int check(const pol_policy *p, vn_findings *f)
 
 	for (i = 0; i < p->ndigests; i++)
 		for (j = 0; j < i; j++)
-			if (strcmp(p->digests[i].name, p->digests[j].name) == 0) {
+			if (p->digests[i].name != NULL && p->digests[j].name != NULL &&
+			    strcmp(p->digests[i].name, p->digests[j].name) == 0) {
 				ERR(f, p->digests[i].line, "POL_DUPLICATE",
 				    "digest %s is already listed on line %d", p->digests[i].name,
 				    p->digests[j].line);
@@ -545,7 +546,7 @@ static int check(const pol_policy *p, vn_findings *f)
 	for (i = 0; i < p->nsigs; i++)
 		for (j = 0; j < p->nsigs; j++) {
 			const pol_algo *a = &p->sigs[i], *b = &p->sigs[j];
-			if (i == j || strcmp(a->name, b->name) != 0)
+			if (i == j || a->name == NULL || b->name == NULL || strcmp(a->name, b->name) != 0)
 				continue;
 			if (j < i && a->min_bits == b->min_bits) {
 				ERR(f, a->line, "POL_DUPLICATE", "%s with %d-bit keys is already listed on line %d",
@@ -606,6 +607,7 @@ vn_err pol_load_mem(const unsigned char *buf, size_t len, const char *xsd_path,
 	xmlDocPtr doc = NULL;
 	xmlNodePtr root;
 	pol_policy *p = NULL;
+	int xsd_bad = 0;
 	unsigned char md[32];
 	unsigned int mdlen = 0;
 	char why[256] = "";
@@ -649,10 +651,11 @@ vn_err pol_load_mem(const unsigned char *buf, size_t len, const char *xsd_path,
 		r = xmlSchemaValidateDoc(vc, doc);
 		xmlSchemaFreeValidCtxt(vc);
 		if (r != 0) {
+			/* the semantic rules still run, so that one lint shows
+			 * every problem with its line */
 			if (xe.n == 0)
 				ERR(f, 0, "POL_XSD", "the policy does not validate against its schema");
-			e = VN_ERR_MALFORMED;
-			goto out;
+			xsd_bad = 1;
 		}
 	}
 	p = calloc(1, sizeof *p);
@@ -669,7 +672,7 @@ vn_err pol_load_mem(const unsigned char *buf, size_t len, const char *xsd_path,
 		e = VN_ERR_NOMEM;
 		goto out;
 	}
-	if (check(p, f) != 0 || r != 0 || vn_findings_count(f, VN_LEVEL_ERROR) > 0) {
+	if (check(p, f) != 0 || r != 0 || xsd_bad || vn_findings_count(f, VN_LEVEL_ERROR) > 0) {
 		e = VN_ERR_MALFORMED;
 		goto out;
 	}
