@@ -1,4 +1,5 @@
 #include "node/cli.h"
+#include "node/cli_policy.h"
 #include "node/cli_srv.h"
 
 #include <stdarg.h>
@@ -18,6 +19,7 @@ static int cmd_version(int argc, char **argv)
 static const vn_cli_cmd commands[] = {
 	{"tl", vn_cli_tl, "trusted lists: verify, show, walk, build, sign, lint"},
 
+	{"policy", vn_cli_policy, "jurisdiction policies: lint a policy file, show the policies"},
 	{"serve", vn_cli_serve, "run the validation node (HTTP API, signed responses)"},
 	{"validate", vn_cli_validate, "validate a signature (raw Mobile-ID, CMS/CAdES) against trusted lists"},
 	{"verify-response", vn_cli_verify_response, "check a node's signed HTTP response"},

@@ -6,6 +6,7 @@
 
 #include "common/vn_buf.h"
 #include "node/cli.h"
+#include "node/srv_policy.h"
 #include "node/tl_json.h"
 #include "node/v_config.h"
 #include "node/v_format.h"
@@ -46,7 +47,9 @@ static const char validate_help[] =
 	"  --data FILE      the signed document of a detached signature\n"
 	"  --at TIME        validation time, RFC 3339 UTC (default: now)\n"
 	"  --offline        no network at all: no list download, no OCSP/CRL fetch\n"
-	"  --policy ID      the validation policy (only \"default\" for now)\n"
+	"  --policy ID      the validation policy: \"default\" (built in), a jurisdiction\n"
+	"                   policy of the policy directory (eu, az, ge, ua, md, kz, tr,\n"
+	"                   notary: `valnode policy show ID`), or a policy FILE\n"
 	"  --json           one JSON object per DESIGN.md: indication, subIndication,\n"
 	"                   qualification, signer, signingTime, bestSignatureTime,\n"
 	"                   trust, policy, findings ({signatures: [...]} for several)\n"
@@ -75,6 +78,7 @@ int vn_cli_validate(int argc, char **argv)
 	vn_time at = VN_TIME_NONE;
 	int json = 0, xml = 0, offline = 0, i, rc = 0;
 	vn_buf in, data;
+	v_policy pol;
 	v_sigobj *sigs = NULL;
 	size_t nsigs = 0, k;
 	tl_snapshot *snap = NULL;
@@ -163,8 +167,9 @@ int vn_cli_validate(int argc, char **argv)
 		rc = vn_cli_usage_error("validate", "--json or --xml, not both");
 		goto out;
 	}
-	if (policy != NULL && strcmp(policy, "default") != 0) {
-		rc = vn_cli_usage_error("validate", "unknown policy '%s' (available: default)", policy);
+	if (srv_policy_find(policy ? policy : "", &pol) == NULL) {
+		rc = vn_cli_usage_error("validate", "unknown or invalid policy '%s' (see valnode policy "
+				       "show, valnode policy lint FILE)", policy);
 		goto out;
 	}
 	for (k = 0; k < cfg.nschemes; k++)
@@ -262,7 +267,6 @@ int vn_cli_validate(int argc, char **argv)
 	}
 	{
 		v_trust trust = {snap, anchors};
-		v_policy pol;
 		v_ctx ctx;
 		json_t *arr = json_array();
 		vn_indication worst = VN_IND_TOTAL_PASSED;
@@ -275,7 +279,6 @@ int vn_cli_validate(int argc, char **argv)
 			goto out;
 		}
 
-		v_policy_default(&pol);
 		if (offline)
 			pol.online_revocation = 0;
 		memset(&ctx, 0, sizeof ctx);

@@ -5,6 +5,8 @@
 #include <openssl/bn.h>
 #include <openssl/evp.h>
 
+#include "policies/pol_mra.h"
+
 json_t *vn_json_time(vn_time t)
 {
 	char buf[VN_TIME_BUFSZ];
@@ -178,6 +180,70 @@ static json_t *entry_json(const tl_service_entry *e)
 			 "unknownCriticalExtension", e->unknown_critical);
 }
 
+static json_t *svctypes_json(const pol_svctype *v, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("{s:o, s:o}", "type", vn_json_strornull(v[i].type),
+						   "asi", vn_json_strornull(v[i].asi)));
+	return a;
+}
+
+/* The parsed MRA block of a pointer (STANDARDS.md 3.2), or null. */
+static json_t *mra_json(const char *xml)
+{
+	static const char *const ctxn[] = {"QcCompliance", "QcType", "QcQSCD", "other"};
+	pol_mra *m = NULL;
+	vn_findings f;
+	json_t *eqs, *j;
+	size_t i, k, q;
+
+	vn_findings_init(&f);
+	if (pol_mra_parse(xml, &m, &f) != VN_OK || m == NULL) {
+		j = json_pack("{s:o}", "findings", vn_json_findings(&f));
+		vn_findings_free(&f);
+		return j;
+	}
+	eqs = json_array();
+	for (i = 0; i < m->nequivs; i++) {
+		const pol_mra_equiv *e = &m->equivs[i];
+		json_t *per = json_array();
+		for (k = 0; k < e->nperiods; k++) {
+			const pol_mra_period *p = &e->periods[k];
+			json_t *refs = json_array(), *qm = json_array();
+			for (q = 0; q < p->nrefs; q++)
+				json_array_append_new(refs, json_string(ctxn[p->refs[q].context]));
+			for (q = 0; q < p->nqmap; q++)
+				json_array_append_new(qm, json_pack("{s:s, s:s}", "pointed", p->qmap[q].from,
+								    "pointing", p->qmap[q].to));
+			json_array_append_new(
+				per, json_pack("{s:s, s:o, s:o, s:o, s:o, s:{s:o, s:o}, s:{s:o, s:o}, s:o, s:o}",
+					       "status", p->enacted ? "enacted" : "repealed", "start",
+					       vn_json_time(p->start), "end", vn_json_time(p->end),
+					       "pointedTypes", svctypes_json(p->pointed_types, p->npointed_types),
+					       "pointingTypes",
+					       svctypes_json(p->pointing_types, p->npointing_types),
+					       "validStatuses", "pointed", strs_json(&p->valid_pointed),
+					       "pointing", strs_json(&p->valid_pointing), "invalidStatuses",
+					       "pointed", strs_json(&p->invalid_pointed), "pointing",
+					       strs_json(&p->invalid_pointing), "certificateContent", refs,
+					       "qualifiers", p->has_qmap ? qm : (json_decref(qm), json_null())));
+		}
+		json_array_append_new(eqs, json_pack("{s:o, s:o}", "legalIdentifier",
+						     vn_json_strornull(e->legal_id), "periods", per));
+	}
+	j = json_pack("{s:o, s:o, s:I, s:I, s:I, s:o, s:o}", "pointingLegislation",
+		      vn_json_strornull(m->pointing_legislation), "pointedLegislation",
+		      vn_json_strornull(m->pointed_legislation), "technicalType",
+		      (json_int_t)m->technical_type, "version", (json_int_t)m->version, "depth",
+		      (json_int_t)m->depth, "equivalences", eqs, "findings", vn_json_findings(&f));
+	pol_mra_free(m);
+	vn_findings_free(&f);
+	return j;
+}
+
 json_t *vn_json_list(const tl_list *l, int services)
 {
 	json_t *ptrs = json_array(), *j;
@@ -193,6 +259,9 @@ json_t *vn_json_list(const tl_list *l, int services)
 					vn_json_strornull(p->mime_type), "operator",
 					vn_json_strornull(p->operator_name), "identity",
 					sdi_json(&p->sdi), "mra", p->mra_xml != NULL));
+		if (p->mra_xml != NULL)
+			json_object_set_new(json_array_get(ptrs, json_array_size(ptrs) - 1),
+					    "mraEquivalence", mra_json(p->mra_xml));
 	}
 	j = json_pack("{s:i, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:i, s:i, s:o}",
 		      "version", l->version, "sequenceNumber", (json_int_t)l->seq, "tslType",

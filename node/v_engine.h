@@ -16,6 +16,7 @@
 #include "trustlists/tl_snapshot.h"
 
 struct v_revcache;	/* node/v_rev.h */
+struct pol_policy;	/* policies/pol.h */
 
 /* What the engine trusts. */
 typedef struct v_trust {
@@ -24,11 +25,18 @@ typedef struct v_trust {
 					 * list: no TL qualification; not owned */
 } v_trust;
 
-/* The validation policy (the built-in default until jurisdiction policies
- * land; then the policy layer fills this in). */
+/* The validation policy: the built-in default (pol NULL), or a
+ * jurisdiction policy (policies/pol.h) whose rules fill these fields and
+ * which the engine consults for the rest (crypto suite by date, accepted
+ * schemes, equivalences, required qualification). */
 typedef struct v_policy {
 	const char *id;			/* "default" */
 	const char *version;		/* "1" */
+	const char *digest;		/* SHA-256 of the policy file (hex); NULL
+					 * for the built-in default */
+	const char *jurisdiction;	/* NULL for the built-in default */
+	const struct pol_policy *pol;	/* the loaded policy; not owned; NULL:
+					 * built-in rules */
 	int online_revocation;		/* may fetch OCSP/CRL over the network */
 	long revocation_timeout_ms;
 	long max_revocation_age;	/* seconds: OCSP thisUpdate / CRL thisUpdate
@@ -121,6 +129,14 @@ typedef struct v_result {
 	int trusted_by_list;
 	char scheme[64], territory[32], tsp[256], service[256];
 	char service_type[160], service_status[160];
+	/* A foreign service read through an equivalence (an MRA block of the
+	 * LOTL, or one the policy declares): service_type/service_status
+	 * above are the mapped values, these the list's own. */
+	int mapped;
+	char mapping[96];		/* "lotl:<legal id>" or "policy:<id>" */
+	char orig_service_type[160], orig_service_status[160];
+	char orig_qc_legislation[64];	/* QcCClegislation before translation */
+	int qc_mapped;			/* the certificate's QC view was translated */
 	v_rev_result revocation;	/* of the signing certificate */
 	v_ts_result *timestamps;	/* owned */
 	size_t ntimestamps;

@@ -59,6 +59,17 @@ json_t *v_result_json(const v_result *r, const v_policy *p)
 				  r->service_type, "status", r->service_status);
 	else
 		trust = r->chain != NULL ? json_pack("{s:s}", "anchor", "bare") : json_null();
+	if (r->trusted_by_list && r->mapped && trust != NULL) {
+		/* the foreign values beside the mapped ones (STANDARDS.md 3.3:
+		 * DSS's OriginalThirdCountryMapping) */
+		json_t *o = json_pack("{s:s, s:s}", "serviceType", r->orig_service_type, "status",
+				      r->orig_service_status);
+		if (r->qc_mapped)
+			json_object_set_new(o, "qcCClegislation", json_string(r->orig_qc_legislation));
+		json_object_set_new(trust, "mapping", json_string(r->mapping));
+		json_object_set_new(trust, "original", o);
+		json_object_set_new(trust, "certificateMapped", json_boolean(r->qc_mapped));
+	}
 	j = json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o}",
 		      "id", r->id, "indication", vn_indication_name(r->indication), "subIndication",
 		      vn_json_strornull(vn_subind_name(r->sub)), "qualification",
@@ -74,7 +85,11 @@ json_t *v_result_json(const v_result *r, const v_policy *p)
 				vn_json_time(r->revocation.this_update), "producedAt",
 				vn_json_time(r->revocation.produced_at)),
 		      "certificateQualification", r->cert_qualification, "timestamps", ts, "policy",
-		      p ? json_pack("{s:s, s:s}", "id", p->id, "version", p->version) : json_null(),
+		      p ? json_pack("{s:s, s:s, s:o, s:o}", "id", p->id, "version", p->version,
+				    "digest", p->digest ? json_string(p->digest) : json_null(),
+				    "jurisdiction",
+				    p->jurisdiction ? json_string(p->jurisdiction) : json_null())
+			: json_null(),
 		      "findings", vn_json_findings(&r->findings));
 	return j;
 }

@@ -117,6 +117,13 @@ static void one_report(xw *w, xmlNodePtr root, xmlNodePtr objs, const v_result *
 			w->err = 1;
 		snprintf(buf, sizeof buf, "urn:valnode:policy:%s:%s", p->id, p->version);
 		el(w, sp, "PolicyName", buf);
+		/* the exact policy text applied: its SHA-256 (TS 119 102-2
+		 * FormalPolicyURI, as a URN that names the digest) */
+		if (p->digest != NULL) {
+			snprintf(buf, sizeof buf, "urn:valnode:policy:%s:%s:sha256:%s", p->id, p->version,
+				 p->digest);
+			el(w, sp, "FormalPolicyURI", buf);
+		}
 	}
 	n = el(w, rep, "ValidationTimeInfo", NULL);
 	el(w, n, "ValidationTime", vn_time_format(r->validation_time, t1));

@@ -16,9 +16,17 @@
 #include "node/v_rev.h"
 #include "node/v_tst.h"
 #include "node/v_tst_int.h"
+#include "node/v_qual_int.h"
+#include "policies/pol.h"
+#include "policies/pol_mra.h"
 
 #define EIDAS_START 1467324000	/* 2016-06-30T22:00:00Z */
 #define MAX_MATCHES 8
+
+static vn_level lvl(int pl)
+{
+	return pl == POL_FAIL ? VN_LEVEL_ERROR : pl == POL_WARN ? VN_LEVEL_WARN : VN_LEVEL_INFO;
+}
 
 static vn_time asn1_to_time(const ASN1_TIME *a)
 {
@@ -97,19 +105,306 @@ static void copy_trust(v_result *r, const v_path *p, vn_time at)
 	snprintf(r->service_status, sizeof r->service_status, "%s", e->status ? e->status : "");
 }
 
-/* Qualification at one time: the CA services vouching for the anchor. */
-static v_cert_qual qualify_at(const v_ctx *ctx, const v_path *p, X509 *signer, const v_qcs *q,
-			      vn_time t, vn_findings *f)
+static int strs_has(const tl_strs *s, const char *v)
 {
-	tl_snap_match m[MAX_MATCHES];
-	size_t n = 0;
+	size_t i;
 
+	for (i = 0; v != NULL && i < s->n; i++)
+		if (strcmp(s->v[i], v) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether the policy accepts a service: its scheme and territory, and its
+ * list not staler than the policy's grace after NextUpdate (at vt, the
+ * validation time). Without a jurisdiction policy everything configured
+ * is accepted. */
+static int accepted(const v_policy *p, const tl_snap_service *sv, vn_time vt, const char **why)
+{
+	const pol_policy *pol = p->pol;
+
+	if (pol == NULL)
+		return 1;
+	if (pol->schemes.n > 0 && !strs_has(&pol->schemes, sv->scheme)) {
+		*why = "scheme";
+		return 0;
+	}
+	if (pol->territories.n > 0 && !strs_has(&pol->territories, sv->list->territory)) {
+		*why = "territory";
+		return 0;
+	}
+	if (pol->stale_list_grace >= 0 && sv->list->next_update != VN_TIME_NONE &&
+	    vt > sv->list->next_update + pol->stale_list_grace) {
+		*why = "stale";
+		return 0;
+	}
+	return 1;
+}
+
+/* The equivalence that applies to a foreign list, if any: a LOTL pointer
+ * to it with an MRA block (when the policy applies them), else one the
+ * policy declares for its territory. *out is the caller's. */
+static vn_err equivalence_for(const v_ctx *ctx, const tl_snap_service *sv, pol_mra **out,
+			      vn_findings *f)
+{
+	const pol_policy *pol = ctx->policy->pol;
+	const tl_snapshot *snap = ctx->trust->snapshot;
+	size_t i, j, n;
+
+	*out = NULL;
+	if (pol == NULL)
+		return VN_OK;
+	if (pol->lotl_mra && snap != NULL) {
+		n = tl_snapshot_nlists(snap);
+		for (i = 0; i < n; i++) {
+			const tl_list *l = tl_snapshot_list(snap, i);
+			if (l == NULL || !tl_list_is_lotl(l))
+				continue;
+			for (j = 0; j < l->npointers; j++) {
+				const tl_pointer *pt = &l->pointers[j];
+				if (pt->mra_xml == NULL || pt->location == NULL || sv->url == NULL ||
+				    strcmp(pt->location, sv->url) != 0)
+					continue;
+				return pol_mra_parse(pt->mra_xml, out, f) == VN_ERR_NOMEM ? VN_ERR_NOMEM
+											  : VN_OK;
+			}
+		}
+	}
+	for (i = 0; i < pol->nequivs; i++)
+		if (sv->list->territory != NULL && pol->equivs[i].territory != NULL &&
+		    strcmp(pol->equivs[i].territory, sv->list->territory) == 0)
+			return pol_mra_from_equiv(&pol->equivs[i], out);
+	return VN_OK;
+}
+
+static void qc_to_pol(const v_qcs *q, pol_qc *o)
+{
+	memset(o, 0, sizeof *o);
+	o->compliance = q->compliance;
+	o->sscd = q->sscd;
+	o->esign = q->type_esign;
+	o->eseal = q->type_eseal;
+	o->web = q->type_web;
+	snprintf(o->cc, sizeof o->cc, "%s", q->cc_legislation);
+}
+
+static void qc_from_pol(const pol_qc *o, v_qcs *q)
+{
+	q->compliance = o->compliance;
+	q->sscd = o->sscd;
+	q->type_esign = o->esign;
+	q->type_eseal = o->eseal;
+	q->type_web = o->web;
+	q->ntypes = o->esign + o->eseal + o->web;
+	snprintf(q->cc_legislation, sizeof q->cc_legislation, "%s", o->cc);
+}
+
+/* Qualification at one time: the CA services vouching for the anchor,
+ * those the policy accepts, each foreign one read through its equivalence
+ * (STANDARDS.md 3.3: a service of a list under an equivalence counts only
+ * when an enacted equivalence maps it). r, when given, records the
+ * mapping for the report. */
+static vn_err qualify_at(const v_ctx *ctx, const v_path *p, X509 *signer, const v_qcs *q,
+			 vn_time t, vn_findings *f, v_result *r, v_cert_qual *out)
+{
+	tl_snap_match m[MAX_MATCHES], use[MAX_MATCHES];
+	tl_snap_service fake[MAX_MATCHES];
+	tl_service fsvc[MAX_MATCHES];
+	pol_mapped mp[MAX_MATCHES];
+	size_t n = 0, nu = 0, nm = 0, i;
+	v_qcs qv = *q;
+	pol_qc pq;
+	vn_time nb = asn1_to_time(X509_get0_notBefore(signer));
+	const char *why = "";
+	vn_err e = VN_OK;
+
+	qc_to_pol(q, &pq);
 	if (p->by_list && ctx->trust->snapshot != NULL && p->anchor != NULL) {
 		n = tl_snapshot_find(ctx->trust->snapshot, p->anchor, t, m, MAX_MATCHES);
 		if (n > MAX_MATCHES)
 			n = MAX_MATCHES;
 	}
-	return v_cert_qualify(signer, q, m, n, t, f);
+	for (i = 0; i < n; i++) {
+		pol_mra *mra = NULL;
+		int rc;
+
+		if (m[i].svc == NULL || !accepted(ctx->policy, m[i].svc, r ? r->validation_time : t, &why))
+			continue;
+		e = equivalence_for(ctx, m[i].svc, &mra, f);
+		if (e != VN_OK)
+			goto out;
+		if (mra == NULL) {
+			use[nu++] = m[i];
+			continue;
+		}
+		{
+			const tl_service_entry *en = tl_service_at(m[i].svc->service, t);
+			rc = en != NULL ? pol_mra_map(mra, en, nb, &pq, t, &mp[nm]) : 0;
+		}
+		if (rc < 0) {
+			pol_mra_free(mra);
+			e = VN_ERR_NOMEM;
+			goto out;
+		}
+		if (rc == 0) {
+			char ts[VN_TIME_BUFSZ];
+			(void)vn_findings_add(f, VN_LEVEL_INFO, "V_EQUIVALENCE_NOT_APPLIED",
+					      "no enacted equivalence (%s) maps the %s service at %s: not used for qualification",
+					      mra->origin, m[i].svc->list->territory ? m[i].svc->list->territory : "?",
+					      vn_time_format(t, ts));
+			pol_mra_free(mra);
+			continue;
+		}
+		/* a one-interval service holding the translated interval; the
+		 * legal identifier and origin live as long as the model, so
+		 * the report copies them now */
+		fsvc[nm].entries = &mp[nm].entry;
+		fsvc[nm].n = 1;
+		mp[nm].entry.end = VN_TIME_NONE;
+		fake[nm] = *m[i].svc;
+		fake[nm].service = &fsvc[nm];
+		use[nu] = m[i];
+		use[nu].svc = &fake[nm];
+		use[nu].entry = &mp[nm].entry;
+		nu++;
+		if (mp[nm].cert_mapped)
+			qc_from_pol(&mp[nm].qc, &qv);
+		if (r != NULL) {
+			r->mapped = 1;
+			snprintf(r->mapping, sizeof r->mapping, "%s:%s", mra->origin,
+				 mp[nm].legal_id ? mp[nm].legal_id : "");
+			snprintf(r->orig_service_type, sizeof r->orig_service_type, "%s",
+				 mp[nm].orig->type ? mp[nm].orig->type : "");
+			snprintf(r->orig_service_status, sizeof r->orig_service_status, "%s",
+				 mp[nm].orig->status ? mp[nm].orig->status : "");
+			snprintf(r->service_type, sizeof r->service_type, "%s", mp[nm].entry.type);
+			snprintf(r->service_status, sizeof r->service_status, "%s", mp[nm].entry.status);
+			if (mp[nm].cert_mapped) {
+				r->qc_mapped = 1;
+				snprintf(r->orig_qc_legislation, sizeof r->orig_qc_legislation, "%s",
+					 q->cc_legislation);
+			}
+		}
+		pol_mra_free(mra);
+		nm++;
+	}
+	if (n > 0 && nu == 0 && why[0] != '\0')
+		(void)vn_findings_add(f, VN_LEVEL_INFO, "V_POLICY_SERVICE_NOT_ACCEPTED",
+				      "the policy does not accept the vouching service (%s)", why);
+	*out = v_cert_qualify(signer, &qv, use, nu, t, f);
+out:
+	for (i = 0; i < nm; i++)
+		pol_mapped_free(&mp[i]);
+	return e;
+}
+
+/* The policy's verdict on the anchor: some service vouching for it must be
+ * accepted (scheme, territory, list freshness). */
+static int anchor_accepted(const v_ctx *ctx, const v_path *p, vn_time t, vn_time vt, const char **why,
+			   v_result *r)
+{
+	tl_snap_match m[MAX_MATCHES];
+	size_t n, i;
+
+	if (ctx->policy->pol == NULL || !p->by_list)
+		return 1;
+	if (ctx->trust->snapshot == NULL || p->anchor == NULL)
+		return 0;
+	n = tl_snapshot_find(ctx->trust->snapshot, p->anchor, t, m, MAX_MATCHES);
+	for (i = 0; i < n && i < MAX_MATCHES; i++)
+		if (m[i].svc != NULL && accepted(ctx->policy, m[i].svc, vt, why)) {
+			/* report the scheme the policy trusts it through */
+			snprintf(r->scheme, sizeof r->scheme, "%s", m[i].svc->scheme ? m[i].svc->scheme : "");
+			return 1;
+		}
+	return 0;
+}
+
+/* 5.2.8 under a jurisdiction policy's suite (TS 119 312 style): the
+ * earliest expiry of the digest and the signature algorithm with its key
+ * size; an algorithm the suite does not list is never acceptable. */
+static int crypto_expiry(const v_ctx *ctx, const v_sigobj *s, vn_time *exp)
+{
+	if (ctx->policy->pol == NULL) {
+		*exp = algo_expiry(s, ctx->policy);
+		return 0;
+	}
+	return pol_crypto_expiry(ctx->policy->pol, s->digest_alg, s->sig_alg, s->key_bits, exp) ==
+			       POL_CRYPTO_UNKNOWN
+		       ? -1
+		       : 0;
+}
+
+static int qual_rank(v_qual q)
+{
+	switch (q) {
+	case V_QUAL_QESIG:
+		return POL_QUAL_QESIG;
+	case V_QUAL_ADESIG_QC:
+		return POL_QUAL_ADESIG_QC;
+	case V_QUAL_ADESIG:
+		return POL_QUAL_ADESIG;
+	default:
+		/* seals and NotAdES meet no signature level */
+		return -1;
+	}
+}
+
+/* The lowest qualification the policy lets pass (a notary: QESig; a bank:
+ * AdESig-QC): a signature that passed below it does not meet the
+ * validation constraints (EN 319 102-1 5.2.8 SIG_CONSTRAINTS_FAILURE). */
+static void required_qualification(const v_ctx *ctx, v_result *r)
+{
+	const pol_policy *pol = ctx->policy->pol;
+
+	if (pol == NULL || pol->min_qual == POL_QUAL_ANY || r->indication != VN_IND_TOTAL_PASSED ||
+	    qual_rank(r->qualification) >= (int)pol->min_qual || pol->qual_level == POL_IGNORE)
+		return;
+	NOTE(r, lvl(pol->qual_level), "V_POLICY_QUALIFICATION",
+	     "the signature is %s; policy %s requires %s", v_qual_name(r->qualification), pol->id,
+	     pol_qual_name(pol->min_qual));
+	if (pol->qual_level == POL_FAIL) {
+		set(r, VN_IND_INDETERMINATE, VN_SUB_SIG_CONSTRAINTS_FAILURE);
+		r->qualification = V_QUAL_INDETERMINATE;
+	}
+}
+
+/* The signing certificate's constraints the policy sets beyond the path
+ * builder's: QcCompliance and certificate policies (EN 319 412-5 4.2.1,
+ * EN 319 411-2 5.3). FAIL: CHAIN_CONSTRAINTS_FAILURE (5.2.6). */
+static int signer_constraints(const v_ctx *ctx, X509 *signer, v_result *r)
+{
+	const pol_policy *pol = ctx->policy->pol;
+	v_qcs q;
+	int fail = 0;
+
+	if (pol == NULL)
+		return 0;
+	memset(&q, 0, sizeof q);
+	if (v_qcs_parse(signer, &q, NULL) != VN_OK)
+		return 0;
+	if (pol->qcc_level > POL_IGNORE && !q.compliance) {
+		NOTE(r, lvl(pol->qcc_level), "V_POLICY_NO_QC_COMPLIANCE",
+		     "the signing certificate carries no QcCompliance statement");
+		fail |= pol->qcc_level == POL_FAIL;
+	}
+	if (pol->cert_policy_level > POL_IGNORE && pol->cert_policies.n > 0) {
+		CERTIFICATEPOLICIES *cp = X509_get_ext_d2i(signer, NID_certificate_policies, NULL, NULL);
+		char oid[80];
+		int i, found = 0;
+
+		for (i = 0; cp != NULL && i < sk_POLICYINFO_num(cp); i++) {
+			OBJ_obj2txt(oid, sizeof oid, sk_POLICYINFO_value(cp, i)->policyid, 1);
+			found |= strs_has(&pol->cert_policies, oid);
+		}
+		CERTIFICATEPOLICIES_free(cp);
+		if (!found) {
+			NOTE(r, lvl(pol->cert_policy_level), "V_POLICY_CERT_POLICY",
+			     "the signing certificate has none of the certificate policies the policy names");
+			fail |= pol->cert_policy_level == POL_FAIL;
+		}
+	}
+	return fail ? -1 : 0;
 }
 
 vn_err v_validate(const v_ctx *ctx, const v_sigobj *s, vn_time t, v_result *r)
@@ -210,6 +505,10 @@ vn_err v_validate(const v_ctx *ctx, const v_sigobj *s, vn_time t, v_result *r)
 		set(r, VN_IND_INDETERMINATE, VN_SUB_SIG_CONSTRAINTS_FAILURE);
 		goto qualify;
 	}
+	if (ctx->policy->pol != NULL && !have_poe &&
+	    (ctx->policy->pol->timestamp_level == POL_WARN || ctx->policy->pol->timestamp_level == POL_INFORM))
+		NOTE(r, lvl(ctx->policy->pol->timestamp_level), "V_TIMESTAMP_MISSING",
+		     "the policy asks for a signature timestamp; there is none");
 
 	/* 5.2.6 X.509 validation at the validation time; when the signer is out
 	 * of its validity then, past certificate validation at the POE. */
@@ -272,6 +571,21 @@ vn_err v_validate(const v_ctx *ctx, const v_sigobj *s, vn_time t, v_result *r)
 	if (sk_X509_num(path.chain) > 0)
 		r->chain = X509_chain_up_ref(path.chain);
 	copy_trust(r, &path, have_poe ? poe : ct);
+	{
+		const char *why = "";
+		if (!anchor_accepted(ctx, &path, have_poe ? poe : ct, t, &why, r)) {
+			NOTE(r, VN_LEVEL_ERROR, "V_POLICY_ANCHOR_NOT_ACCEPTED",
+			     "policy %s does not accept the trust anchor's list (%s: %s %s)", ctx->policy->id,
+			     why, r->scheme, r->territory);
+			set(r, VN_IND_INDETERMINATE, VN_SUB_NO_CERTIFICATE_CHAIN_FOUND);
+			goto qualify;
+		}
+	}
+
+	if (signer_constraints(ctx, s->signer, r) != 0) {
+		set(r, VN_IND_INDETERMINATE, VN_SUB_CHAIN_CONSTRAINTS_FAILURE);
+		goto qualify;
+	}
 
 	/* A POE before notBefore proves the signature predates the certificate. */
 	if (have_poe && poe < not_before) {
@@ -325,18 +639,33 @@ vn_err v_validate(const v_ctx *ctx, const v_sigobj *s, vn_time t, v_result *r)
 	}
 
 	/* 5.2.8 cryptographic constraints, judged at the best signature time. */
-	exp = algo_expiry(s, ctx->policy);
-	if (exp != VN_TIME_NONE) {
-		if (r->best_signature_time >= exp) {
+	if (crypto_expiry(ctx, s, &exp) != 0) {
+		NOTE(r, lvl(ctx->policy->pol->crypto_level), "V_ALGORITHM_NOT_IN_SUITE",
+		     "%s with %s (%d-bit key) is not in the cryptographic suite of policy %s",
+		     s->sig_alg, s->digest_alg, s->key_bits, ctx->policy->id);
+		if (ctx->policy->pol->crypto_level == POL_FAIL) {
+			set(r, VN_IND_INDETERMINATE, VN_SUB_CRYPTO_CONSTRAINTS_FAILURE);
+			goto qualify;
+		}
+		exp = VN_TIME_NONE;
+	}
+	if (exp != VN_TIME_NONE && exp <= r->validation_time) {
+		if (r->best_signature_time >= exp &&
+		    (ctx->policy->pol == NULL || ctx->policy->pol->crypto_level == POL_FAIL)) {
 			NOTE(r, VN_LEVEL_ERROR, "V_WEAK_ALGORITHM",
 			     "%s with %s (%d-bit key) is no longer acceptable and no proof of existence predates its expiry",
 			     s->sig_alg, s->digest_alg, s->key_bits);
 			set(r, VN_IND_INDETERMINATE, VN_SUB_CRYPTO_CONSTRAINTS_FAILURE_NO_POE);
 			goto qualify;
 		}
-		NOTE(r, VN_LEVEL_WARN, "V_WEAK_ALGORITHM_BEFORE_EXPIRY",
-		     "%s with %s is expired now but was acceptable when a proof of existence was made",
-		     s->sig_alg, s->digest_alg);
+		if (r->best_signature_time >= exp)
+			NOTE(r, lvl(ctx->policy->pol->crypto_level), "V_WEAK_ALGORITHM",
+			     "%s with %s (%d-bit key) is no longer acceptable; the policy only reports it",
+			     s->sig_alg, s->digest_alg, s->key_bits);
+		else
+			NOTE(r, VN_LEVEL_WARN, "V_WEAK_ALGORITHM_BEFORE_EXPIRY",
+			     "%s with %s is expired now but was acceptable when a proof of existence was made",
+			     s->sig_alg, s->digest_alg);
 	}
 	set(r, VN_IND_TOTAL_PASSED, VN_SUB_NONE);
 
@@ -357,10 +686,15 @@ qualify:
 			}
 			if (path.anchor != NULL) {
 				vn_time nb = asn1_to_time(X509_get0_notBefore(s->signer));
-				qi = qualify_at(ctx, &path, s->signer, &q, nb, &r->findings);
-				qs = qualify_at(ctx, &path, s->signer, &q, bst, &r->findings);
 				if (!r->trusted_by_list)
 					copy_trust(r, &path, bst);
+				e = qualify_at(ctx, &path, s->signer, &q, nb, &r->findings, NULL, &qi);
+				if (e == VN_OK)
+					e = qualify_at(ctx, &path, s->signer, &q, bst, &r->findings, r, &qs);
+				if (e != VN_OK) {
+					v_path_free(&path);
+					return e;
+				}
 			}
 			snprintf(r->cert_qualification, sizeof r->cert_qualification, "%s",
 				 v_cert_qual_name(qs));
@@ -376,6 +710,7 @@ qualify:
 	} else {
 		r->qualification = r->indication == VN_IND_TOTAL_FAILED ? V_QUAL_NOT_ADES : V_QUAL_INDETERMINATE;
 	}
+	required_qualification(ctx, r);
 	(void)EIDAS_START;
 	if (have_path)
 		v_path_free(&path);

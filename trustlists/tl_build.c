@@ -54,7 +54,9 @@ typedef enum vtype {
 	V_STATUS,	/* ServiceStatus, short form under Svcstatus/ */
 	V_SIE,		/* qualifier / ASI, short form under SvcInfoExt/ */
 	V_OIDS,		/* OIDs separated by blanks or commas */
-	V_MIME		/* type/subtype */
+	V_MIME,		/* type/subtype */
+	V_MRAFILE	/* path to an mra:MutualRecognitionAgreementInformation
+			 * XML fragment, embedded in the pointer */
 } vtype;
 
 typedef struct keydef {
@@ -93,6 +95,7 @@ static const keydef pointer_keys[] = {
 	{"territory", V_TERRG, 1, 0},
 	{"mime-type", V_MIME, 0, 0},
 	{"operator", V_TEXT, 1, 0},
+	{"mra-file", V_MRAFILE, 0, 0},
 	{NULL, V_TEXT, 0, 0}};
 
 static const keydef tsp_keys[] = {
@@ -540,6 +543,41 @@ static void check_value(spec *sp, sect *s, const keydef *d, const char *v, unsig
 			goto bad;
 		*norm = strdup(v);
 		break;
+	case V_MRAFILE: {
+		/* the fragment is read and checked now; the pointer embeds it
+		 * (STANDARDS.md 3.2: the MRA block in the pointer's
+		 * AdditionalInformation) */
+		char *path = v[0] == '/' || sp->basedir == NULL ? strdup(v)
+							       : dup_printf("%s/%s", sp->basedir, v);
+		vn_buf b;
+		xmlDocPtr md = NULL;
+		xmlNodePtr r;
+		vn_err e;
+
+		if (path == NULL)
+			break;
+		vn_buf_init(&b, (size_t)1 << 20);
+		e = vn_buf_read_file(&b, path);
+		free(path);
+		if (e != VN_OK) {
+			vn_buf_free(&b);
+			err(sp, line, "TL_BUILD_MRA_MISSING", "cannot read MRA fragment '%s'", v);
+			return;
+		}
+		if (tl_xml_read(b.data ? b.data : (const unsigned char *)"", b.len, &md, NULL, 0) != VN_OK ||
+		    (r = xmlDocGetRootElement(md)) == NULL ||
+		    !tl_xml_is(r, TL_NS_MRA, "MutualRecognitionAgreementInformation")) {
+			xmlFreeDoc(md);
+			vn_buf_free(&b);
+			err(sp, line, "TL_BUILD_BAD_MRA",
+			    "'%s' is not an mra:MutualRecognitionAgreementInformation document", v);
+			return;
+		}
+		xmlFreeDoc(md);
+		*norm = strndup((const char *)b.data, b.len);
+		vn_buf_free(&b);
+		break;
+	}
 	}
 	if (bad)
 		goto bad;
@@ -943,6 +981,23 @@ static void pointer(gen *g, xmlNodePtr parent, const sect *s)
 	el(g, oi, g->tsl, "SchemeTerritory", val(s, "territory"));
 	oi = el(g, ai, g->tsl, "OtherInformation", NULL);
 	el(g, oi, g->tslx, "MimeType", mime != NULL ? mime : TSL_MIME);
+	if (val(s, "mra-file") != NULL && !g->failed) {
+		const char *x = val(s, "mra-file");
+		xmlDocPtr d = NULL;
+		xmlNodePtr c;
+
+		if (tl_xml_read((const unsigned char *)x, strlen(x), &d, NULL, 0) != VN_OK ||
+		    (c = xmlDocCopyNode(xmlDocGetRootElement(d), g->doc, 1)) == NULL) {
+			g->failed = 1;
+		} else {
+			oi = el(g, ai, g->tsl, "OtherInformation", NULL);
+			if (oi == NULL || xmlAddChild(oi, c) == NULL) {
+				xmlFreeNode(c);
+				g->failed = 1;
+			}
+		}
+		xmlFreeDoc(d);
+	}
 }
 
 static void scheme(gen *g, xmlNodePtr root, const spec *sp, const sect *s)

@@ -35,3 +35,29 @@ run_vectors() {
 	echo "vectors ($mode): $pass passed, $bad failed"
 	[ $bad = 0 ]
 }
+
+# run_policy_vectors DEMO: every row of interop/vectors/policies.tsv, the
+# vector validated with --policy (responders up).
+run_policy_vectors() {
+	demo=$1 pass=0 bad=0 tab=$(printf '\t')
+	while IFS=$tab read -r pv_name pv_pol pv_ind pv_sub pv_qual pv_notes; do
+		case $pv_name in '#'* | "") continue ;; esac
+		d=$demo/vectors/$pv_name
+		[ -f "$d/expected.json" ] || { echo "FAIL $pv_name: no such vector"; bad=$((bad + 1)); continue; }
+		args=$(jq -r '.validateArgs | join(" ")' "$d/expected.json")
+		# shellcheck disable=SC2086
+		(cd "$d" && "$VN" validate $args --trust ../trust.conf --policy "$pv_pol" --json) >"$WORK/pv.out" 2>"$WORK/pv.err"
+		got=$(jq -r '[.indication, (.subIndication // "-"), .qualification] | join(" ")' "$WORK/pv.out" 2>/dev/null)
+		want="$pv_ind $pv_sub $pv_qual"
+		dig=$(jq -r '.policy.digest // empty' "$WORK/pv.out" 2>/dev/null)
+		if [ "$got" = "$want" ] && [ ${#dig} = 64 ]; then
+			pass=$((pass + 1)); echo "ok   $pv_name [$pv_pol]: $got"
+		else
+			bad=$((bad + 1)); echo "FAIL $pv_name [$pv_pol]: got '$got' (digest '$dig'), want '$want'"
+			jq -c '[.findings[] | select(.level != "info") | .code + ": " + .message]' "$WORK/pv.out" 2>/dev/null | cut -c1-400
+			head -3 "$WORK/pv.err"
+		fi
+	done <"$SRC/interop/vectors/policies.tsv"
+	echo "policy vectors: $pass passed, $bad failed"
+	[ $bad = 0 ] && [ $pass -ge 20 ]
+}

@@ -17,6 +17,32 @@ sh "$SRC/interop/demo/generate" "$DEMO" --valnode "$VN" >"$WORK/gen.log" 2>&1 ||
 trap 'sh "$RESP" stop "$DEMO" >/dev/null 2>&1' EXIT
 sh "$RESP" start "$DEMO" >"$WORK/resp.log" 2>&1 || { cat "$WORK/resp.log"; fail "responders did not start"; }
 run_vectors "$DEMO" up || fail "vectors with the responders up"
+# the same signatures under the jurisdiction policies (policies.tsv)
+run_policy_vectors "$DEMO" || fail "vectors per policy"
+
+# MRA repealed: the same EU LOTL with the AZ agreement repealed now (enacted
+# in its history, STANDARDS.md 3.3; DSS MRALOTLRepealedWithHistoryEnactedTest):
+# the AZ signature falls back to its unmapped level under the eu policy.
+sed 's/^mra-file = mra-az.xml$/mra-file = mra-az-repealed.xml/' "$DEMO/specs/eu.tlspec" >"$DEMO/specs/eu-repealed.tlspec"
+grep -q mra-az-repealed "$DEMO/specs/eu-repealed.tlspec" || fail "no MRA pointer in the EU spec"
+"$VN" tl build "$DEMO/specs/eu-repealed.tlspec" --out "$WORK/eu-rep-unsigned.xml" >/dev/null || fail "tl build (repealed)"
+"$VN" tl sign "$WORK/eu-rep-unsigned.xml" --key "$DEMO/pki/eu/tl-signer.key" --cert "$DEMO/pki/eu/tl-signer.pem" \
+	--out "$WORK/eu-rep.xml" >/dev/null || fail "tl sign (repealed)"
+"$VN" tl show "$WORK/eu-rep.xml" --json | jq -e '[.pointers[] | select(.territory == "AZ") | .mraEquivalence.equivalences[0].periods[].status] == ["repealed", "enacted"]' >/dev/null ||
+	fail "tl show --json does not expose the repealed/enacted timeline"
+awk -F '\t' -v OFS='\t' -v f="$WORK/eu-rep.xml" '$1 ~ /tl\.demo\.eu\.invalid/ { $2 = f } { print }' "$DEMO/mirror.tsv" >"$WORK/mirror-rep.tsv"
+sed "s|^mirror = .*|mirror = $WORK/mirror-rep.tsv|" "$DEMO/vectors/trust.conf" >"$DEMO/vectors/trust-rep.conf"
+(cd "$DEMO/vectors/cades-b-az-good" && "$VN" validate signature.p7s --data ../../docs/contract.txt \
+	--trust ../trust-rep.conf --policy eu --json) >"$WORK/rep.out" 2>"$WORK/rep.err"
+got=$(jq -r '[.indication, .qualification] | join(" ")' "$WORK/rep.out")
+[ "$got" = "TOTAL-PASSED AdESig" ] || { cat "$WORK/rep.err"; fail "repealed MRA: got '$got', want 'TOTAL-PASSED AdESig'"; }
+jq -e '[.findings[].code] | index("V_EQUIVALENCE_NOT_APPLIED")' "$WORK/rep.out" >/dev/null || fail "repealed MRA: no V_EQUIVALENCE_NOT_APPLIED finding"
+echo "MRA repealed now, enacted in history: AdESig under eu"
+# the enacted agreement: the report shows the original values beside the mapped ones
+(cd "$DEMO/vectors/cades-b-az-good" && "$VN" validate signature.p7s --data ../../docs/contract.txt \
+	--trust ../trust.conf --policy eu --json) >"$WORK/enacted.out" 2>/dev/null
+jq -e '.qualification == "QESig" and .trust.mapping == "lotl:QCForESig" and .trust.original.qcCClegislation == "AZ" and .trust.scheme == "eu"' \
+	"$WORK/enacted.out" >/dev/null || fail "enacted MRA: report lacks the mapping ($(jq -c .trust "$WORK/enacted.out"))"
 sh "$RESP" stop "$DEMO" >/dev/null 2>&1
 run_vectors "$DEMO" down || fail "vectors with the responders down"
 
