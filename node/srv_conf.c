@@ -135,7 +135,7 @@ static vn_err node_key(srv_conf *c, const char *dir, const char *k, char *v, cha
 		c->npolicies = 0;
 		for (w = strtok_r(v, " \t,", &save); w != NULL; w = strtok_r(NULL, " \t,", &save)) {
 			if (srv_policy_find(w, &p) == NULL) {
-				snprintf(err, errlen, "unknown policy '%s' (available: default)", w);
+				snprintf(err, errlen, "unknown policy '%s' (see: valnode policy show)", w);
 				return VN_ERR_MALFORMED;
 			}
 			if (c->npolicies >= SRV_MAX_POLICIES || strlen(w) >= sizeof c->policies[0])

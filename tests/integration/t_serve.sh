@@ -123,7 +123,7 @@ jq_is '[.lists[] | select(.kind == "tl") | .state] | unique | join(",")' valid
 jq -e '.lists[] | select(.kind == "tl") | .url and .scheme and .sequenceNumber and .issued and .nextUpdate and .lastFetch and (.lastError == null)' \
 	"$WORK/last.out" >/dev/null || fail "a list lacks its fields"
 get /v1/trustlists/AZ; want 200 "trustlists/AZ"
-jq_is '[.lists[].scheme] | sort | join(",")' guam,silkroad
+jq_is '[.lists[].scheme] | sort | join(",")' eu,guam,silkroad
 jq_is '[.lists[].sequenceNumber] | unique | join(",")' 1
 get /v1/trustlists/az; want 200 "trustlists/az (case)"
 get /v1/policies; want 200 policies
