@@ -20,6 +20,8 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
+#include <openssl/pkcs7.h>
+#include <openssl/ts.h>
 #include <openssl/x509.h>
 
 #include "common/vn_buf.h"
@@ -791,6 +793,347 @@ static vn_err ats_not_checked(v_sigobj *o, const char *why)
 			       why);
 }
 
+
+/* --- archive-time-stamp-v3 input (EN 319 122-1 5.5.3) --------------------- */
+
+#define ATS_V3_MAX_HASHES 4096	/* hashes an index may list, per list */
+
+/* The token's message imprint algorithm and the DER of its ats-hash-index-v3
+ * value (an unsigned attribute of the token's own SignerInfo, EN 319 122-1
+ * 5.5.3; the token's signature does not cover it). *hi is OPENSSL_malloc'd,
+ * the caller frees it. 1 found, 0 absent or unreadable (*why set). */
+static int ats_v3_token(const unsigned char *tok, size_t tlen, const EVP_MD **md,
+			unsigned char **hi, size_t *hilen, const char **why)
+{
+	const unsigned char *q = tok;
+	PKCS7 *p7 = NULL;
+	TS_TST_INFO *tst = NULL;
+	STACK_OF(PKCS7_SIGNER_INFO) *sis;
+	PKCS7_SIGNER_INFO *psi;
+	X509_ALGOR *alg;
+	int i, found = 0, ok = 0;
+
+	*hi = NULL;
+	*why = "the archive-time-stamp-v3 token is unreadable";
+	if (tlen > LONG_MAX || (p7 = d2i_PKCS7(NULL, &q, (long)tlen)) == NULL ||
+	    (tst = PKCS7_to_TS_TST_INFO(p7)) == NULL)
+		goto out;
+	alg = TS_MSG_IMPRINT_get_algo(TS_TST_INFO_get_msg_imprint(tst));
+	*md = alg != NULL ? EVP_get_digestbyobj(alg->algorithm) : NULL;
+	if (*md == NULL) {
+		*why = "the archive-time-stamp-v3 imprint algorithm is not supported";
+		goto out;
+	}
+	sis = PKCS7_get_signer_info(p7);
+	psi = sis != NULL && sk_PKCS7_SIGNER_INFO_num(sis) == 1
+		      ? sk_PKCS7_SIGNER_INFO_value(sis, 0) : NULL;
+	if (psi == NULL)
+		goto out;
+	for (i = 0; i < sk_X509_ATTRIBUTE_num(psi->unauth_attr); i++) {
+		X509_ATTRIBUTE *a = sk_X509_ATTRIBUTE_value(psi->unauth_attr, i);
+		const ASN1_OBJECT *obj = X509_ATTRIBUTE_get0_object(a);
+		if (obj == NULL || !obj_is(obj, "0.4.0.1733.2.5") /* id-aa-ATSHashIndex-v3 */)
+			continue;
+		/* a single instance, with a single value */
+		if (found++ || X509_ATTRIBUTE_count(a) != 1 ||
+		    attr_value_der(a, 0, hi, hilen) != VN_OK) {
+			*why = "the token's ats-hash-index-v3 is not a single value";
+			goto out;
+		}
+	}
+	if (!found) {
+		*why = "the archive-time-stamp-v3 token has no ats-hash-index-v3";
+		goto out;
+	}
+	ok = 1;
+	*why = NULL;
+out:
+	if (!ok) {
+		OPENSSL_free(*hi);
+		*hi = NULL;
+	}
+	TS_TST_INFO_free(tst);
+	PKCS7_free(p7);
+	return ok;
+}
+
+/* Append the digest of each element of a [n] field's contents (or of each
+ * value of each unsigned attribute, prefixed by its attrType, when attrs) to
+ * out. 1 ok, 0 malformed or too many, -1 no memory. */
+static int ats_v3_present(const der_tlv *field, int attrs, const EVP_MD *md, vn_buf *out)
+{
+	der_cur c, ac, vc;
+	der_tlv el, oid, vals, v;
+	unsigned char h[EVP_MAX_MD_SIZE];
+	unsigned int hl;
+	EVP_MD_CTX *mc;
+	int ok = 1;
+
+	if (field->start == NULL)
+		return 1;
+	if ((mc = EVP_MD_CTX_new()) == NULL)
+		return -1;
+	der_enter(field, &c);
+	while (c.n > 0 && ok == 1) {
+		if (!der_get(&c, &el, 6)) {
+			ok = 0;
+			break;
+		}
+		if (!attrs) {
+			ok = EVP_DigestInit_ex(mc, md, NULL) && EVP_DigestUpdate(mc, el.start, el.len) &&
+			     EVP_DigestFinal_ex(mc, h, &hl) ? 1 : 0;
+			if (ok == 1 && vn_buf_append(out, h, hl) != VN_OK)
+				ok = -1;
+			continue;
+		}
+		/* Attribute ::= SEQUENCE { attrType, attrValues SET OF } */
+		if (el.tag != 0x30 || !der_enter(&el, &ac) || !der_get(&ac, &oid, 7) ||
+		    oid.tag != 0x06 || !der_get(&ac, &vals, 7) || vals.tag != 0x31) {
+			ok = 0;
+			break;
+		}
+		der_enter(&vals, &vc);
+		while (vc.n > 0 && ok == 1) {
+			if (!der_get(&vc, &v, 8)) {
+				ok = 0;
+				break;
+			}
+			ok = EVP_DigestInit_ex(mc, md, NULL) &&
+			     EVP_DigestUpdate(mc, oid.start, oid.len) &&
+			     EVP_DigestUpdate(mc, v.start, v.len) && EVP_DigestFinal_ex(mc, h, &hl)
+				     ? 1 : 0;
+			if (ok == 1 && vn_buf_append(out, h, hl) != VN_OK)
+				ok = -1;
+		}
+	}
+	EVP_MD_CTX_free(mc);
+	return ok;
+}
+
+/* Whether every hash a SEQUENCE OF OCTET STRING lists is among present
+ * (digests of dl octets each). 1 yes, 0 no, -1 malformed. */
+static int ats_v3_listed_present(const der_tlv *list, const vn_buf *present, size_t dl)
+{
+	der_cur c;
+	der_tlv h;
+	size_t k, n = 0;
+
+	if (list->tag != 0x30 || !der_enter(list, &c))
+		return -1;
+	while (c.n > 0) {
+		int hit = 0;
+		if (!der_get(&c, &h, 3) || h.tag != 0x04 || ++n > ATS_V3_MAX_HASHES)
+			return -1;
+		if (h.clen != dl)
+			return 0;
+		for (k = 0; k + dl <= present->len && !hit; k += dl)
+			hit = memcmp(present->data + k, h.c, dl) == 0;
+		if (!hit)
+			return 0;
+	}
+	return 1;
+}
+
+/* ATSHashIndexV3 ::= SEQUENCE { hashIndAlgorithm AlgorithmIdentifier DEFAULT
+ * {algorithm id-sha256}, certificatesHashIndex, crlsHashIndex,
+ * unsignedAttrValuesHashIndex } (EN 319 122-1 5.5.2 of the v3 index).
+ * Each listed hash must name an element present now: certificates and crls
+ * (CertificateChoices / RevocationInfoChoice TLVs) may only have been added
+ * to, and unsigned attribute values (attrType TLV || AttributeValue TLV)
+ * likewise. 1 all present, 0 some missing, -1 malformed or unsupported. */
+static int ats_v3_index_ok(const cms_walk *w, size_t idx, const unsigned char *hi, size_t hilen)
+{
+	der_cur c = { hi, hilen }, in, sc;
+	der_tlv seq, t, first, l[3], ua;
+	const EVP_MD *md = EVP_sha256();
+	vn_buf present;
+	der_cur sic;
+	size_t dl;
+	int i, r = -1;
+
+	vn_buf_init(&present, (size_t)V_MAX_CERTS * 4 * EVP_MAX_MD_SIZE + 65536);
+	if (!der_get(&c, &seq, 0) || seq.tag != 0x30 || c.n != 0 || !der_enter(&seq, &in) ||
+	    !der_get(&in, &first, 1) || first.tag != 0x30)
+		goto out;
+	/* An AlgorithmIdentifier starts with an OBJECT IDENTIFIER; a hash list
+	 * is empty or starts with an OCTET STRING. */
+	der_enter(&first, &sc);
+	if (sc.n > 0 && sc.p[0] == 0x06) {
+		ASN1_OBJECT *obj;
+		const unsigned char *q;
+		if (!der_get(&sc, &t, 2))
+			goto out;
+		q = t.start;
+		if ((obj = d2i_ASN1_OBJECT(NULL, &q, (long)t.len)) == NULL)
+			goto out;
+		md = EVP_get_digestbyobj(obj);
+		ASN1_OBJECT_free(obj);
+		if (md == NULL || !der_get(&in, &l[0], 1))
+			goto out;
+	} else {
+		l[0] = first;
+	}
+	if (!der_get(&in, &l[1], 1) || !der_get(&in, &l[2], 1) || in.n != 0)
+		goto out;
+	dl = (size_t)EVP_MD_get_size(md);
+	memset(&ua, 0, sizeof ua);
+	der_enter(&w->si[idx], &sic);
+	while (sic.n > 0) {
+		if (!der_get(&sic, &t, 5))
+			goto out;
+		if (t.tag == 0xa1)
+			ua = t;
+	}
+	for (i = 0; i < 3; i++) {
+		const der_tlv *f = i == 0 ? &w->certs : i == 1 ? &w->crlf : &ua;
+		int p;
+		vn_buf_reset(&present);
+		p = ats_v3_present(f, i == 2, md, &present);
+		if (p != 1)
+			goto out;
+		p = ats_v3_listed_present(&l[i], &present, dl);
+		if (p != 1) {
+			r = p;
+			goto out;
+		}
+	}
+	r = 1;
+out:
+	vn_buf_free(&present);
+	return r;
+}
+
+/* The bytes an archive-time-stamp-v3 covers (EN 319 122-1 5.5.3), each in its
+ * encoding as sent:
+ *   1. encapContentInfo.eContentType (the OID TLV);
+ *   2. the hash of the signed content (eContent's octets or the detached
+ *      document), with the token's message imprint algorithm;
+ *   3. the SignerInfo's fields version, sid, digestAlgorithm, signedAttrs
+ *      ([0] IMPLICIT as it stands), signatureAlgorithm, signature;
+ *   4. the token's ATSHashIndexV3 value (its DER).
+ * Unlike v2 nothing depends on the other unsigned attributes: each v3 token
+ * is checked exactly, whatever was added before or after it. When the index
+ * lists an element no longer present, part 4 is replaced by an empty
+ * SEQUENCE so that the imprint cannot match (as DSS does), and *mismatch set.
+ * VN_OK with the bytes; VN_ERR_NOT_FOUND (reason in *why); VN_ERR_NOMEM. */
+static vn_err ats_v3_input(const cms_walk *w, size_t idx, const cms_content *ct,
+			   const unsigned char *tok, size_t tlen, vn_buf *in, int *mismatch,
+			   const char **why)
+{
+	static const unsigned char empty_seq[] = { 0x30, 0x00 };
+	const EVP_MD *md = NULL;
+	unsigned char *hi = NULL, h[EVP_MAX_MD_SIZE];
+	unsigned int hl = 0;
+	size_t hilen = 0;
+	der_cur c;
+	der_tlv f;
+	int r;
+	vn_err e = VN_OK;
+
+	*mismatch = 0;
+	*why = NULL;
+	/* CAdES requires DER (EN 319 122-1 4.1): see ats_v2_input. */
+	if (!w->all_definite) {
+		*why = "the CMS uses indefinite lengths (not DER)";
+		e = VN_ERR_NOT_FOUND;
+		goto out;
+	}
+	if (idx >= w->nsi || w->si[idx].start == NULL || w->eci.start == NULL) {
+		*why = "the SignerInfo was not located";
+		e = VN_ERR_NOT_FOUND;
+		goto out;
+	}
+	if (ct->p == NULL) {
+		*why = "detached signature without the document (a digest is not enough)";
+		e = VN_ERR_NOT_FOUND;
+		goto out;
+	}
+	if (!ats_v3_token(tok, tlen, &md, &hi, &hilen, why)) {
+		e = VN_ERR_NOT_FOUND;
+		goto out;
+	}
+	r = ats_v3_index_ok(w, idx, hi, hilen);
+	if (r < 0) {
+		*why = "the ats-hash-index-v3 is malformed or uses an unsupported algorithm";
+		e = VN_ERR_NOT_FOUND;
+		goto out;
+	}
+	*mismatch = r == 0;
+	/* 1. eContentType */
+	der_enter(&w->eci, &c);
+	if (!der_get(&c, &f, 4) || f.tag != 0x06) {
+		e = VN_ERR_MALFORMED;
+		goto out;
+	}
+	if ((e = vn_buf_append(in, f.start, f.len)) != VN_OK)
+		goto out;
+	/* 2. the signed content's hash, with the imprint's algorithm */
+	if (!EVP_Digest(ct->p, ct->n, h, &hl, md, NULL)) {
+		e = VN_ERR_INTERNAL;
+		goto out;
+	}
+	if ((e = vn_buf_append(in, h, hl)) != VN_OK)
+		goto out;
+	/* 3. every SignerInfo field but unsignedAttrs, in order */
+	der_enter(&w->si[idx], &c);
+	while (c.n > 0) {
+		if (!der_get(&c, &f, 5)) {
+			e = VN_ERR_MALFORMED;
+			goto out;
+		}
+		if (f.tag != 0xa1 && (e = vn_buf_append(in, f.start, f.len)) != VN_OK)
+			goto out;
+	}
+	/* 4. the index */
+	if (*mismatch)
+		e = vn_buf_append(in, empty_seq, sizeof empty_seq);
+	else
+		e = vn_buf_append(in, hi, hilen);
+out:
+	if (e == VN_ERR_TOO_LARGE || e == VN_ERR_MALFORMED) {
+		*why = e == VN_ERR_TOO_LARGE ? "the covered bytes exceed the cap"
+					     : "the SignerInfo is unreadable";
+		e = VN_ERR_NOT_FOUND;
+	}
+	if (e != VN_OK)
+		vn_buf_reset(in);
+	OPENSSL_free(hi);
+	return e;
+}
+
+/* Timestamps of an archive-time-stamp-v3 attribute, each with its own input
+ * (the index lives in each token). */
+static vn_err ats_v3_timestamps(v_sigobj *o, X509_ATTRIBUTE *a, const cms_walk *w, size_t idx,
+				const cms_content *ct)
+{
+	int i, nv = X509_ATTRIBUTE_count(a), mismatch = 0;
+	const char *why = NULL;
+	vn_buf in;
+	vn_err e = VN_OK;
+
+	vn_buf_init(&in, V_MAX_DOCUMENT);
+	for (i = 0; i < nv && e == VN_OK; i++) {
+		unsigned char *tok = NULL;
+		size_t tlen = 0;
+		if ((e = attr_value_der(a, i, &tok, &tlen)) != VN_OK)
+			break;
+		vn_buf_reset(&in);
+		e = ats_v3_input(w, idx, ct, tok, tlen, &in, &mismatch, &why);
+		if (e == VN_ERR_NOT_FOUND)
+			e = VN_OK;
+		if (e == VN_OK)
+			e = add_ts(o, V_TS_ARCHIVE, tok, tlen, in.len > 0 ? in.data : NULL, in.len);
+		OPENSSL_free(tok);
+		if (e == VN_OK && in.len == 0)
+			e = ats_not_checked(o, why != NULL ? why : "unknown");
+		if (e == VN_OK && mismatch && !vn_findings_has(&o->findings, "V_CMS_ATS_INDEX_MISMATCH"))
+			e = finding(o, VN_LEVEL_ERROR, "V_CMS_ATS_INDEX_MISMATCH",
+				    "an archive-time-stamp-v3 index lists a certificate, CRL or "
+				    "unsigned attribute value that is no longer present");
+	}
+	vn_buf_free(&in);
+	return e;
+}
 /* Unsigned attributes (EN 319 122-1 5.3, 5.5). Sets *has_rev when
  * revocation values are present, *has_ats for archive timestamps. */
 static vn_err unsigned_attrs(CMS_SignerInfo *si, v_sigobj *o, const cms_walk *w, size_t idx,
@@ -825,17 +1168,17 @@ static vn_err unsigned_attrs(CMS_SignerInfo *si, v_sigobj *o, const cms_walk *w,
 			if (e == VN_OK && ac.in.len == 0)
 				e = ats_not_checked(o, ac.why != NULL ? ac.why : "unknown");
 			*has_ats = 1;
-		} else if (obj_is(obj, OID_ATS_V3) || obj_is(obj, OID_ATS_V1)) {
-			/* The v3 input (EN 319 122-1 5.5.3, with its
-			 * ats-hash-index) and the v1 input (TS 101 733 v1) are
-			 * not computed here: the engine reports such a
-			 * timestamp as not verifiable. */
+		} else if (obj_is(obj, OID_ATS_V3)) {
+			nats += X509_ATTRIBUTE_count(a);
+			e = ats_v3_timestamps(o, a, w, idx, ct);
+			*has_ats = 1;
+		} else if (obj_is(obj, OID_ATS_V1)) {
+			/* The v1 input (TS 101 733 v1) is not computed here: the
+			 * engine reports such a timestamp as not verifiable. */
 			nats += X509_ATTRIBUTE_count(a);
 			e = attr_timestamps(o, a, V_TS_ARCHIVE, NULL, 0);
 			if (e == VN_OK)
-				e = ats_not_checked(o, obj_is(obj, OID_ATS_V3)
-						       ? "archive-timestamp-v3 is not supported"
-						       : "archive-timestamp (v1) is not supported");
+				e = ats_not_checked(o, "archive-timestamp (v1) is not supported");
 			*has_ats = 1;
 		} else if (obj_is(obj, OID_CERT_VALUES) || obj_is(obj, OID_REV_VALUES)) {
 			int cv = obj_is(obj, OID_CERT_VALUES);

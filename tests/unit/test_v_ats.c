@@ -1,5 +1,6 @@
 /* Check suite for the archive-timestamp-v2 input of v_cms.c (TS 101 733
- * v2.2.1 6.4.1, annex K). CAdES-LTA signatures are built here with the
+ * v2.2.1 6.4.1, annex K) and the archive-time-stamp-v3 input with its
+ * ats-hash-index-v3 (EN 319 122-1 5.5.3). CAdES-LTA signatures are built here with the
  * OpenSSL API (CMS_sign, TS_RESP_CTX); the bytes an archive timestamp covers
  * are computed by the test from the DER as it stands before the attribute is
  * added (the recipe of interop/demo/cades-extend.c), independently of the
@@ -8,6 +9,7 @@
 
 #include <openssl/cms.h>
 #include <openssl/evp.h>
+#include <openssl/pkcs7.h>
 #include <openssl/ts.h>
 #include <openssl/x509v3.h>
 
@@ -441,6 +443,315 @@ START_TEST(test_ats)
 }
 END_TEST
 
+/* --- archive-time-stamp-v3 (EN 319 122-1 5.5.3) ----------------------------- */
+
+#define OID_ATS_V3 "0.4.0.1733.2.4"
+#define OID_ATS_HI_V3 "0.4.0.1733.2.5"
+
+static void der_len(vn_buf *b, unsigned char tag, size_t n)
+{
+	unsigned char h[4] = { tag, 0, 0, 0 };
+	size_t hl = 2;
+
+	if (n < 0x80) {
+		h[1] = (unsigned char)n;
+	} else if (n < 0x100) {
+		h[1] = 0x81;
+		h[2] = (unsigned char)n;
+		hl = 3;
+	} else {
+		ck_assert(n < 0x10000);
+		h[1] = 0x82;
+		h[2] = (unsigned char)(n >> 8);
+		h[3] = (unsigned char)n;
+		hl = 4;
+	}
+	ck_assert(vn_buf_append(b, h, hl) == VN_OK);
+}
+
+static void sha256_octets(vn_buf *list, const unsigned char *a, size_t an,
+			  const unsigned char *b, size_t bn)
+{
+	unsigned char h[32];
+	EVP_MD_CTX *mc = EVP_MD_CTX_new();
+
+	ck_assert(mc != NULL && EVP_DigestInit_ex(mc, EVP_sha256(), NULL) &&
+		  EVP_DigestUpdate(mc, a, an) && (bn == 0 || EVP_DigestUpdate(mc, b, bn)) &&
+		  EVP_DigestFinal_ex(mc, h, NULL));
+	EVP_MD_CTX_free(mc);
+	der_len(list, 0x04, sizeof h);
+	ck_assert(vn_buf_append(list, h, sizeof h) == VN_OK);
+}
+
+static void seq_of(vn_buf *out, const vn_buf *items)
+{
+	der_len(out, 0x30, items->len);
+	if (items->len > 0)
+		ck_assert(vn_buf_append(out, items->data, items->len) == VN_OK);
+}
+
+/* The v3 recipe over the DER before the archive timestamp is added: in gets
+ * parts 1 to 3 (eContentType, SHA-256 of the content, the SignerInfo fields
+ * but unsignedAttrs), idx the ATSHashIndexV3 (SHA-256, algorithm omitted as
+ * the DEFAULT) over the certificates, crls and unsigned attribute values. */
+static void recipe_v3(const unsigned char *der, size_t n, const unsigned char *d, size_t dn,
+		      vn_buf *in, vn_buf *idx)
+{
+	const unsigned char *end = der + n, *c, *sd, *sdend, *p, *ec, *q, *si, *siend, *e2;
+	size_t tot, cl, ecl;
+	unsigned char h[32];
+	vn_buf lc, lr, la, body;
+
+	vn_buf_init(&lc, V_MAX_DOCUMENT);
+	vn_buf_init(&lr, V_MAX_DOCUMENT);
+	vn_buf_init(&la, V_MAX_DOCUMENT);
+	vn_buf_init(&body, V_MAX_DOCUMENT);
+	tlv(der, end, &tot, &c, &cl);			/* ContentInfo */
+	p = tlv(c, c + cl, &tot, &q, &ecl);		/* contentType */
+	tlv(p, c + cl, &tot, &c, &cl);			/* [0] */
+	tlv(c, c + cl, &tot, &sd, &cl);			/* SignedData */
+	sdend = sd + cl;
+	p = tlv(sd, sdend, &tot, &c, &cl);		/* version */
+	p = tlv(p, sdend, &tot, &c, &cl);		/* digestAlgorithms */
+	p = tlv(p, sdend, &tot, &ec, &ecl);		/* encapContentInfo */
+	e2 = tlv(ec, ec + ecl, &tot, &c, &cl);		/* eContentType */
+	ck_assert(vn_buf_append(in, ec, tot) == VN_OK);
+	ck_assert(EVP_Digest(d, dn, h, NULL, EVP_sha256(), NULL));
+	ck_assert(vn_buf_append(in, h, sizeof h) == VN_OK);
+	(void)e2;
+	while (p < sdend && (*p == 0xa0 || *p == 0xa1)) {
+		unsigned char t = *p;
+		const unsigned char *el, *fe;
+		p = tlv(p, sdend, &tot, &c, &cl);
+		for (el = c, fe = c + cl; el < fe;) {
+			const unsigned char *s0 = el, *x;
+			size_t xl;
+			el = tlv(el, fe, &tot, &x, &xl);
+			sha256_octets(t == 0xa0 ? &lc : &lr, s0, tot, NULL, 0);
+		}
+	}
+	tlv(p, sdend, &tot, &c, &cl);			/* signerInfos */
+	tlv(c, c + cl, &tot, &si, &cl);			/* the SignerInfo */
+	siend = si + cl;
+	for (p = si; p < siend;) {
+		q = p;
+		p = tlv(p, siend, &tot, &c, &cl);
+		if (*q != 0xa1) {
+			ck_assert(vn_buf_append(in, q, tot) == VN_OK);
+			continue;
+		}
+		/* each value of each attribute: attrType || AttributeValue */
+		{
+			const unsigned char *a = c, *ae = c + cl;
+			while (a < ae) {
+				const unsigned char *ac, *oid, *vals, *ve, *v, *x;
+				size_t acl, oidl, vl, xl, vt;
+				a = tlv(a, ae, &tot, &ac, &acl);
+				oid = ac;
+				vals = tlv(ac, ac + acl, &oidl, &x, &xl);
+				tlv(vals, ac + acl, &tot, &v, &vl);
+				for (ve = v + vl; v < ve;) {
+					const unsigned char *v0 = v;
+					v = tlv(v, ve, &vt, &x, &xl);
+					sha256_octets(&la, oid, oidl, v0, vt);
+				}
+			}
+		}
+	}
+	seq_of(&body, &lc);
+	seq_of(&body, &lr);
+	seq_of(&body, &la);
+	seq_of(idx, &body);
+	vn_buf_free(&lc);
+	vn_buf_free(&lr);
+	vn_buf_free(&la);
+	vn_buf_free(&body);
+}
+
+/* The token with the index added as an unsigned attribute of its SignerInfo
+ * (outside what the TSA signed), re-encoded. */
+static unsigned char *add_index(const unsigned char *tok, int tl, const vn_buf *idx, int *outlen)
+{
+	const unsigned char *q = tok;
+	PKCS7 *p7 = d2i_PKCS7(NULL, &q, tl);
+	PKCS7_SIGNER_INFO *psi;
+	unsigned char *der = NULL;
+
+	ck_assert(p7 != NULL);
+	psi = sk_PKCS7_SIGNER_INFO_value(PKCS7_get_signer_info(p7), 0);
+	ck_assert(psi != NULL);
+	ck_assert(X509at_add1_attr_by_txt(&psi->unauth_attr, OID_ATS_HI_V3, V_ASN1_SEQUENCE,
+					  idx->data, (int)idx->len) != NULL);
+	*outlen = i2d_PKCS7(p7, &der);
+	ck_assert(*outlen > 0);
+	PKCS7_free(p7);
+	return der;
+}
+
+enum { V3_NONE, V3_CONTENT, V3_CERT_FLIP, V3_CERT_ADDED, V3_NO_INDEX, V3_ATTR_FLIP, V3_TWO };
+
+typedef struct ats3_case {
+	const char *name;
+	int detached;
+	int tamper;
+	int computed;
+	int mismatch;		/* V_CMS_ATS_INDEX_MISMATCH expected */
+	vn_indication ind;
+	vn_subind sub;
+} ats3_case;
+
+static const ats3_case cases3[] = {
+	{ "v3 enveloping LTA", 0, V3_NONE, 1, 0, VN_IND_TOTAL_PASSED, VN_SUB_NONE },
+	{ "v3 detached LTA with the document", 1, V3_NONE, 1, 0, VN_IND_TOTAL_PASSED,
+	  VN_SUB_NONE },
+	{ "v3 certificate added after the ATS (allowed)", 1, V3_CERT_ADDED, 1, 0,
+	  VN_IND_TOTAL_PASSED, VN_SUB_NONE },
+	{ "v3 two ATS, each exact", 0, V3_TWO, 1, 0, VN_IND_TOTAL_PASSED, VN_SUB_NONE },
+	{ "v3 detached, another document", 1, V3_CONTENT, 1, 0, VN_IND_TOTAL_FAILED,
+	  VN_SUB_HASH_FAILURE },
+	{ "v3 covered CA certificate altered", 0, V3_CERT_FLIP, 1, 1, VN_IND_TOTAL_FAILED,
+	  VN_SUB_HASH_FAILURE },
+	{ "v3 covered certificate-values altered", 0, V3_ATTR_FLIP, 1, 1, VN_IND_TOTAL_FAILED,
+	  VN_SUB_HASH_FAILURE },
+	{ "v3 token without ats-hash-index-v3", 0, V3_NO_INDEX, 0, 0, VN_IND_INDETERMINATE,
+	  VN_SUB_SIGNED_DATA_NOT_FOUND },
+};
+
+/* One v3 archive timestamp over the signature as it stands; in/idx get the
+ * independently computed input and index. */
+static unsigned char *make_ats3(CMS_ContentInfo *cms, int with_index, vn_buf *in, vn_buf *idx,
+				int *tl)
+{
+	unsigned char *der = NULL, *tok, *tok2;
+	int n, tl0 = 0;
+
+	n = i2d_CMS_ContentInfo(cms, &der);
+	ck_assert(n > 0);
+	recipe_v3(der, (size_t)n, (const unsigned char *)doc, sizeof doc - 1, in, idx);
+	OPENSSL_free(der);
+	ck_assert(vn_buf_append(in, idx->data, idx->len) == VN_OK);
+	tok = make_ts(in->data, in->len, &tl0);
+	if (!with_index) {
+		*tl = tl0;
+		return tok;
+	}
+	tok2 = add_index(tok, tl0, idx, tl);
+	OPENSSL_free(tok);
+	return tok2;
+}
+
+START_TEST(test_ats_v3)
+{
+	const ats3_case *c = &cases3[_i];
+	static const char other[] = "another document";
+	BIO *bin = BIO_new_mem_buf(doc, (int)sizeof doc - 1);
+	STACK_OF(X509) *extra = sk_X509_new_null();
+	CMS_ContentInfo *cms;
+	CMS_SignerInfo *si;
+	ASN1_OCTET_STRING *sv;
+	unsigned char *der = NULL, *tok = NULL, *tok2 = NULL, *cd = NULL, cv[4096];
+	int n, tl = 0, tl2 = 0, cn;
+	vn_buf in, idx, in2, idx2;
+	v_data data;
+	v_sigobj *o = NULL;
+	size_t no = 0, k, nats = 0;
+	char why[256];
+
+	vn_buf_init(&in, V_MAX_DOCUMENT);
+	vn_buf_init(&idx, V_MAX_DOCUMENT);
+	vn_buf_init(&in2, V_MAX_DOCUMENT);
+	vn_buf_init(&idx2, V_MAX_DOCUMENT);
+	ck_assert(bin != NULL && extra != NULL && sk_X509_push(extra, ca_cert));
+	cms = CMS_sign(sig_cert, sig_key, extra, bin,
+		       CMS_BINARY | CMS_CADES | (c->detached ? CMS_DETACHED : 0));
+	ck_assert(cms != NULL);
+	ck_assert(CMS_add1_crl(cms, ca_crl) == 1);
+	si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0);
+	sv = CMS_SignerInfo_get0_signature(si);
+	tok = make_ts(sv->data, (size_t)sv->length, &tl);
+	ck_assert(CMS_unsigned_add1_attr_by_txt(si, "1.2.840.113549.1.9.16.2.14", V_ASN1_SEQUENCE,
+						tok, tl) == 1);
+	OPENSSL_free(tok);
+	cn = i2d_X509(ca_cert, &cd);
+	ck_assert(cn > 0 && cn < 4000);
+	cv[0] = 0x30;
+	cv[1] = 0x82;
+	cv[2] = (unsigned char)(cn >> 8);
+	cv[3] = (unsigned char)cn;
+	memcpy(cv + 4, cd, (size_t)cn);
+	ck_assert(CMS_unsigned_add1_attr_by_txt(si, "1.2.840.113549.1.9.16.2.23", V_ASN1_SEQUENCE,
+						cv, cn + 4) == 1);
+
+	tok = make_ats3(cms, c->tamper != V3_NO_INDEX, &in, &idx, &tl);
+	ck_assert(CMS_unsigned_add1_attr_by_txt(si, OID_ATS_V3, V_ASN1_SEQUENCE, tok, tl) == 1);
+	if (c->tamper == V3_TWO) {
+		tok2 = make_ats3(cms, 1, &in2, &idx2, &tl2);
+		ck_assert(CMS_unsigned_add1_attr_by_txt(si, OID_ATS_V3, V_ASN1_SEQUENCE, tok2,
+							tl2) == 1);
+	}
+	if (c->tamper == V3_CERT_ADDED)
+		ck_assert(CMS_add1_cert(cms, other_cert) == 1);
+	n = i2d_CMS_ContentInfo(cms, &der);
+	ck_assert(n > 0);
+	if (c->tamper == V3_CERT_FLIP || c->tamper == V3_ATTR_FLIP) {
+		/* the CA certificate: first in SignedData.certificates, then
+		 * inside certificate-values */
+		unsigned char *at = find(der, (size_t)n, cd, (size_t)cn);
+		ck_assert(at != NULL);
+		if (c->tamper == V3_ATTR_FLIP) {
+			at = find(at + cn, (size_t)n - (size_t)(at + cn - der), cd, (size_t)cn);
+			ck_assert(at != NULL);
+		}
+		at[cn - 1] ^= 0x01;
+	}
+
+	memset(&data, 0, sizeof data);
+	data.bytes = (const unsigned char *)(c->tamper == V3_CONTENT ? other : doc);
+	data.len = c->tamper == V3_CONTENT ? sizeof other - 1 : sizeof doc - 1;
+	ck_assert_msg(v_cms_parse(der, (size_t)n, c->detached ? &data : NULL, &o, &no, why,
+				  sizeof why) == VN_OK, "%s: %s", c->name, why);
+	ck_assert_int_eq(no, 1);
+	for (k = 0; k < o[0].ntss; k++) {
+		const v_timestamp *ts = &o[0].tss[k];
+		int second;
+		if (ts->kind != V_TS_ARCHIVE)
+			continue;
+		nats++;
+		second = tok2 != NULL && ts->token.n == (size_t)tl2 &&
+			 memcmp(ts->token.p, tok2, (size_t)tl2) == 0;
+		if (!c->computed)
+			ck_assert_msg(ts->imprint_input.n == 0, "%s", c->name);
+		else if (c->tamper == V3_NONE || c->tamper == V3_CERT_ADDED || c->tamper == V3_TWO)
+			ck_assert_msg(blob_eq(&ts->imprint_input, second ? &in2 : &in),
+				      "%s: v3 input", c->name);
+		else
+			ck_assert_msg(ts->imprint_input.n > 0 && !blob_eq(&ts->imprint_input, &in),
+				      "%s: the input did not change", c->name);
+		ck_assert(ts->imprint_input_alt.n == 0);
+		validate(ts, c->ind, c->sub, c->name);
+	}
+	ck_assert_int_eq(nats, c->tamper == V3_TWO ? 2 : 1);
+	ck_assert_msg(vn_findings_has(&o[0].findings, "V_CMS_ARCHIVE_TS_NOT_CHECKED") ==
+		      !c->computed, "%s: NOT_CHECKED", c->name);
+	ck_assert_msg(vn_findings_has(&o[0].findings, "V_CMS_ATS_INDEX_MISMATCH") == c->mismatch,
+		      "%s: INDEX_MISMATCH", c->name);
+
+	v_sigobj_free(&o[0]);
+	free(o);
+	OPENSSL_free(der);
+	OPENSSL_free(cd);
+	OPENSSL_free(tok);
+	OPENSSL_free(tok2);
+	vn_buf_free(&in);
+	vn_buf_free(&idx);
+	vn_buf_free(&in2);
+	vn_buf_free(&idx2);
+	sk_X509_free(extra);
+	CMS_ContentInfo_free(cms);
+	BIO_free(bin);
+}
+END_TEST
+
 static Suite *v_ats_suite(void)
 {
 	Suite *s = suite_create("v_ats");
@@ -449,6 +760,7 @@ static Suite *v_ats_suite(void)
 	tcase_add_unchecked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_ats, 0, N(cases));
+	tcase_add_loop_test(tc, test_ats_v3, 0, N(cases3));
 	suite_add_tcase(s, tc);
 	return s;
 }
