@@ -493,9 +493,10 @@ static void seq_of(vn_buf *out, const vn_buf *items)
 /* The v3 recipe over the DER before the archive timestamp is added: in gets
  * parts 1 to 3 (eContentType, SHA-256 of the content, the SignerInfo fields
  * but unsignedAttrs), idx the ATSHashIndexV3 (SHA-256, algorithm omitted as
- * the DEFAULT) over the certificates, crls and unsigned attribute values. */
+ * the DEFAULT, or written out when alg, as DSS does) over the certificates,
+ * crls and unsigned attribute values. */
 static void recipe_v3(const unsigned char *der, size_t n, const unsigned char *d, size_t dn,
-		      vn_buf *in, vn_buf *idx)
+		      int alg, vn_buf *in, vn_buf *idx)
 {
 	const unsigned char *end = der + n, *c, *sd, *sdend, *p, *ec, *q, *si, *siend, *e2;
 	size_t tot, cl, ecl;
@@ -558,6 +559,11 @@ static void recipe_v3(const unsigned char *der, size_t n, const unsigned char *d
 			}
 		}
 	}
+	if (alg) {
+		static const unsigned char sha256_alg[] = { 0x30, 0x0b, 0x06, 0x09, 0x60, 0x86, 0x48,
+							    0x01, 0x65, 0x03, 0x04, 0x02, 0x01 };
+		ck_assert(vn_buf_append(&body, sha256_alg, sizeof sha256_alg) == VN_OK);
+	}
 	seq_of(&body, &lc);
 	seq_of(&body, &lr);
 	seq_of(&body, &la);
@@ -588,7 +594,7 @@ static unsigned char *add_index(const unsigned char *tok, int tl, const vn_buf *
 	return der;
 }
 
-enum { V3_NONE, V3_CONTENT, V3_CERT_FLIP, V3_CERT_ADDED, V3_NO_INDEX, V3_ATTR_FLIP, V3_TWO };
+enum { V3_NONE, V3_ALG, V3_CONTENT, V3_CERT_FLIP, V3_CERT_ADDED, V3_NO_INDEX, V3_ATTR_FLIP, V3_TWO };
 
 typedef struct ats3_case {
 	const char *name;
@@ -602,6 +608,8 @@ typedef struct ats3_case {
 
 static const ats3_case cases3[] = {
 	{ "v3 enveloping LTA", 0, V3_NONE, 1, 0, VN_IND_TOTAL_PASSED, VN_SUB_NONE },
+	{ "v3 index with its hashIndAlgorithm written out", 0, V3_ALG, 1, 0, VN_IND_TOTAL_PASSED,
+	  VN_SUB_NONE },
 	{ "v3 detached LTA with the document", 1, V3_NONE, 1, 0, VN_IND_TOTAL_PASSED,
 	  VN_SUB_NONE },
 	{ "v3 certificate added after the ATS (allowed)", 1, V3_CERT_ADDED, 1, 0,
@@ -619,15 +627,15 @@ static const ats3_case cases3[] = {
 
 /* One v3 archive timestamp over the signature as it stands; in/idx get the
  * independently computed input and index. */
-static unsigned char *make_ats3(CMS_ContentInfo *cms, int with_index, vn_buf *in, vn_buf *idx,
-				int *tl)
+static unsigned char *make_ats3(CMS_ContentInfo *cms, int with_index, int alg, vn_buf *in,
+				vn_buf *idx, int *tl)
 {
 	unsigned char *der = NULL, *tok, *tok2;
 	int n, tl0 = 0;
 
 	n = i2d_CMS_ContentInfo(cms, &der);
 	ck_assert(n > 0);
-	recipe_v3(der, (size_t)n, (const unsigned char *)doc, sizeof doc - 1, in, idx);
+	recipe_v3(der, (size_t)n, (const unsigned char *)doc, sizeof doc - 1, alg, in, idx);
 	OPENSSL_free(der);
 	ck_assert(vn_buf_append(in, idx->data, idx->len) == VN_OK);
 	tok = make_ts(in->data, in->len, &tl0);
@@ -682,10 +690,10 @@ START_TEST(test_ats_v3)
 	ck_assert(CMS_unsigned_add1_attr_by_txt(si, "1.2.840.113549.1.9.16.2.23", V_ASN1_SEQUENCE,
 						cv, cn + 4) == 1);
 
-	tok = make_ats3(cms, c->tamper != V3_NO_INDEX, &in, &idx, &tl);
+	tok = make_ats3(cms, c->tamper != V3_NO_INDEX, c->tamper == V3_ALG, &in, &idx, &tl);
 	ck_assert(CMS_unsigned_add1_attr_by_txt(si, OID_ATS_V3, V_ASN1_SEQUENCE, tok, tl) == 1);
 	if (c->tamper == V3_TWO) {
-		tok2 = make_ats3(cms, 1, &in2, &idx2, &tl2);
+		tok2 = make_ats3(cms, 1, 0, &in2, &idx2, &tl2);
 		ck_assert(CMS_unsigned_add1_attr_by_txt(si, OID_ATS_V3, V_ASN1_SEQUENCE, tok2,
 							tl2) == 1);
 	}
@@ -721,7 +729,8 @@ START_TEST(test_ats_v3)
 			 memcmp(ts->token.p, tok2, (size_t)tl2) == 0;
 		if (!c->computed)
 			ck_assert_msg(ts->imprint_input.n == 0, "%s", c->name);
-		else if (c->tamper == V3_NONE || c->tamper == V3_CERT_ADDED || c->tamper == V3_TWO)
+		else if (c->tamper == V3_NONE || c->tamper == V3_ALG || c->tamper == V3_CERT_ADDED ||
+			 c->tamper == V3_TWO)
 			ck_assert_msg(blob_eq(&ts->imprint_input, second ? &in2 : &in),
 				      "%s: v3 input", c->name);
 		else
