@@ -601,6 +601,10 @@ static vn_err add_ts(v_sigobj *o, v_ts_kind kind, const unsigned char *tok, size
 typedef struct cms_content {
 	const unsigned char *p;	/* the signed content, embedded or supplied; NULL: none */
 	size_t n;
+	/* Detached with no bytes: the caller's digest of the document, or
+	 * NULL. An archive-time-stamp-v3 covers only a hash of the content
+	 * (EN 319 122-1 5.5.3), which this gives when the algorithms agree. */
+	const v_data *dg;
 } cms_content;
 
 /* Timestamps of every value of an attribute. */
@@ -1043,8 +1047,8 @@ static vn_err ats_v3_input(const cms_walk *w, size_t idx, const cms_content *ct,
 		e = VN_ERR_NOT_FOUND;
 		goto out;
 	}
-	if (ct->p == NULL) {
-		*why = "detached signature without the document (a digest is not enough)";
+	if (ct->p == NULL && ct->dg == NULL) {
+		*why = "detached signature without the document or its digest";
 		e = VN_ERR_NOT_FOUND;
 		goto out;
 	}
@@ -1068,9 +1072,21 @@ static vn_err ats_v3_input(const cms_walk *w, size_t idx, const cms_content *ct,
 	if ((e = vn_buf_append(in, f.start, f.len)) != VN_OK)
 		goto out;
 	/* 2. the signed content's hash, with the imprint's algorithm */
-	if (!EVP_Digest(ct->p, ct->n, h, &hl, md, NULL)) {
-		e = VN_ERR_INTERNAL;
-		goto out;
+	if (ct->p != NULL) {
+		if (!EVP_Digest(ct->p, ct->n, h, &hl, md, NULL)) {
+			e = VN_ERR_INTERNAL;
+			goto out;
+		}
+	} else {
+		const EVP_MD *given = EVP_get_digestbyname(ct->dg->digest_alg);
+		if (given == NULL || EVP_MD_get_type(given) != EVP_MD_get_type(md) ||
+		    ct->dg->digest_len != (size_t)EVP_MD_get_size(md)) {
+			*why = "the supplied digest does not use the time-stamp's imprint algorithm";
+			e = VN_ERR_NOT_FOUND;
+			goto out;
+		}
+		memcpy(h, ct->dg->digest, ct->dg->digest_len);
+		hl = (unsigned int)ct->dg->digest_len;
 	}
 	if ((e = vn_buf_append(in, h, hl)) != VN_OK)
 		goto out;
@@ -1542,7 +1558,7 @@ vn_err v_cms_parse(const unsigned char *der, size_t n, const v_data *data, v_sig
 	STACK_OF(X509) *sdcerts = NULL;
 	ASN1_OCTET_STRING **pos;
 	cms_walk w;
-	cms_content ct = { NULL, 0 };
+	cms_content ct = { NULL, 0, NULL };
 	v_sigobj *objs = NULL;
 	int embedded = 0;
 	vn_err e;
@@ -1597,6 +1613,8 @@ vn_err v_cms_parse(const unsigned char *der, size_t n, const v_data *data, v_sig
 	} else if (data != NULL && data->bytes != NULL) {
 		ct.p = data->bytes;
 		ct.n = data->len;
+	} else if (data != NULL && data->digest != NULL && data->digest_alg != NULL) {
+		ct.dg = data;
 	}
 
 	if ((objs = calloc(nsi, sizeof *objs)) == NULL) {

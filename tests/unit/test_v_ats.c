@@ -594,7 +594,7 @@ static unsigned char *add_index(const unsigned char *tok, int tl, const vn_buf *
 	return der;
 }
 
-enum { V3_NONE, V3_ALG, V3_CONTENT, V3_CERT_FLIP, V3_CERT_ADDED, V3_NO_INDEX, V3_ATTR_FLIP, V3_TWO };
+enum { V3_NONE, V3_ALG, V3_DIGEST, V3_NO_DATA, V3_CONTENT, V3_CERT_FLIP, V3_CERT_ADDED, V3_NO_INDEX, V3_ATTR_FLIP, V3_TWO };
 
 typedef struct ats3_case {
 	const char *name;
@@ -612,6 +612,10 @@ static const ats3_case cases3[] = {
 	  VN_SUB_NONE },
 	{ "v3 detached LTA with the document", 1, V3_NONE, 1, 0, VN_IND_TOTAL_PASSED,
 	  VN_SUB_NONE },
+	{ "v3 detached, the document's SHA-256 digest only", 1, V3_DIGEST, 1, 0,
+	  VN_IND_TOTAL_PASSED, VN_SUB_NONE },
+	{ "v3 detached, no data", 1, V3_NO_DATA, 0, 0, VN_IND_INDETERMINATE,
+	  VN_SUB_SIGNED_DATA_NOT_FOUND },
 	{ "v3 certificate added after the ATS (allowed)", 1, V3_CERT_ADDED, 1, 0,
 	  VN_IND_TOTAL_PASSED, VN_SUB_NONE },
 	{ "v3 two ATS, each exact", 0, V3_TWO, 1, 0, VN_IND_TOTAL_PASSED, VN_SUB_NONE },
@@ -657,7 +661,7 @@ START_TEST(test_ats_v3)
 	CMS_ContentInfo *cms;
 	CMS_SignerInfo *si;
 	ASN1_OCTET_STRING *sv;
-	unsigned char *der = NULL, *tok = NULL, *tok2 = NULL, *cd = NULL, cv[4096];
+	unsigned char *der = NULL, *tok = NULL, *tok2 = NULL, *cd = NULL, cv[4096], dg[32];
 	int n, tl = 0, tl2 = 0, cn;
 	vn_buf in, idx, in2, idx2;
 	v_data data;
@@ -716,6 +720,16 @@ START_TEST(test_ats_v3)
 	memset(&data, 0, sizeof data);
 	data.bytes = (const unsigned char *)(c->tamper == V3_CONTENT ? other : doc);
 	data.len = c->tamper == V3_CONTENT ? sizeof other - 1 : sizeof doc - 1;
+	if (c->tamper == V3_DIGEST || c->tamper == V3_NO_DATA) {
+		data.bytes = NULL;
+		data.len = 0;
+	}
+	if (c->tamper == V3_DIGEST) {
+		ck_assert(EVP_Digest(doc, sizeof doc - 1, dg, NULL, EVP_sha256(), NULL));
+		data.digest_alg = "SHA-256";
+		data.digest = dg;
+		data.digest_len = sizeof dg;
+	}
 	ck_assert_msg(v_cms_parse(der, (size_t)n, c->detached ? &data : NULL, &o, &no, why,
 				  sizeof why) == VN_OK, "%s: %s", c->name, why);
 	ck_assert_int_eq(no, 1);
@@ -729,8 +743,8 @@ START_TEST(test_ats_v3)
 			 memcmp(ts->token.p, tok2, (size_t)tl2) == 0;
 		if (!c->computed)
 			ck_assert_msg(ts->imprint_input.n == 0, "%s", c->name);
-		else if (c->tamper == V3_NONE || c->tamper == V3_ALG || c->tamper == V3_CERT_ADDED ||
-			 c->tamper == V3_TWO)
+		else if (c->tamper == V3_NONE || c->tamper == V3_ALG || c->tamper == V3_DIGEST ||
+			 c->tamper == V3_CERT_ADDED || c->tamper == V3_TWO)
 			ck_assert_msg(blob_eq(&ts->imprint_input, second ? &in2 : &in),
 				      "%s: v3 input", c->name);
 		else
