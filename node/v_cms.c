@@ -940,7 +940,7 @@ static int ats_v3_listed_present(const der_tlv *list, const vn_buf *present, siz
 
 /* ATSHashIndexV3 ::= SEQUENCE { hashIndAlgorithm AlgorithmIdentifier DEFAULT
  * {algorithm id-sha256}, certificatesHashIndex, crlsHashIndex,
- * unsignedAttrValuesHashIndex } (EN 319 122-1 5.5.2 of the v3 index).
+ * unsignedAttrValuesHashIndex } (EN 319 122-1 5.5.3).
  * Each listed hash must name an element present now: certificates and crls
  * (CertificateChoices / RevocationInfoChoice TLVs) may only have been added
  * to, and unsigned attribute values (attrType TLV || AttributeValue TLV)
