@@ -75,21 +75,27 @@ vn_err v_cms_pem_decode(const unsigned char *p, size_t n, unsigned char **der, s
 	return vn_b64_decode((const char *)p + body, stop - body, V_MAX_DOCUMENT, der, dlen);
 }
 
-/* A DER SEQUENCE that OpenSSL reads as a CMS ContentInfo of type signedData. */
+/* A BER/DER ContentInfo whose contentType is id-signedData
+ * (1.2.840.113549.1.7.2): only the head is read here, since recognising the
+ * format must not cost a second parse; v_cms_parse parses the whole of it
+ * and refuses what is not really SignedData. */
 static int is_der_signed_data(const unsigned char *p, size_t n)
 {
+	static const unsigned char oid[] = {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7,
+					    0x0d, 0x01, 0x07, 0x02};
 	const unsigned char *q = p;
-	CMS_ContentInfo *cms = NULL;
-	int ok = 0;
+	long len = 0;
+	int tag, cls, r;
 
 	if (n < 2 || p[0] != 0x30 || n > V_MAX_DOCUMENT)
 		return 0;
-	cms = d2i_CMS_ContentInfo(NULL, &q, (long)n);
-	if (cms != NULL && OBJ_obj2nid(CMS_get0_type(cms)) == NID_pkcs7_signed)
-		ok = 1;
-	CMS_ContentInfo_free(cms);
+	r = ASN1_get_object(&q, &len, &tag, &cls, (long)n);
 	ERR_clear_error();
-	return ok;
+	if ((r & 0x80) || tag != V_ASN1_SEQUENCE || cls != V_ASN1_UNIVERSAL || !(r & V_ASN1_CONSTRUCTED))
+		return 0;
+	if ((size_t)(q - p) + sizeof oid > n)
+		return 0;
+	return memcmp(q, oid, sizeof oid) == 0;
 }
 
 v_input_kind v_detect(const unsigned char *p, size_t n)
