@@ -12,7 +12,9 @@
 typedef enum v_input_kind {
 	V_INPUT_UNKNOWN = 0,
 	V_INPUT_RAW_JSON,	/* {"raw": {...}} (DESIGN.md) */
-	V_INPUT_CMS		/* DER or PEM ("-----BEGIN PKCS7/CMS-----") SignedData */
+	V_INPUT_CMS,		/* DER or PEM ("-----BEGIN PKCS7/CMS-----") SignedData */
+	V_INPUT_XML,		/* an XML document holding XMLDSig / XAdES signatures */
+	V_INPUT_ZIP		/* a ZIP file: an ASiC-E or ASiC-S container */
 } v_input_kind;
 
 /* Recognise the input by its content, never by a file name. */
@@ -47,5 +49,33 @@ vn_err v_raw_parse(const unsigned char *json, size_t n, v_sigobj *out, char *why
  * V_CHECK_SIGNED_DATA_NOT_FOUND. Not CMS at all: VN_ERR_MALFORMED. */
 vn_err v_cms_parse(const unsigned char *der, size_t n, const v_data *data, v_sigobj **out,
 		   size_t *nout, char *why, size_t whylen) VN_WUR VN_NONNULL(1, 4, 5);
+
+/* Detached documents a signature may reference by name: the data files of
+ * an ASiC container, or a document given beside a bare XAdES signature.
+ * Borrowed; names are the container's entry names. */
+typedef struct v_docfile {
+	const char *name;
+	const unsigned char *bytes;
+	size_t len;
+} v_docfile;
+
+typedef struct v_docs {
+	const v_docfile *files;
+	size_t n;
+} v_docs;
+
+/* Parse the XMLDSig / XAdES signatures of an XML document (a bare
+ * ds:Signature, a document holding enveloped signatures, or an
+ * asic:XAdESSignatures root) into *out / *nout, one v_sigobj per
+ * ds:Signature (at most V_MAX_SIGNATURES; the caller frees each with
+ * v_sigobj_free and the array with free). docs (may be NULL) resolves
+ * references to detached documents by name; nothing is ever fetched.
+ * The parser does FC, ISC and CV (core validation of every reference and
+ * of SignatureValue) and records the XAdES material (signing certificate,
+ * signing time, timestamps with their imprint inputs, certificate and
+ * revocation values, time-mark, policy). Not XML, or no signature in it:
+ * VN_ERR_MALFORMED with a reason in why. */
+vn_err v_xades_parse(const unsigned char *xml, size_t n, const v_docs *docs, v_sigobj **out,
+		     size_t *nout, char *why, size_t whylen) VN_WUR VN_NONNULL(1, 4, 5);
 
 #endif

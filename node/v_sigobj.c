@@ -7,6 +7,7 @@ void v_sigobj_init(v_sigobj *s)
 {
 	memset(s, 0, sizeof *s);
 	s->claimed_time = VN_TIME_NONE;
+	s->timemark = -1;
 	vn_findings_init(&s->findings);
 }
 
@@ -31,6 +32,7 @@ void v_sigobj_free(v_sigobj *s)
 	}
 	free(s->tss);
 	free(s->signature_value.p);
+	free(s->covered);
 	vn_findings_free(&s->findings);
 	v_sigobj_init(s);
 }

@@ -25,12 +25,14 @@ typedef struct v_blob {
 
 typedef enum v_format {
 	V_FMT_RAW = 0,		/* a raw Mobile-ID signature value + certificate */
-	V_FMT_CMS		/* CMS SignedData / CAdES */
+	V_FMT_CMS,		/* CMS SignedData / CAdES */
+	V_FMT_XADES		/* XMLDSig / XAdES (EN 319 132-1), bare or in ASiC */
 } v_format;
 
 /* AdES level the material supports (CAdES-BASELINE names). */
 typedef enum v_ades_level {
-	V_LEVEL_NONE = 0,	/* raw, or CMS that is not CAdES (no signing-certificate attribute) */
+	V_LEVEL_NONE = 0,	/* raw, CMS that is not CAdES (no signing-certificate
+				 * attribute), or XMLDSig that is not XAdES */
 	V_LEVEL_B,
 	V_LEVEL_T,		/* + signature timestamp */
 	V_LEVEL_LT,		/* + certificate and revocation values */
@@ -52,6 +54,10 @@ typedef enum v_ts_kind {
 	V_TS_ARCHIVE,		/* id-aa-ets-archiveTimestampV3 (or v2) */
 	V_TS_CONTENT		/* id-aa-ets-contentTimestamp over the data */
 } v_ts_kind;
+
+/* The largest name of a detached document a signature covers (an ASiC
+ * entry name), NUL included. */
+#define V_DOCNAME_MAX 256
 
 typedef struct v_timestamp {
 	v_ts_kind kind;
@@ -88,6 +94,16 @@ typedef struct v_sigobj {
 	v_timestamp *tss;		/* owned */
 	size_t ntss;
 	v_blob signature_value;		/* the signature value (for the report's identifier) */
+	/* XAdES: the detached documents (ASiC entry names, URI-decoded) that
+	 * the signature's references cover and whose digests matched; the
+	 * container layer checks coverage against them. */
+	char (*covered)[V_DOCNAME_MAX];	/* owned */
+	size_t ncovered;
+	/* A BDOC time-mark: the index into ocsps of the OCSP response whose
+	 * nonce binds this signature value (its producedAt is then a proof of
+	 * existence of the signature), or -1 when there is none. */
+	int timemark;
+	char sig_policy[128];		/* signature policy identifier (OID), or "" */
 	vn_findings findings;		/* what the parser found, with stable codes */
 } v_sigobj;
 
