@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/err.h>
+#include <openssl/ocsp.h>
 #include <openssl/x509v3.h>
 
 #include "node/v_pki.h"
@@ -80,9 +82,38 @@ static const char *format_name(const v_sigobj *s)
 	static const char *const cades[] = {"CMS", "CAdES-BASELINE-B", "CAdES-BASELINE-T",
 					    "CAdES-BASELINE-LT", "CAdES-BASELINE-LTA"};
 
+	static const char *const xades[] = {"XMLDSig", "XAdES-BASELINE-B", "XAdES-BASELINE-T",
+					    "XAdES-BASELINE-LT", "XAdES-BASELINE-LTA"};
+
 	if (s->format == V_FMT_RAW)
 		return "RAW";
+	if (s->format == V_FMT_XADES)
+		return (unsigned)s->level < 5 ? xades[s->level] : "XMLDSig";
 	return (unsigned)s->level < 5 ? cades[s->level] : "CMS";
+}
+
+/* The producedAt of a BDOC time-mark (the OCSP response whose nonce binds
+ * the signature value, as the parser found it): a claimed POE until the
+ * revocation check has authenticated that very response. */
+static vn_time timemark_time(const v_sigobj *s)
+{
+	const unsigned char *q;
+	OCSP_RESPONSE *resp = NULL;
+	OCSP_BASICRESP *br = NULL;
+	vn_time t = VN_TIME_NONE;
+
+	if (s->timemark < 0 || (size_t)s->timemark >= s->nocsps)
+		return VN_TIME_NONE;
+	q = s->ocsps[s->timemark].p;
+	resp = d2i_OCSP_RESPONSE(NULL, &q, (long)s->ocsps[s->timemark].n);
+	if (resp != NULL && OCSP_response_status(resp) == OCSP_RESPONSE_STATUS_SUCCESSFUL)
+		br = OCSP_response_get1_basic(resp);
+	if (br != NULL)
+		t = asn1_to_time(OCSP_resp_get0_produced_at(br));
+	OCSP_BASICRESP_free(br);
+	OCSP_RESPONSE_free(resp);
+	ERR_clear_error();
+	return t;
 }
 
 static void copy_trust(v_result *r, const v_path *p, vn_time at)
@@ -416,6 +447,7 @@ vn_err v_validate(const v_ctx *ctx, const v_sigobj *s, vn_time t, v_result *r)
 	 * content timestamp sits inside the signed attributes, so the signature
 	 * was made after its genTime (a lower bound). */
 	vn_time poe = VN_TIME_NONE, lower = VN_TIME_NONE, ct, not_after, not_before, exp;
+	vn_time tm = VN_TIME_NONE;	/* a BDOC time-mark's producedAt */
 	X509 *issuer = NULL;
 	size_t i;
 	vn_err e = VN_OK;
@@ -497,6 +529,19 @@ vn_err v_validate(const v_ctx *ctx, const v_sigobj *s, vn_time t, v_result *r)
 				snprintf(r->process, sizeof r->process, "%s",
 					 s->tss[i].kind == V_TS_ARCHIVE ? "LTA" : "LTVM");
 		}
+	}
+	/* A BDOC time-mark (an OCSP response whose nonce is a digest of the
+	 * signature value) proves the signature existed when the response was
+	 * produced. It counts only once the revocation check below has
+	 * authenticated that same response. */
+	tm = timemark_time(s);
+	if (s->timemark >= 0 && tm == VN_TIME_NONE)
+		NOTE(r, VN_LEVEL_ERROR, "V_TIMEMARK_UNREADABLE", "the time-mark OCSP response cannot be read");
+	if (tm != VN_TIME_NONE && (!have_poe || tm < poe)) {
+		poe = tm;
+		have_poe = 1;
+		if (strcmp(r->process, "LTA") != 0)
+			snprintf(r->process, sizeof r->process, "LTVM");
 	}
 	if (have_poe)
 		r->best_signature_time = poe;
@@ -637,6 +682,18 @@ vn_err v_validate(const v_ctx *ctx, const v_sigobj *s, vn_time t, v_result *r)
 		set(r, VN_IND_INDETERMINATE, VN_SUB_TRY_LATER);
 		goto qualify;
 	}
+	/* The time-mark was used as a POE: it must be the response that was
+	 * authenticated and said "good" (a response produced at the time-mark,
+	 * from the signature itself). */
+	if (tm != VN_TIME_NONE && poe == tm &&
+	    !(r->revocation.source == V_REVSRC_EMBEDDED_OCSP && r->revocation.produced_at == tm)) {
+		NOTE(r, VN_LEVEL_ERROR, "V_TIMEMARK_UNVERIFIED",
+		     "the time-mark OCSP response was not the authenticated revocation evidence");
+		set(r, VN_IND_INDETERMINATE, VN_SUB_NO_POE);
+		goto qualify;
+	}
+	if (tm != VN_TIME_NONE && poe == tm)
+		NOTE(r, VN_LEVEL_INFO, "V_TIMEMARK", "a BDOC time-mark proves the signature existed at its producedAt");
 
 	/* 5.2.8 cryptographic constraints, judged at the best signature time. */
 	if (crypto_expiry(ctx, s, &exp) != 0) {
@@ -700,11 +757,14 @@ qualify:
 				 v_cert_qual_name(qs));
 		}
 		r->qualification = v_sig_qualify(qi, qs, r->indication);
-		if (s->format == V_FMT_CMS && s->level == V_LEVEL_NONE &&
+		if ((s->format == V_FMT_CMS || s->format == V_FMT_XADES) && s->level == V_LEVEL_NONE &&
 		    r->indication == VN_IND_TOTAL_PASSED) {
-			/* EN 319 122-1: without the signing-certificate attribute a CMS
-			 * signature is not a CAdES baseline signature. */
-			NOTE(r, VN_LEVEL_WARN, "V_NOT_ADES", "a CMS signature without signing-certificate attribute is not CAdES");
+			/* EN 319 122-1 / EN 319 132-1: without the signing-certificate
+			 * attribute (signed property) a CMS (XMLDSig) signature is not
+			 * a CAdES (XAdES) baseline signature. */
+			NOTE(r, VN_LEVEL_WARN, "V_NOT_ADES", "%s",
+			     s->format == V_FMT_CMS ? "a CMS signature without signing-certificate attribute is not CAdES"
+						    : "an XMLDSig signature without signed XAdES properties is not XAdES");
 			r->qualification = V_QUAL_NOT_ADES;
 		}
 	} else {

@@ -7,6 +7,7 @@
 #include "tests/unit/v_testpki.h"
 
 #include "node/v_rev.h"
+#include "node/v_validate.h"
 
 static tp_cert root, ica, responder, nonocheck, rogue, listed, good, revoked, unknown, down,
 	rogue_c, cache_c, crl_rev;
@@ -381,6 +382,74 @@ static void make_pki(void)
 	TP_REQUIRE(pid_main > 0 && pid_rogue > 0);
 }
 
+/* ---- the BDOC time-mark in the engine ----------------------------------
+ * An OCSP response the parser found bound to the signature value (its
+ * nonce) is a proof of existence at its producedAt, but only once the
+ * revocation check has authenticated that very response. */
+typedef struct tmcase {
+	const char *name;
+	const char *ocsp[2];	/* embedded, in order; timemark is index 0 */
+	int online;
+	vn_indication want;
+	vn_subind sub;
+	const char *code;	/* a finding that must be there */
+} tmcase;
+
+static const tmcase tmcases[] = {
+	{"time-mark by the CA's responder", {"emb_good.der"}, 0, VN_IND_TOTAL_PASSED, VN_SUB_NONE,
+	 "V_TIMEMARK"},
+	{"time-mark by an untrusted responder, status online", {"emb_rogue.der"}, 1,
+	 VN_IND_INDETERMINATE, VN_SUB_NO_POE, "V_TIMEMARK_UNVERIFIED"},
+	{"time-mark unreadable", {"garbage.der"}, 0, VN_IND_INDETERMINATE, VN_SUB_TRY_LATER,
+	 "V_TIMEMARK_UNREADABLE"},
+};
+
+START_TEST(test_timemark)
+{
+	const tmcase *c = &tmcases[_i];
+	STACK_OF(X509) *anchors = sk_X509_new_null();
+	v_policy pol;
+	v_trust tr = {NULL, NULL};
+	v_ctx ctx = {&tr, &pol, NULL, NULL};
+	v_sigobj so;
+	v_result r;
+	size_t i;
+
+	ck_assert_ptr_nonnull(anchors);
+	ck_assert_int_gt(sk_X509_push(anchors, root.x), 0);
+	tr.anchors = anchors;
+	v_policy_default(&pol);
+	pol.online_revocation = c->online;
+	pol.revocation_timeout_ms = 3000;
+	v_sigobj_init(&so);
+	so.format = V_FMT_XADES;
+	so.level = V_LEVEL_LT;
+	so.signer = X509_dup(good.x);
+	so.certs = sk_X509_new_null();
+	ck_assert_int_gt(sk_X509_push(so.certs, X509_dup(ica.x)), 0);
+	snprintf(so.sig_alg, sizeof so.sig_alg, "ECDSA");
+	snprintf(so.digest_alg, sizeof so.digest_alg, "SHA-256");
+	so.key_bits = 256;
+	for (i = 0; i < 2; i++)
+		if (c->ocsp[i] != NULL)
+			add_blob(&so.ocsps, &so.nocsps, c->ocsp[i]);
+	so.timemark = 0;
+	v_result_init(&r);
+	ck_assert_int_eq(v_validate(&ctx, &so, VN_TIME_NONE, &r), VN_OK);
+	ck_assert_msg(r.indication == c->want && r.sub == c->sub, "%s: %s/%s", c->name,
+		      vn_indication_name(r.indication), vn_subind_name(r.sub) ? vn_subind_name(r.sub) : "-");
+	ck_assert_msg(vn_findings_has(&r.findings, c->code), "%s: no %s", c->name, c->code);
+	if (c->want == VN_IND_TOTAL_PASSED) {
+		ck_assert_str_eq(r.process, "LTVM");
+		ck_assert(r.best_signature_time == r.revocation.produced_at);
+		ck_assert_str_eq(r.format, "XAdES-BASELINE-LT");
+	}
+	v_result_free(&r);
+	v_sigobj_free(&so);
+	sk_X509_free(anchors);
+}
+END_TEST
+
 static void free_pki(void)
 {
 	tp_cert *all[] = {&root, &ica, &responder, &nonocheck, &rogue, &listed, &good,
@@ -406,6 +475,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_rev, 0, (int)(sizeof cases / sizeof cases[0]));
 	tcase_add_test(tc, test_cache_online);
 	tcase_add_test(tc, test_cache_eviction);
+	tcase_add_loop_test(tc, test_timemark, 0, (int)(sizeof tmcases / sizeof tmcases[0]));
 	suite_add_tcase(s, tc);
 	rc = vn_test_run(s);
 	free_pki();
