@@ -146,6 +146,7 @@ static unsigned char *make_ocsp(int nonce, const unsigned char *sv, size_t svn, 
 	*len = (size_t)l;
 	OCSP_RESPONSE_free(r);
 	OCSP_BASICRESP_free(bs);
+	OCSP_CERTID_free(id);
 	ASN1_TIME_free(now);
 	return der;
 }
@@ -375,12 +376,14 @@ static void case_usp(const struct ucase *c, const char *sig_tok, const char *ats
 				"</xades:EncapsulatedCRLValue></xades:CRLValues>", s) == VN_OK);
 		}
 		if (c->ocsp >= 0) {
-			static char *s;	/* made once, as above */
-			if (s == NULL && c->ocsp != 99) {
+			/* Made once per kind of nonce, as above. */
+			static char *made[NONCE_RANDOM + 1];
+			char *s = c->ocsp <= NONCE_RANDOM ? made[c->ocsp] : NULL;
+			if (s == NULL && c->ocsp <= NONCE_RANDOM) {
 				size_t n = 0;
 				unsigned char *d = make_ocsp(c->ocsp, (const unsigned char *)"sig",
 							     3, &n);
-				s = b64(d, n);
+				s = made[c->ocsp] = b64(d, n);
 				OPENSSL_free(d);
 			}
 			/* 99: an empty SEQUENCE is no OCSPResponse. */
@@ -598,6 +601,74 @@ START_TEST(test_caps)
 }
 END_TEST
 
+/* Malformed values, one rule each: the property is ignored (or its
+ * imprint left empty), a finding says why. %s is a real token. */
+static const struct bad {
+	const char *usp, *code;
+	size_t ntss;
+} bads[] = {
+	{"<xades:SignatureTimeStamp><xades:EncapsulatedTimeStamp Encoding=\"http://uri.etsi.org/"
+	 "01903/v1.2.2#BER\">%s</xades:EncapsulatedTimeStamp></xades:SignatureTimeStamp>",
+	 "V_XADES_TS_MALFORMED", 0},
+	{"<xades:SignatureTimeStamp><xades:EncapsulatedTimeStamp></xades:EncapsulatedTimeStamp>"
+	 "</xades:SignatureTimeStamp><!-- %s -->", "V_XADES_TS_MALFORMED", 0},
+	{"<xades:RevocationValues><xades:CRLValues><xades:EncapsulatedCRLValue>MAA="
+	 "</xades:EncapsulatedCRLValue></xades:CRLValues></xades:RevocationValues><!-- %s -->",
+	 "V_XADES_CRL_MALFORMED", 0},
+	{"<xades:RevocationValues><xades:OCSPValues><xades:EncapsulatedOCSPValue>@@"
+	 "</xades:EncapsulatedOCSPValue></xades:OCSPValues></xades:RevocationValues><!-- %s -->",
+	 "V_XADES_OCSP_MALFORMED", 0},
+	{"<xades:SignatureTimeStamp><ds:CanonicalizationMethod xmlns:ds=\"" V_NS_DSIG "\" "
+	 "Algorithm=\"urn:unknown\"/><xades:EncapsulatedTimeStamp>%s"
+	 "</xades:EncapsulatedTimeStamp></xades:SignatureTimeStamp>", "V_XADES_TS_C14N", 1},
+	{"<xades141:ArchiveTimeStamp><ds:CanonicalizationMethod xmlns:ds=\"" V_NS_DSIG "\" "
+	 "Algorithm=\"urn:unknown\"/><xades:EncapsulatedTimeStamp>%s"
+	 "</xades:EncapsulatedTimeStamp></xades141:ArchiveTimeStamp>",
+	 "V_XADES_ARCHIVE_TS_NOT_CHECKED", 1},
+	{"<xades:SignatureTimeStamp><xades:XMLTimeStamp/></xades:SignatureTimeStamp><!-- %s -->",
+	 "V_XADES_XML_TIMESTAMP", 0},
+};
+
+START_TEST(test_bad)
+{
+	unsigned char *d;
+	size_t n = 0;
+	char *t;
+	vn_buf usp;
+	doc dc;
+	v_sigobj o;
+
+	d = make_token((const unsigned char *)"x", 1, &n);
+	t = b64(d, n);
+	OPENSSL_free(d);
+	vn_buf_init(&usp, (size_t)64 << 20);
+	{
+		/* The token goes where the case's "%s" is. */
+		const char *at = strstr(bads[_i].usp, "%s");
+		TP_REQUIRE(at != NULL);
+		TP_REQUIRE(vn_buf_append(&usp, bads[_i].usp, (size_t)(at - bads[_i].usp)) == VN_OK);
+		TP_REQUIRE(vn_buf_append_str(&usp, t) == VN_OK);
+		TP_REQUIRE(vn_buf_append_str(&usp, at + 2) == VN_OK);
+		TP_REQUIRE(vn_buf_append(&usp, "", 1) == VN_OK);
+	}
+	doc_make(&dc, (const char *)usp.data, 0);
+	v_sigobj_init(&o);
+	o.level = V_LEVEL_B;
+	ck_assert_int_eq(v_xades_unsigned(&dc.xs, &o), VN_OK);
+	ck_assert_msg(vn_findings_has(&o.findings, bads[_i].code), "no %s", bads[_i].code);
+	ck_assert_uint_eq(o.ntss, bads[_i].ntss);
+	ck_assert_uint_eq(o.nocsps + o.ncrls, 0);
+	if (o.ntss > 0)
+		ck_assert_uint_eq(o.tss[0].imprint_input.n, 0);	/* not verifiable */
+	ck_assert_int_eq(o.level, bads[_i].ntss > 0 && o.tss[0].kind == V_TS_SIGNATURE ? V_LEVEL_T
+										       : V_LEVEL_B);
+	v_sigobj_free(&o);
+	xmlFreeDoc(dc.d);
+	vn_buf_free(&usp);
+	free(t);
+}
+END_TEST
+
 /* ---- the corpus -------------------------------------------------------- */
 
 /* Fill xs from the first ds:Signature of a real document (no reference
@@ -727,6 +798,7 @@ static Suite *suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_case, 0, (int)(sizeof cases / sizeof cases[0]));
+	tcase_add_loop_test(tc, test_bad, 0, (int)(sizeof bads / sizeof bads[0]));
 	tcase_add_test(tc, test_ats_order);
 	tcase_add_test(tc, test_caps);
 	tcase_add_test(tc, test_corpus_bdoc_tm);
