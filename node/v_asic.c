@@ -724,7 +724,6 @@ static vn_err check_refs(actx *a, xmlDocPtr doc, v_sigobj *objs, size_t n)
  * that names it, and the manifest's digests bind the data files. */
 static vn_err do_cades_e(actx *a, const entry *p7s)
 {
-	v_container *c = a->c;
 	const entry *m = NULL;
 	xmlDocPtr doc = NULL;
 	v_sigobj *objs = NULL;
@@ -789,7 +788,6 @@ static vn_err do_cades_e(actx *a, const entry *p7s)
 	r = push_sigs(a, objs, n, p7s->name);
 out:
 	xmlFreeDoc(doc);
-	(void)c;
 	return r;
 }
 
@@ -1099,6 +1097,8 @@ vn_err v_asic_parse(const unsigned char *zip, size_t n, v_container *out, char *
 		goto out;
 	}
 	src = NULL;	/* the archive owns it */
+	/* Names come from the central directory; the local headers' names are
+	 * not compared with them (libzip does not expose them). */
 	if ((r = read_entries(za, &a)) != VN_OK)
 		goto out;
 	r = interpret(&a);
