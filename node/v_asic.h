@@ -41,6 +41,14 @@ typedef struct v_container {
 	size_t nsigs;
 	/* Per signature, the name of the signature file it came from. */
 	char (*sigfile)[V_DOCNAME_MAX];	/* owned, nsigs entries */
+	/* ASiC-S with META-INF/timestamp.tst: the RFC 3161 token as a content
+	 * timestamp over the data file (token = the DER, imprint_input = the
+	 * file's bytes) for the engine to validate, or NULL. tst_check is what
+	 * the container layer found: V_CHECK_OK (the imprint matches the file),
+	 * V_CHECK_FORMAT_FAILURE (not a token), V_CHECK_HASH_FAILURE (imprint
+	 * differs), V_CHECK_SIGNED_DATA_NOT_FOUND (no single data file). */
+	v_timestamp *tst;		/* owned */
+	v_check tst_check;
 	/* FC of the container itself: V_CHECK_OK or V_CHECK_FORMAT_FAILURE. */
 	v_check check;
 	vn_findings findings;		/* container-level findings, stable codes */
@@ -55,7 +63,12 @@ void v_container_free(v_container *c);
  * mimetype, a signature without its manifest, a data file no signature
  * covers, ...) is a verdict: out->check and out->findings, and each
  * signature's own check, not an error. Errors: VN_ERR_MALFORMED (not a
- * ZIP at all), VN_ERR_TOO_LARGE (a cap), VN_ERR_NOMEM; why says which. */
+ * ZIP at all, or a ZIP we refuse to read: an unsafe or duplicate entry
+ * name, an encrypted entry, a compression other than stored / deflate, an
+ * entry whose bytes differ from its declared size or CRC), VN_ERR_TOO_LARGE
+ * (a cap: entries, per-entry or total size, compression ratio, signatures),
+ * VN_ERR_NOMEM; why says which. On error *out is left initialised and
+ * empty. */
 vn_err v_asic_parse(const unsigned char *zip, size_t n, v_container *out, char *why,
 		    size_t whylen) VN_WUR VN_NONNULL(1, 3);
 
