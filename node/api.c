@@ -10,6 +10,7 @@
 
 #include "node/v_config.h"
 #include "node/v_format.h"
+#include "node/v_input.h"
 #include "node/v_report.h"
 #include "node/v_rev.h"
 #include "node/v_validate.h"
@@ -28,6 +29,9 @@ struct vn_result {
 	v_result *r;		/* one per signature */
 	size_t n;
 	v_policy policy;
+	json_t *container;	/* an ASiC container's report part, or NULL */
+	vn_indication cind;	/* and its own verdict */
+	vn_subind csub;
 };
 
 static void seterr(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -130,7 +134,8 @@ int vn_validate(vn_node *node, const unsigned char *sig, size_t siglen,
 		const unsigned char *data, size_t datalen, int64_t at, vn_result **out, char *err,
 		size_t errlen)
 {
-	v_sigobj *sigs = NULL;
+	v_parsed parsed;
+	v_sigobj *sigs = NULL;	/* parsed's */
 	size_t nsigs = 0, i;
 	char why[256] = "";
 	vn_result *res = NULL;
@@ -140,27 +145,16 @@ int vn_validate(vn_node *node, const unsigned char *sig, size_t siglen,
 	int rc = -1;
 
 	*out = NULL;
+	v_parsed_init(&parsed);
 	if (node == NULL || sig == NULL || siglen == 0 || siglen > V_MAX_DOCUMENT) {
 		seterr(err, errlen, "%s", "no signature, or one over the size limit");
 		return -1;
 	}
-	switch (v_detect(sig, siglen)) {
-	case V_INPUT_RAW_JSON:
-		sigs = calloc(1, sizeof *sigs);
-		if (sigs == NULL)
-			goto nomem;
-		v_sigobj_init(sigs);
-		nsigs = 1;
-		e = v_raw_parse(sig, siglen, sigs, why, sizeof why);
-		break;
-	case V_INPUT_CMS: {
-		v_data d = {data, datalen, NULL, NULL, 0};
-		e = v_cms_parse(sig, siglen, data ? &d : NULL, &sigs, &nsigs, why, sizeof why);
-		break;
-	}
-	default:
-		seterr(err, errlen, "%s", "not a signature valnode knows (raw Mobile-ID JSON or CMS/CAdES)");
-		return -1;
+	{
+		v_data d = {data, datalen, NULL, NULL, 0, NULL};
+		e = v_input_parse(sig, siglen, data ? &d : NULL, &parsed, why, sizeof why);
+		sigs = parsed.sigs;
+		nsigs = parsed.nsigs;
 	}
 	if (e != VN_OK) {
 		seterr(err, errlen, "%s", why[0] ? why : vn_err_str(e));
@@ -186,6 +180,12 @@ int vn_validate(vn_node *node, const unsigned char *sig, size_t siglen,
 			goto out;
 		}
 	}
+	if (parsed.container != NULL) {
+		v_container_verdict(parsed.container, res->r, res->n, &res->cind, &res->csub);
+		res->container = v_container_json(parsed.container, res->r, res->n);
+		if (res->container == NULL)
+			goto nomem;
+	}
 	*out = res;
 	res = NULL;
 	rc = 0;
@@ -194,19 +194,21 @@ nomem:
 	seterr(err, errlen, "%s", "out of memory");
 out:
 	vn_result_free(res);
-	for (i = 0; i < nsigs; i++)
-		v_sigobj_free(&sigs[i]);
-	free(sigs);
+	v_parsed_free(&parsed);
 	return rc;
 }
 
 const char *vn_result_indication(const vn_result *r)
 {
+	if (r != NULL && r->container != NULL)
+		return vn_indication_name(r->cind);
 	return r && r->n ? vn_indication_name(r->r[0].indication) : "INDETERMINATE";
 }
 
 const char *vn_result_subindication(const vn_result *r)
 {
+	if (r != NULL && r->container != NULL)
+		return vn_subind_name(r->csub);
 	return r && r->n ? vn_subind_name(r->r[0].sub) : NULL;
 }
 
@@ -226,9 +228,14 @@ char *vn_result_json(const vn_result *r)
 	char *s;
 	size_t i;
 
-	if (r == NULL || r->n == 0)
+	if (r == NULL || (r->n == 0 && r->container == NULL))
 		return NULL;
-	if (r->n == 1) {
+	if (r->container != NULL) {
+		json_t *a = json_array();
+		for (i = 0; i < r->n; i++)
+			json_array_append_new(a, v_result_json(&r->r[i], &r->policy));
+		j = json_pack("{s:O, s:o}", "container", r->container, "signatures", a);
+	} else if (r->n == 1) {
 		j = v_result_json(&r->r[0], &r->policy);
 	} else {
 		json_t *a = json_array();
@@ -250,6 +257,7 @@ void vn_result_free(vn_result *r)
 	for (i = 0; i < r->n; i++)
 		v_result_free(&r->r[i]);
 	free(r->r);
+	json_decref(r->container);
 	free(r);
 }
 

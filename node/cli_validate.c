@@ -10,6 +10,7 @@
 #include "node/tl_json.h"
 #include "node/v_config.h"
 #include "node/v_format.h"
+#include "node/v_input.h"
 #include "node/v_report.h"
 #include "node/v_rev.h"
 #include "node/v_validate.h"
@@ -29,7 +30,13 @@ static const char validate_help[] =
 	"    \"hash\" or \"data\", \"signatureAlgorithm\" (ECDSA, RSA, RSASSA-PSS),\n"
 	"    \"signatureValue\", \"certificate\", \"chain\", \"signingTime\"}};\n"
 	"  - CMS / CAdES (B, T, LT, LTA), DER or PEM, enveloping or detached\n"
-	"    (give the signed document with --data).\n"
+	"    (give the signed document with --data);\n"
+	"  - XAdES (B, T, LT, LTA, and the Estonian BDOC time-mark) in an XML file:\n"
+	"    enveloped, enveloping, or detached (--data: the reference names the\n"
+	"    file, so keep its name);\n"
+	"  - an ASiC-E container (.asice, .sce, .bdoc, .edoc) with XAdES or CAdES\n"
+	"    signatures, or an ASiC-S (.asics) with one file; the container gets\n"
+	"    its own verdict: every data file must be signed by every signature.\n"
 	"\n"
 	"trust (at least one source):\n"
 	"  --lotl URL       a list of lists to trust for this run; the --signer\n"
@@ -48,11 +55,12 @@ static const char validate_help[] =
 	"  --at TIME        validation time, RFC 3339 UTC (default: now)\n"
 	"  --offline        no network at all: no list download, no OCSP/CRL fetch\n"
 	"  --policy ID      the validation policy: \"default\" (built in), a jurisdiction\n"
-	"                   policy of the policy directory (eu, az, ge, ua, md, kz, tr,\n"
+	"                   policy of the policy directory (eu, ee, az, ge, ua, md, kz, tr,\n"
 	"                   notary: `valnode policy show ID`), or a policy FILE\n"
 	"  --json           one JSON object per DESIGN.md: indication, subIndication,\n"
 	"                   qualification, signer, signingTime, bestSignatureTime,\n"
-	"                   trust, policy, findings ({signatures: [...]} for several)\n"
+	"                   trust, policy, findings ({signatures: [...]} for several;\n"
+	"                   {container: {...}, signatures: [...]} for a container)\n"
 	"  --xml            the ETSI TS 119 102-2 validation report (XML) instead\n"
 	"\n"
 	"example:\n"
@@ -61,7 +69,7 @@ static const char validate_help[] =
 	"      --mirror build/demo/mirror.tsv --json\n"
 	"\n"
 	"exit status: 0 TOTAL-PASSED, 1 TOTAL-FAILED, 2 INDETERMINATE (the worst of\n"
-	"several signatures), 64 usage, 65 malformed input, 66 missing input,\n"
+	"several signatures and of the container), 64 usage, 65 malformed input, 66 missing input,\n"
 	"69 no trust source could be loaded, 70 internal error.\n";
 
 static int exit_for(vn_indication ind)
@@ -79,7 +87,8 @@ int vn_cli_validate(int argc, char **argv)
 	int json = 0, xml = 0, offline = 0, i, rc = 0;
 	vn_buf in, data;
 	v_policy pol;
-	v_sigobj *sigs = NULL;
+	v_parsed parsed;
+	v_sigobj *sigs = NULL;	/* parsed's */
 	size_t nsigs = 0, k;
 	tl_snapshot *snap = NULL;
 	char why[512] = "";
@@ -88,6 +97,7 @@ int vn_cli_validate(int argc, char **argv)
 	v_trust_cfg_init(&cfg);
 	vn_buf_init(&in, V_MAX_DOCUMENT);
 	vn_buf_init(&data, V_MAX_DOCUMENT);
+	v_parsed_init(&parsed);
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		int more = i + 1 < argc;
@@ -224,27 +234,14 @@ int vn_cli_validate(int argc, char **argv)
 		rc = vn_err_exit_code(e);
 		goto out;
 	}
-	switch (v_detect(in.data ? in.data : (const unsigned char *)"", in.len)) {
-	case V_INPUT_RAW_JSON:
-		sigs = calloc(1, sizeof *sigs);
-		if (sigs == NULL) {
-			rc = VN_EXIT_SOFTWARE;
-			goto out;
-		}
-		v_sigobj_init(&sigs[0]);
-		nsigs = 1;
-		e = v_raw_parse(in.data, in.len, &sigs[0], why, sizeof why);
-		break;
-	case V_INPUT_CMS: {
-		v_data d = {data.data, data.len, NULL, NULL, 0};
-		e = v_cms_parse(in.data, in.len, data_path ? &d : NULL, &sigs, &nsigs, why, sizeof why);
-		break;
-	}
-	default:
-		fprintf(stderr, "valnode validate: %s: not a signature valnode knows (a raw Mobile-ID "
-				"JSON object or CMS/CAdES)\n", file);
-		rc = VN_EXIT_DATAERR;
-		goto out;
+	{
+		const char *base = data_path != NULL ? strrchr(data_path, '/') : NULL;
+		v_data d = {data.data, data.len, NULL, NULL, 0,
+			    base != NULL ? base + 1 : data_path};
+		e = v_input_parse(in.data ? in.data : (const unsigned char *)"", in.len,
+				  data_path ? &d : NULL, &parsed, why, sizeof why);
+		sigs = parsed.sigs;
+		nsigs = parsed.nsigs;
 	}
 	if (e != VN_OK) {
 		fprintf(stderr, "valnode validate: %s: %s\n", file, why[0] ? why : vn_err_str(e));
@@ -329,23 +326,45 @@ int vn_cli_validate(int argc, char **argv)
 				xmlFree(doc);
 			}
 		}
-		for (k = 0; k < nall; k++)
-			v_result_free(&all[k]);
-		free(all);
-		if (json) {
+		if (parsed.container != NULL) {
+			/* A container's verdict is its own (every data file covered
+			 * by every signature), not only its signatures'. */
+			vn_indication cind;
+			vn_subind csub;
+			v_container_verdict(parsed.container, all, nall, &cind, &csub);
+			if (cind == VN_IND_TOTAL_FAILED ||
+			    (cind == VN_IND_INDETERMINATE && worst == VN_IND_TOTAL_PASSED))
+				worst = cind;
+			if (json)
+				vn_json_print(json_pack("{s:o, s:O}", "container",
+							v_container_json(parsed.container, all, nall),
+							"signatures", arr));
+			else if (!xml) {
+				size_t f;
+				printf("container %s: %s%s%s\n", v_input_name(&parsed), vn_indication_name(cind),
+				       csub ? "/" : "", csub ? vn_subind_name(csub) : "");
+				for (f = 0; f < parsed.container->findings.n; f++)
+					if (parsed.container->findings.items[f].level >= VN_LEVEL_WARN)
+						printf("  %s: %s: %s\n",
+						       vn_level_name(parsed.container->findings.items[f].level),
+						       parsed.container->findings.items[f].code,
+						       parsed.container->findings.items[f].message);
+			}
+		} else if (json) {
 			if (json_array_size(arr) == 1)
 				vn_json_print(json_incref(json_array_get(arr, 0)));
 			else
 				vn_json_print(json_pack("{s:O}", "signatures", arr));
 		}
+		for (k = 0; k < nall; k++)
+			v_result_free(&all[k]);
+		free(all);
 		json_decref(arr);
 		if (rc == 0)
 			rc = exit_for(worst);
 	}
 out:
-	for (k = 0; k < nsigs; k++)
-		v_sigobj_free(&sigs[k]);
-	free(sigs);
+	v_parsed_free(&parsed);
 	tl_snapshot_unref(snap);
 	sk_X509_pop_free(anchors, X509_free);
 	v_trust_cfg_free(&cfg);

@@ -13,6 +13,7 @@
 #include "common/vn_b64.h"
 #include "node/srv_policy.h"
 #include "node/v_format.h"
+#include "node/v_input.h"
 #include "node/v_report.h"
 #include "node/v_rev.h"
 #include "node/v_validate.h"
@@ -287,7 +288,8 @@ void srv_handle_validate(srv *s, srv_settings *st, srv_req_kind kind, const char
 	srv_request req;
 	const srv_policy_info *pi;
 	v_policy pol;
-	v_sigobj *sigs = NULL;
+	v_parsed parsed;
+	v_sigobj *sigs = NULL;	/* parsed's */
 	size_t nsigs = 0, nres = 0, i;
 	v_result *res = NULL;
 	srv_view *view = NULL;
@@ -299,6 +301,7 @@ void srv_handle_validate(srv *s, srv_settings *st, srv_req_kind kind, const char
 	vn_err e;
 
 	snprintf(out->verdict, sizeof out->verdict, "-");
+	v_parsed_init(&parsed);
 	e = srv_req_parse(kind, body, n, st->conf.max_json_depth, st->conf.max_body, &req, &status,
 			  why, sizeof why);
 	if (e != VN_OK) {
@@ -326,42 +329,25 @@ void srv_handle_validate(srv *s, srv_settings *st, srv_req_kind kind, const char
 	/* Online revocation must fit in the request's time budget. */
 	if (pol.revocation_timeout_ms > (long)st->conf.request_time * 1000 / 2)
 		pol.revocation_timeout_ms = (long)st->conf.request_time * 1000 / 2;
-	switch (v_detect(req.sig, req.siglen)) {
-	case V_INPUT_RAW_JSON:
-		if (req.doc != NULL || req.digest_len > 0) {
-			srv_problem(out, 422, "unprocessable-request", "Unprocessable request",
-				    "a raw Mobile-ID signature carries its own hash or data: no "
-				    "documents or digests", rid);
-			goto out;
-		}
-		sigs = calloc(1, sizeof *sigs);
-		if (sigs == NULL)
-			goto nomem;
-		v_sigobj_init(sigs);
-		nsigs = 1;
-		e = v_raw_parse(req.sig, req.siglen, sigs, why, sizeof why);
-		break;
-	case V_INPUT_CMS: {
-		v_data d = {req.doc, req.doclen, NULL, NULL, 0};
-		if (req.raw) {
-			e = VN_ERR_MALFORMED;
-			break;
-		}
+	if (req.raw && v_detect(req.sig, req.siglen) != V_INPUT_RAW_JSON) {
+		srv_problem(out, 422, "not-a-signature", "Not a signature",
+			    "raw is not a raw Mobile-ID signature object", rid);
+		goto out;
+	}
+	{
+		v_data d = {req.doc, req.doclen, NULL, NULL, 0, req.doc_name[0] ? req.doc_name : NULL};
 		if (req.doc == NULL && req.digest_len > 0) {
 			d.digest_alg = req.digest_alg;
 			d.digest = req.digest;
 			d.digest_len = req.digest_len;
 		}
-		e = v_cms_parse(req.sig, req.siglen, req.doc || req.digest_len ? &d : NULL, &sigs,
-				&nsigs, why, sizeof why);
-		break;
+		e = v_input_parse(req.sig, req.siglen, req.doc || req.digest_len ? &d : NULL, &parsed,
+				  why, sizeof why);
+		sigs = parsed.sigs;
+		nsigs = parsed.nsigs;
 	}
-	default:
-		srv_problem(out, 422, "not-a-signature", "Not a signature",
-			    req.raw ? "raw is not a raw Mobile-ID signature object"
-				    : "the signature is neither CMS/CAdES (DER or PEM) nor a raw "
-				      "Mobile-ID object",
-			    rid);
+	if (e == VN_ERR_ARG) {
+		srv_problem(out, 422, "unprocessable-request", "Unprocessable request", why, rid);
 		goto out;
 	}
 	if (e == VN_ERR_NOMEM)
@@ -421,6 +407,14 @@ void srv_handle_validate(srv *s, srv_settings *st, srv_req_kind kind, const char
 			json_array_append_new(arr, v_result_json(&res[i], &pol));
 		}
 	}
+	if (parsed.container != NULL) {
+		/* The container's own verdict counts too: every data file must be
+		 * covered by every signature. */
+		vn_indication cind;
+		vn_subind csub;
+		v_container_verdict(parsed.container, res, nres, &cind, &csub);
+		worst = worse(worst, cind);
+	}
 	if (req.want_xml) {
 		unsigned char *doc = NULL;
 		size_t dlen = 0;
@@ -441,6 +435,9 @@ void srv_handle_validate(srv *s, srv_settings *st, srv_req_kind kind, const char
 		json_object_set_new(j, "indication", json_string(vn_indication_name(worst)));
 		if (req.want_json)
 			json_object_set(j, "signatures", arr);
+		if (req.want_json && parsed.container != NULL)
+			json_object_set_new(j, "container",
+					    v_container_json(parsed.container, res, nres));
 		json_object_set_new(j, "policy", json_pack("{s:s, s:s, s:s}", "id", pi->id, "uri",
 							   pi->uri, "version", pi->version));
 		json_object_set_new(j, "validationTime", time_or_null(at));
@@ -464,9 +461,7 @@ out:
 	for (i = 0; i < nres; i++)
 		v_result_free(&res[i]);
 	free(res);
-	for (i = 0; i < nsigs; i++)
-		v_sigobj_free(&sigs[i]);
-	free(sigs);
+	v_parsed_free(&parsed);
 	srv_view_release(view);
 	srv_request_free(&req);
 }

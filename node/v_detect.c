@@ -98,6 +98,22 @@ static int is_der_signed_data(const unsigned char *p, size_t n)
 	return memcmp(q, oid, sizeof oid) == 0;
 }
 
+/* An XML document: an optional UTF-8 byte order mark and white space,
+ * then '<' opening a declaration, a comment or an element. The XAdES parser
+ * decides whether it holds a signature. */
+static int looks_like_xml(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+
+	if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+		i = 3;
+	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+		i++;
+	return i + 1 < n && p[i] == '<' &&
+	       (p[i + 1] == '?' || p[i + 1] == '!' || (p[i + 1] >= 'A' && p[i + 1] <= 'Z') ||
+		(p[i + 1] >= 'a' && p[i + 1] <= 'z') || p[i + 1] == '_');
+}
+
 v_input_kind v_detect(const unsigned char *p, size_t n)
 {
 	unsigned char *der = NULL;
@@ -108,6 +124,13 @@ v_input_kind v_detect(const unsigned char *p, size_t n)
 		return V_INPUT_RAW_JSON;
 	if (is_der_signed_data(p, n))
 		return V_INPUT_CMS;
+	/* A ZIP local file header (APPNOTE 4.3.7) or, for an empty archive,
+	 * the end of central directory record: ASiC containers are ZIP files. */
+	if (n >= 4 && p[0] == 'P' && p[1] == 'K' &&
+	    ((p[2] == 3 && p[3] == 4) || (p[2] == 5 && p[3] == 6)))
+		return V_INPUT_ZIP;
+	if (looks_like_xml(p, n))
+		return V_INPUT_XML;
 	/* PEM: the label says what it is; v_cms_parse decides whether the body
 	 * really is SignedData. */
 	switch (v_cms_pem_decode(p, n, &der, &dlen)) {

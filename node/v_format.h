@@ -28,6 +28,9 @@ typedef struct v_data {
 	const char *digest_alg;		/* with digest: "SHA-256", ... */
 	const unsigned char *digest;
 	size_t digest_len;
+	/* The document's name, as a detached XAdES reference names it (a file
+	 * name); NULL when unknown. */
+	const char *name;
 } v_data;
 
 /* Parse a raw Mobile-ID signature (the JSON object of DESIGN.md: hash or

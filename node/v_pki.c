@@ -43,6 +43,8 @@
  */
 #include "common/vn_certcache.h"
 #include "node/v_pki.h"
+
+#include "policies/pol.h"
 #include "node/v_pki_int.h"
 
 #include <pthread.h>
@@ -365,10 +367,26 @@ static int weak_cert(const v_policy *p, X509 *x, int check_sig, char *why, size_
 		return 1;
 	}
 	if (check_sig) {
+		vn_time exp = VN_TIME_NONE;
+
 		if (X509_get_signature_info(x, &mdnid, NULL, NULL, NULL) != 1)
 			mdnid = NID_undef;
-		if (mdnid == NID_md2 || mdnid == NID_md4 || mdnid == NID_md5 || mdnid == NID_sha1 ||
-		    mdnid == NID_mdc2) {
+		if (p != NULL && p->pol != NULL) {
+			/* A jurisdiction policy's suite decides (TS 119 312 style): a
+			 * digest it does not list, or one that expired before now,
+			 * is refused. Certificates carry no proof of existence of
+			 * their own, so the date is today's (an expiry years past
+			 * does not move). */
+			const char *dn = mdnid != NID_undef ? OBJ_nid2sn(mdnid) : "unknown";
+			pol_crypto_verdict cv = pol_digest_expiry(p->pol, dn, &exp);
+			if (cv == POL_CRYPTO_UNKNOWN ||
+			    (cv == POL_CRYPTO_EXPIRED && exp <= vn_time_now())) {
+				snprintf(why, n, "certificate signed with %s, %s by policy %s: %s", dn,
+					 cv == POL_CRYPTO_UNKNOWN ? "not accepted" : "expired", p->id, subj);
+				return 1;
+			}
+		} else if (mdnid == NID_md2 || mdnid == NID_md4 || mdnid == NID_md5 ||
+			   mdnid == NID_sha1 || mdnid == NID_mdc2) {
 			snprintf(why, n, "certificate signed with %s: %s", OBJ_nid2sn(mdnid), subj);
 			return 1;
 		}
@@ -399,6 +417,8 @@ typedef struct path_memo {
 	X509 *signer;		/* NULL when the slot is empty */
 	uint64_t snap_id;
 	int for_signature, min_rsa, min_ec;
+	char pol_digest[65];	/* the jurisdiction policy (its suite judges
+				 * certificate digests); "" for the built-in */
 	size_t maxc;
 	STACK_OF(X509) *chain;
 	int anchor_idx;
@@ -419,12 +439,18 @@ static size_t memo_slot(X509 *signer, uint64_t snap_id)
 	return h % PATH_MEMO_SLOTS;
 }
 
+static const char *policy_digest(const v_ctx *ctx)
+{
+	return ctx->policy != NULL && ctx->policy->pol != NULL ? ctx->policy->pol->digest : "";
+}
+
 static int memo_params_match(const path_memo *m, const v_ctx *ctx, uint64_t snap_id,
 			     int for_signature, size_t maxc)
 {
 	return m->snap_id == snap_id && m->for_signature == for_signature && m->maxc == maxc &&
 	       m->min_rsa == (ctx->policy ? ctx->policy->min_rsa_bits : 0) &&
-	       m->min_ec == (ctx->policy ? ctx->policy->min_ec_bits : 0);
+	       m->min_ec == (ctx->policy ? ctx->policy->min_ec_bits : 0) &&
+	       strcmp(m->pol_digest, policy_digest(ctx)) == 0;
 }
 
 /* 1 and *out filled when a memo answers. */
@@ -500,6 +526,7 @@ static void memo_put(const v_ctx *ctx, const tl_snapshot *snap, X509 *signer, in
 	m->for_signature = for_signature;
 	m->min_rsa = ctx->policy ? ctx->policy->min_rsa_bits : 0;
 	m->min_ec = ctx->policy ? ctx->policy->min_ec_bits : 0;
+	snprintf(m->pol_digest, sizeof m->pol_digest, "%s", policy_digest(ctx));
 	m->maxc = maxc;
 	m->chain = chain;
 	m->anchor_idx = idx;

@@ -1,4 +1,5 @@
 #include "node/v_report.h"
+#include "node/v_input.h"
 
 #include "node/tl_json.h"
 
@@ -92,4 +93,39 @@ json_t *v_result_json(const v_result *r, const v_policy *p)
 			: json_null(),
 		      "findings", vn_json_findings(&r->findings));
 	return j;
+}
+
+json_t *v_container_json(const struct v_container *c, const v_result *r, size_t n)
+{
+	json_t *files = json_array(), *sigs = json_array();
+	vn_indication ind;
+	vn_subind sub;
+	size_t i, j, k;
+
+	if (files == NULL || sigs == NULL) {
+		json_decref(files);
+		json_decref(sigs);
+		return NULL;
+	}
+	v_container_verdict(c, r, n, &ind, &sub);
+	for (i = 0; i < c->nfiles; i++) {
+		json_t *by = json_array();
+		for (j = 0; j < c->nsigs && by != NULL; j++)
+			for (k = 0; k < c->sigs[j].ncovered; k++)
+				if (strcmp(c->sigs[j].covered[k], c->files[i].name) == 0) {
+					json_array_append_new(by, json_string(c->sigs[j].id));
+					break;
+				}
+		json_array_append_new(files, json_pack("{s:s, s:I, s:o}", "name", c->files[i].name,
+						       "size", (json_int_t)c->files[i].len,
+						       "signedBy", by ? by : json_null()));
+	}
+	for (j = 0; j < c->nsigs; j++)
+		json_array_append_new(sigs, json_pack("{s:s, s:s}", "id", c->sigs[j].id, "file",
+						      c->sigfile != NULL ? c->sigfile[j] : ""));
+	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "type",
+			 c->type == V_ASIC_S ? "ASiC-S" : "ASiC-E", "mimetype", c->mimetype,
+			 "indication", vn_indication_name(ind), "subIndication",
+			 vn_json_strornull(vn_subind_name(sub)), "dataFiles", files, "signatures", sigs,
+			 "findings", vn_json_findings(&c->findings));
 }

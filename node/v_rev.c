@@ -365,6 +365,16 @@ static int ocsp_eval(rev_ctx *rc, const unsigned char *der, size_t n, OCSP_REQUE
 	st = X509_STORE_new();
 	if (extra == NULL || one == NULL || st == NULL || sk_X509_push(extra, rc->issuer) <= 0)
 		goto out;
+	/* The responder's certificate may travel in the signature's own
+	 * certificate values (XAdES CertificateValues, CMS certificates)
+	 * rather than in the response: look there too. Who it is, and
+	 * whether it may answer, is still decided below. */
+	if (rc->embedded != NULL && rc->embedded->certs != NULL) {
+		int k;
+		for (k = 0; k < sk_X509_num(rc->embedded->certs); k++)
+			if (sk_X509_push(extra, sk_X509_value(rc->embedded->certs, k)) <= 0)
+				goto out;
+	}
 	if (OCSP_resp_get0_signer(bs, &signer, extra) != 1 || signer == NULL) {
 		why_add(rc, "response not trusted: OCSP response signer not found");
 		goto out;

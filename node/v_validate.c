@@ -87,8 +87,17 @@ static const char *format_name(const v_sigobj *s)
 
 	if (s->format == V_FMT_RAW)
 		return "RAW";
-	if (s->format == V_FMT_XADES)
+	if (s->format == V_FMT_XADES) {
+		/* BDOC 2.1: an LT signature whose time comes from a time-mark
+		 * (no signature timestamp) is "LT-TM", as the Estonian
+		 * validators name it. */
+		size_t i, nts = 0;
+		for (i = 0; i < s->ntss; i++)
+			nts += s->tss[i].kind == V_TS_SIGNATURE;
+		if (s->level == V_LEVEL_LT && s->timemark >= 0 && nts == 0)
+			return "XAdES-BASELINE-LT-TM";
 		return (unsigned)s->level < 5 ? xades[s->level] : "XMLDSig";
+	}
 	return (unsigned)s->level < 5 ? cades[s->level] : "CMS";
 }
 
@@ -653,7 +662,11 @@ vn_err v_validate(const v_ctx *ctx, const v_sigobj *s, vn_time t, v_result *r)
 		set(r, VN_IND_INDETERMINATE, VN_SUB_TRY_LATER);
 		goto qualify;
 	}
-	e = v_rev_check(ctx, s->signer, issuer, ct, s, &r->revocation);
+	/* With a proof of existence, revocation evidence is judged at it
+	 * (EN 319 102-1 5.5: status information issued after the best
+	 * signature time is fresh enough for an LT signature; a revocation
+	 * after the POE is dealt with below). */
+	e = v_rev_check(ctx, s->signer, issuer, have_poe ? poe : ct, s, &r->revocation);
 	if (e != VN_OK)
 		return e;
 	switch (r->revocation.status) {

@@ -123,6 +123,11 @@ pol_crypto_verdict pol_crypto_expiry(const pol_policy *p, const char *digest,
 				     const char *sig_alg, int key_bits, vn_time *expiry)
 	VN_NONNULL(1, 2, 3, 5);
 
+/* The same for a digest alone (a certificate's signature, whose signing
+ * key is the issuer's). */
+pol_crypto_verdict pol_digest_expiry(const pol_policy *p, const char *digest, vn_time *expiry)
+	VN_NONNULL(1, 2, 3);
+
 /* Whether the name is one this node recognises (digests / signatures). */
 int pol_known_digest(const char *name) VN_NONNULL(1);
 int pol_known_sig(const char *name) VN_NONNULL(1);

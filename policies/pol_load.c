@@ -735,6 +735,20 @@ static const char *norm_digest(const char *d)
 	return d;
 }
 
+pol_crypto_verdict pol_digest_expiry(const pol_policy *p, const char *digest, vn_time *expiry)
+{
+	size_t i;
+
+	*expiry = VN_TIME_NONE;
+	digest = norm_digest(digest);
+	for (i = 0; i < p->ndigests; i++)
+		if (strcmp(p->digests[i].name, digest) == 0) {
+			*expiry = p->digests[i].expires;
+			return *expiry == VN_TIME_NONE ? POL_CRYPTO_OK : POL_CRYPTO_EXPIRED;
+		}
+	return POL_CRYPTO_UNKNOWN;
+}
+
 pol_crypto_verdict pol_crypto_expiry(const pol_policy *p, const char *digest,
 				     const char *sig_alg, int key_bits, vn_time *expiry)
 {

@@ -54,10 +54,13 @@ VN_API void vn_node_set_offline(vn_node *node, int offline);
 
 VN_API void vn_node_free(vn_node *node);
 
-/* Validate a signature: a raw Mobile-ID JSON object or CMS/CAdES (DER or
- * PEM); data is the signed document of a detached signature (or NULL). For a
- * document with several signatures the result is the first; see
- * vn_result_count / vn_result_json for all. Returns 0 and a result the caller
+/* Validate a signature: a raw Mobile-ID JSON object, CMS/CAdES (DER or
+ * PEM), XAdES (an XML document) or an ASiC-E/ASiC-S container; data is the
+ * signed document of a detached signature (or NULL). For a document with
+ * several signatures the result is the first; see vn_result_count /
+ * vn_result_json for all. For a container, vn_result_indication and
+ * vn_result_subindication give the container's own verdict (the worst of
+ * its signatures, and not TOTAL-PASSED while a data file is unsigned). Returns 0 and a result the caller
  * frees with vn_result_free (a failed signature is a result, not an error),
  * or -1 when the input is not a signature or the validation could not run,
  * with a message in err (may be NULL). */
@@ -74,8 +77,8 @@ VN_API const char *vn_result_subindication(const vn_result *r);
 VN_API const char *vn_result_qualification(const vn_result *r);
 /* Number of signatures the input held. */
 VN_API size_t vn_result_count(const vn_result *r);
-/* The whole report as DESIGN.md's JSON (one object, or {"signatures":
- * [...]}). A new string the caller frees with vn_free. */
+/* The whole report as DESIGN.md's JSON (one object, {"signatures":
+ * [...]}, or {"container": {...}, "signatures": [...]}). A new string the caller frees with vn_free. */
 VN_API char *vn_result_json(const vn_result *r);
 VN_API void vn_result_free(vn_result *r);
 

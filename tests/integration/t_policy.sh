@@ -23,7 +23,7 @@ jq -e '.valid == false' "$WORK/bad.json" >/dev/null || fail "a broken policy lin
 expect_exit 66 "$VN" policy lint "$WORK/absent.xml"
 
 "$VN" policy show --json >"$WORK/show.json" || fail "policy show"
-jq -e '[.policies[].id] | sort == ["az", "default", "eu", "ge", "kz", "md", "notary", "tr", "ua"]' "$WORK/show.json" >/dev/null ||
+jq -e '[.policies[].id] | sort == ["az", "default", "ee", "eu", "ge", "kz", "md", "notary", "tr", "ua"]' "$WORK/show.json" >/dev/null ||
 	fail "policy show lists $(jq -c '[.policies[].id]' "$WORK/show.json")"
 "$VN" policy show notary --json | jq -e '.rules.qualification.required == "QESig" and .rules.timestamp == "FAIL" and (.digest | length) == 64' >/dev/null ||
 	fail "policy show notary"

@@ -374,7 +374,16 @@ static const detect_case detect_cases[] = {
 	{ "-----BEGIN CMS-----\nMAA=\n-----END CMS-----\n", V_INPUT_CMS },
 	{ "-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n", V_INPUT_UNKNOWN },
 	{ "\x30\x03\x02\x01\x00", V_INPUT_UNKNOWN },
-	{ "<?xml version=\"1.0\"?><a/>", V_INPUT_UNKNOWN },
+	{ "<?xml version=\"1.0\"?><a/>", V_INPUT_XML },
+	{ "\xef\xbb\xbf\n <ds:Signature/>", V_INPUT_XML },
+	{ "<!-- c --><a/>", V_INPUT_XML },
+	{ "< a/>", V_INPUT_UNKNOWN },
+	{ "<", V_INPUT_UNKNOWN },
+	{ "a<b/>", V_INPUT_UNKNOWN },
+	{ "PK\x03\x04rest", V_INPUT_ZIP },
+	{ "PK\x05\x06", V_INPUT_ZIP },
+	{ "PK\x01\x02", V_INPUT_UNKNOWN },
+	{ "PK", V_INPUT_UNKNOWN },
 	{ "", V_INPUT_UNKNOWN },
 };
 

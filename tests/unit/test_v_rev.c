@@ -442,7 +442,7 @@ START_TEST(test_timemark)
 	if (c->want == VN_IND_TOTAL_PASSED) {
 		ck_assert_str_eq(r.process, "LTVM");
 		ck_assert(r.best_signature_time == r.revocation.produced_at);
-		ck_assert_str_eq(r.format, "XAdES-BASELINE-LT");
+		ck_assert_str_eq(r.format, "XAdES-BASELINE-LT-TM");
 	}
 	v_result_free(&r);
 	v_sigobj_free(&so);
