@@ -68,8 +68,12 @@ while IFS=$tab read -r name kind signers docs ind sub qual ocsp params notes; do
 			done
 			if xverify "$x" "$sf" "$s"; then ok=1; else ok=0; fi
 			case $kind in
-			asice-tampered | asice-removed)
-				[ $ok = 0 ] || fail "$name: xmlsec1 verifies $sf" ;;
+			asice-tampered)
+				[ $ok = 0 ] || fail "$name: xmlsec1 verifies $sf"
+				grep -q 'data and digest do not match' "$WORK/xs.out" || { cat "$WORK/xs.out"; fail "$name: not a digest mismatch"; } ;;
+			asice-removed)
+				[ $ok = 0 ] || fail "$name: xmlsec1 verifies $sf"
+				grep -q 'uri=contract.txt' "$WORK/xs.out" || { cat "$WORK/xs.out"; fail "$name: not the missing file"; } ;;
 			asice-wrap)
 				[ $ok = 0 ] || fail "$name: xmlsec1 accepts the duplicate ID"
 				grep -q 'duplicate ID' "$WORK/xs.out" || { cat "$WORK/xs.out"; fail "$name: not refused for the duplicate ID"; } ;;
