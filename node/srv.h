@@ -69,6 +69,8 @@ struct srv {
 	srv_settings *settings;
 	struct MHD_Daemon *daemon;
 	char listen_desc[96];
+	unsigned char rid_key[16];	/* crypto_shorthash key for request ids */
+	atomic_uint_fast64_t rid_counter;
 };
 
 srv_settings *srv_settings_acquire(srv *s) VN_NONNULL(1);

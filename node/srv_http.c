@@ -249,7 +249,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 	(void)version;
 	if (q == NULL) {
-		unsigned char rnd[8];
+		unsigned char rnd[crypto_shorthash_BYTES], ctr[8];
+		uint64_t k;
 		const char *ct, *cl;
 
 		q = calloc(1, sizeof *q);
@@ -258,7 +259,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*con_cls = q;
 		atomic_fetch_add(&s->metrics.in_flight, 1);
 		q->t0 = srv_monotonic();
-		randombytes_buf(rnd, sizeof rnd);
+		/* The request id: SipHash of a counter under a key drawn at
+		 * start: unique and unguessable without a system call per
+		 * request. */
+		k = atomic_fetch_add_explicit(&s->rid_counter, 1, memory_order_relaxed);
+		for (size_t b = 0; b < sizeof ctr; b++)
+			ctr[b] = (unsigned char)(k >> (8 * b));
+		crypto_shorthash(rnd, ctr, sizeof ctr, s->rid_key);
 		sodium_bin2hex(q->id, sizeof q->id, rnd, sizeof rnd);
 		snprintf(q->method, sizeof q->method, "%s", method);
 		snprintf(q->verdict, sizeof q->verdict, "-");
@@ -332,6 +339,9 @@ static void log_request(const rq *q, double secs)
 {
 	char ts[VN_TIME_BUFSZ];
 
+	/* A request line is at level info, in either format. */
+	if (q->st->conf.log_level > VN_LOG_INFO)
+		return;
 	if (q->st->conf.log_format == VN_LOG_JSON)
 		fprintf(stderr,
 			"{\"ts\":\"%s\",\"level\":\"info\",\"msg\":\"request\",\"id\":\"%s\","
@@ -339,7 +349,7 @@ static void log_request(const rq *q, double secs)
 			"\"ms\":%.3f}\n",
 			vn_time_format(vn_time_now(), ts), q->id, q->method, srv_route_name(q->route),
 			q->status, q->verdict, secs * 1e3);
-	else if (q->st->conf.log_level <= VN_LOG_INFO)
+	else
 		fprintf(stderr, "valnode: request %s %s %s %u %s %.3fms\n", q->id, q->method,
 			srv_route_name(q->route), q->status, q->verdict, secs * 1e3);
 }
@@ -382,6 +392,13 @@ vn_err srv_new(srv_conf *conf, srv **out, char *why, size_t whylen)
 	}
 	pthread_mutex_init(&s->mu, NULL);
 	srv_metrics_init(&s->metrics);
+	if (sodium_init() < 0) {
+		srv_conf_free(conf);
+		e = VN_ERR_CRYPTO;
+		goto fail;
+	}
+	crypto_shorthash_keygen(s->rid_key);
+	atomic_init(&s->rid_counter, 0);
 	e = srv_key_load_or_create(conf->key_path, &s->key, &created, why, whylen);
 	if (e != VN_OK) {
 		srv_conf_free(conf);

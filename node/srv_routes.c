@@ -326,7 +326,7 @@ void srv_handle_validate(srv *s, srv_settings *st, srv_req_kind kind, const char
 	/* Online revocation must fit in the request's time budget. */
 	if (pol.revocation_timeout_ms > (long)st->conf.request_time * 1000 / 2)
 		pol.revocation_timeout_ms = (long)st->conf.request_time * 1000 / 2;
-	switch (v_detect(req.sig, req.siglen)) {
+	switch (req.raw_json != NULL ? V_INPUT_RAW_JSON : v_detect(req.sig, req.siglen)) {
 	case V_INPUT_RAW_JSON:
 		if (req.doc != NULL || req.digest_len > 0) {
 			srv_problem(out, 422, "unprocessable-request", "Unprocessable request",
@@ -339,7 +339,8 @@ void srv_handle_validate(srv *s, srv_settings *st, srv_req_kind kind, const char
 			goto nomem;
 		v_sigobj_init(sigs);
 		nsigs = 1;
-		e = v_raw_parse(req.sig, req.siglen, sigs, why, sizeof why);
+		e = req.raw_json != NULL ? v_raw_parse_json(req.raw_json, sigs, why, sizeof why)
+					 : v_raw_parse(req.sig, req.siglen, sigs, why, sizeof why);
 		break;
 	case V_INPUT_CMS: {
 		v_data d = {req.doc, req.doclen, NULL, NULL, 0};
