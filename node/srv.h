@@ -20,6 +20,7 @@
 #include "node/srv_trust.h"
 
 struct v_revcache;
+struct v_tscache;
 
 /* The settings requests read: the configuration without its trust part
  * (which srv_trust owns), swapped as a whole on reload. */
@@ -64,6 +65,7 @@ struct srv {
 	srv_key key;
 	srv_trust *trust;
 	struct v_revcache *revcache;
+	struct v_tscache *tscache;	/* timestamp validations, across requests */
 	srv_metrics metrics;
 	pthread_mutex_t mu;		/* guards settings */
 	srv_settings *settings;

@@ -18,6 +18,7 @@
 #include "common/vn_findings.h"
 #include "common/vn_log.h"
 #include "node/v_rev.h"
+#include "node/v_tscache.h"
 
 /* One request in progress (libmicrohttpd's per-request pointer). */
 typedef struct rq {
@@ -408,7 +409,8 @@ vn_err srv_new(srv_conf *conf, srv **out, char *why, size_t whylen)
 		vn_info("made a new node key in %s (keyid %s)", conf->key_path, s->key.keyid);
 	s->settings = settings_from(conf, &trust);
 	s->revcache = v_revcache_new(4096);
-	if (s->settings == NULL || s->revcache == NULL) {
+	s->tscache = v_tscache_new(1024);
+	if (s->settings == NULL || s->revcache == NULL || s->tscache == NULL) {
 		srv_conf_free(conf);
 		v_trust_cfg_free(&trust);
 		e = VN_ERR_NOMEM;
@@ -540,6 +542,7 @@ void srv_free(srv *s)
 		MHD_stop_daemon(s->daemon);
 	srv_trust_free(s->trust);
 	v_revcache_free(s->revcache);
+	v_tscache_free(s->tscache);
 	srv_settings_release(s->settings);
 	srv_key_free(&s->key);
 	pthread_mutex_destroy(&s->mu);

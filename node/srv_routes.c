@@ -392,6 +392,7 @@ void srv_handle_validate(srv *s, srv_settings *st, srv_req_kind kind, const char
 		ctx.trust = &trust;
 		ctx.policy = &pol;
 		ctx.revcache = s->revcache;
+		ctx.tscache = s->tscache;
 		ctx.ocsp_ca_file = st->ca_file;
 		for (i = 0; i < nsigs; i++) {
 			/* The time budget is checked between signatures: a
