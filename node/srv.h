@@ -20,6 +20,7 @@
 #include "node/srv_trust.h"
 
 struct v_revcache;
+struct v_tscache;
 
 /* The settings requests read: the configuration without its trust part
  * (which srv_trust owns), swapped as a whole on reload. */
@@ -64,11 +65,14 @@ struct srv {
 	srv_key key;
 	srv_trust *trust;
 	struct v_revcache *revcache;
+	struct v_tscache *tscache;	/* timestamp validations, across requests */
 	srv_metrics metrics;
 	pthread_mutex_t mu;		/* guards settings */
 	srv_settings *settings;
 	struct MHD_Daemon *daemon;
 	char listen_desc[96];
+	unsigned char rid_key[16];	/* crypto_shorthash key for request ids */
+	atomic_uint_fast64_t rid_counter;
 };
 
 srv_settings *srv_settings_acquire(srv *s) VN_NONNULL(1);

@@ -18,6 +18,7 @@
 #include "common/vn_findings.h"
 #include "common/vn_log.h"
 #include "node/v_rev.h"
+#include "node/v_tscache.h"
 
 /* One request in progress (libmicrohttpd's per-request pointer). */
 typedef struct rq {
@@ -249,7 +250,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 	(void)version;
 	if (q == NULL) {
-		unsigned char rnd[8];
+		unsigned char rnd[crypto_shorthash_BYTES], ctr[8];
+		uint64_t k;
 		const char *ct, *cl;
 
 		q = calloc(1, sizeof *q);
@@ -258,7 +260,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*con_cls = q;
 		atomic_fetch_add(&s->metrics.in_flight, 1);
 		q->t0 = srv_monotonic();
-		randombytes_buf(rnd, sizeof rnd);
+		/* The request id: SipHash of a counter under a key drawn at
+		 * start: unique and unguessable without a system call per
+		 * request. */
+		k = atomic_fetch_add_explicit(&s->rid_counter, 1, memory_order_relaxed);
+		for (size_t b = 0; b < sizeof ctr; b++)
+			ctr[b] = (unsigned char)(k >> (8 * b));
+		crypto_shorthash(rnd, ctr, sizeof ctr, s->rid_key);
 		sodium_bin2hex(q->id, sizeof q->id, rnd, sizeof rnd);
 		snprintf(q->method, sizeof q->method, "%s", method);
 		snprintf(q->verdict, sizeof q->verdict, "-");
@@ -332,6 +340,9 @@ static void log_request(const rq *q, double secs)
 {
 	char ts[VN_TIME_BUFSZ];
 
+	/* A request line is at level info, in either format. */
+	if (q->st->conf.log_level > VN_LOG_INFO)
+		return;
 	if (q->st->conf.log_format == VN_LOG_JSON)
 		fprintf(stderr,
 			"{\"ts\":\"%s\",\"level\":\"info\",\"msg\":\"request\",\"id\":\"%s\","
@@ -339,7 +350,7 @@ static void log_request(const rq *q, double secs)
 			"\"ms\":%.3f}\n",
 			vn_time_format(vn_time_now(), ts), q->id, q->method, srv_route_name(q->route),
 			q->status, q->verdict, secs * 1e3);
-	else if (q->st->conf.log_level <= VN_LOG_INFO)
+	else
 		fprintf(stderr, "valnode: request %s %s %s %u %s %.3fms\n", q->id, q->method,
 			srv_route_name(q->route), q->status, q->verdict, secs * 1e3);
 }
@@ -382,6 +393,13 @@ vn_err srv_new(srv_conf *conf, srv **out, char *why, size_t whylen)
 	}
 	pthread_mutex_init(&s->mu, NULL);
 	srv_metrics_init(&s->metrics);
+	if (sodium_init() < 0) {
+		srv_conf_free(conf);
+		e = VN_ERR_CRYPTO;
+		goto fail;
+	}
+	crypto_shorthash_keygen(s->rid_key);
+	atomic_init(&s->rid_counter, 0);
 	e = srv_key_load_or_create(conf->key_path, &s->key, &created, why, whylen);
 	if (e != VN_OK) {
 		srv_conf_free(conf);
@@ -391,7 +409,8 @@ vn_err srv_new(srv_conf *conf, srv **out, char *why, size_t whylen)
 		vn_info("made a new node key in %s (keyid %s)", conf->key_path, s->key.keyid);
 	s->settings = settings_from(conf, &trust);
 	s->revcache = v_revcache_new(4096);
-	if (s->settings == NULL || s->revcache == NULL) {
+	s->tscache = v_tscache_new(1024);
+	if (s->settings == NULL || s->revcache == NULL || s->tscache == NULL) {
 		srv_conf_free(conf);
 		v_trust_cfg_free(&trust);
 		e = VN_ERR_NOMEM;
@@ -523,6 +542,7 @@ void srv_free(srv *s)
 		MHD_stop_daemon(s->daemon);
 	srv_trust_free(s->trust);
 	v_revcache_free(s->revcache);
+	v_tscache_free(s->tscache);
 	srv_settings_release(s->settings);
 	srv_key_free(&s->key);
 	pthread_mutex_destroy(&s->mu);

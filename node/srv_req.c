@@ -21,6 +21,7 @@ void srv_request_free(srv_request *r)
 	free(r->sig);
 	free(r->doc);
 	free(r->req_id);
+	json_decref(r->raw_json);
 	srv_request_init(r);
 }
 
@@ -193,18 +194,11 @@ static vn_err parse_validate(pctx *c, json_t *root, srv_request *r)
 		if (e != VN_OK)
 			return e;
 	} else {
-		json_t *wrap;
-		char *s;
 		if (!json_is_object(raw))
 			return bad(c, 422, "raw must be an object (the raw Mobile-ID signature)");
-		/* The engine reads the same {"raw": {...}} object as a file. */
-		wrap = json_pack("{s:O}", "raw", raw);
-		s = wrap ? json_dumps(wrap, JSON_COMPACT) : NULL;
-		json_decref(wrap);
-		if (s == NULL)
-			return bad(c, 500, "out of memory");
-		r->sig = (unsigned char *)s;
-		r->siglen = strlen(s);
+		/* Handed to the engine as parsed (v_raw_parse_json): writing it
+		 * out to read it again cost more than the signature check. */
+		r->raw_json = json_incref(raw);
 		r->raw = 1;
 	}
 	if (docs != NULL && digs != NULL)

@@ -17,6 +17,7 @@
 #define SRV_REQ_H
 
 #include <stddef.h>
+#include <jansson.h>
 
 #include "common/vn_err.h"
 #include "common/vn_time.h"
@@ -29,9 +30,12 @@ typedef enum srv_req_kind { SRV_REQ_VALIDATE = 0, SRV_REQ_VERIFY } srv_req_kind;
 
 typedef struct srv_request {
 	srv_req_kind kind;
-	unsigned char *sig;	/* owned: CMS bytes, or {"raw": {...}} JSON text */
+	unsigned char *sig;	/* owned: CMS bytes (or a raw object's JSON text given
+				 * base64 in "signature"); NULL with raw */
 	size_t siglen;
 	int raw;		/* the API's raw Mobile-ID object was given */
+	json_t *raw_json;	/* a reference: the value of "raw" (v_raw_parse_json),
+				 * parsed once, or NULL */
 	unsigned char *doc;	/* owned: the detached document, or NULL */
 	size_t doclen;
 	char doc_name[SRV_REQ_MAX_NAME];

@@ -329,12 +329,29 @@ void srv_handle_validate(srv *s, srv_settings *st, srv_req_kind kind, const char
 	/* Online revocation must fit in the request's time budget. */
 	if (pol.revocation_timeout_ms > (long)st->conf.request_time * 1000 / 2)
 		pol.revocation_timeout_ms = (long)st->conf.request_time * 1000 / 2;
-	if (req.raw && v_detect(req.sig, req.siglen) != V_INPUT_RAW_JSON) {
+	if (req.raw_json != NULL) {
+		/* A raw Mobile-ID object arrives parsed with the request: it is
+		 * checked from that tree, not printed and parsed again. */
+		if (req.doc != NULL || req.digest_len > 0) {
+			srv_problem(out, 422, "unprocessable-request", "Unprocessable request",
+				    "a raw Mobile-ID signature carries its own hash or data: no "
+				    "documents or digests", rid);
+			goto out;
+		}
+		parsed.kind = V_INPUT_RAW_JSON;
+		parsed.sigs = calloc(1, sizeof *parsed.sigs);
+		if (parsed.sigs == NULL)
+			goto nomem;
+		v_sigobj_init(parsed.sigs);
+		parsed.nsigs = 1;
+		e = v_raw_parse_json(req.raw_json, parsed.sigs, why, sizeof why);
+		sigs = parsed.sigs;
+		nsigs = parsed.nsigs;
+	} else if (req.raw) {
 		srv_problem(out, 422, "not-a-signature", "Not a signature",
 			    "raw is not a raw Mobile-ID signature object", rid);
 		goto out;
-	}
-	{
+	} else {
 		v_data d = {req.doc, req.doclen, NULL, NULL, 0, req.doc_name[0] ? req.doc_name : NULL};
 		if (req.doc == NULL && req.digest_len > 0) {
 			d.digest_alg = req.digest_alg;
@@ -377,6 +394,7 @@ void srv_handle_validate(srv *s, srv_settings *st, srv_req_kind kind, const char
 		ctx.trust = &trust;
 		ctx.policy = &pol;
 		ctx.revcache = s->revcache;
+		ctx.tscache = s->tscache;
 		ctx.ocsp_ca_file = st->ca_file;
 		for (i = 0; i < nsigs; i++) {
 			/* The time budget is checked between signatures: a

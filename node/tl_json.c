@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <openssl/bn.h>
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include "policies/pol_mra.h"
 
@@ -46,27 +47,21 @@ static json_t *asn1_time_json(const ASN1_TIME *t)
 
 static json_t *name_json(const X509_NAME *n)
 {
-	char *s = X509_NAME_oneline(n, NULL, 0);
-	json_t *j;
+	BIO *b = BIO_new(BIO_s_mem());
+	char *p = NULL, *s;
+	long len;
+	json_t *j = NULL;
 
-	if (s == NULL)
-		return json_null();
-	/* RFC 2253 style would be nicer, but oneline is stable and UTF-8 safe
-	 * enough for display; it is never compared. */
-	{
-		BIO *b = BIO_new(BIO_s_mem());
-		char *p = NULL;
-		long len;
-		if (b != NULL && X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0 &&
-		    (len = BIO_get_mem_data(b, &p)) > 0) {
-			j = json_stringn(p, (size_t)len);
-			BIO_free(b);
-			OPENSSL_free(s);
-			return j ? j : json_null();
-		}
-		BIO_free(b);
-	}
-	j = json_string(s);
+	/* RFC 2253 style; the one-line form only when that cannot be
+	 * written. It is for display, never compared. */
+	if (b != NULL && X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0 &&
+	    (len = BIO_get_mem_data(b, &p)) > 0)
+		j = json_stringn(p, (size_t)len);
+	BIO_free(b);
+	if (j != NULL)
+		return j;
+	s = X509_NAME_oneline(n, NULL, 0);
+	j = s ? json_string(s) : NULL;
 	OPENSSL_free(s);
 	return j ? j : json_null();
 }
@@ -82,10 +77,19 @@ json_t *vn_json_cert(X509 *x)
 
 	if (x == NULL)
 		return json_null();
-	if (X509_digest(x, EVP_sha256(), md, &mdlen) != 1)
-		mdlen = 0;
-	for (i = 0; i < mdlen; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	{
+		/* The DER as received (OpenSSL keeps the encoding) hashed with
+		 * SHA256(): X509_digest fetches the algorithm every call. */
+		unsigned char *der = NULL;
+		int len = i2d_X509(x, &der);
+		if (len > 0 && SHA256(der, (size_t)len, md) != NULL)
+			mdlen = SHA256_DIGEST_LENGTH;
+		OPENSSL_free(der);
+	}
+	for (i = 0; i < mdlen; i++) {
+		hex[2 * i] = "0123456789abcdef"[md[i] >> 4];
+		hex[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
+	}
 	hex[2 * mdlen] = '\0';
 	bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
 	if (bn != NULL)

@@ -25,6 +25,7 @@
 #include <openssl/x509.h>
 
 #include "common/vn_buf.h"
+#include "common/vn_certcache.h"
 
 #define DER_MAX_DEPTH 48
 
@@ -525,12 +526,12 @@ static vn_err cert_values(v_sigobj *o, const unsigned char *der, size_t n)
 	if (!der_get(&c, &t, 0) || t.tag != 0x30 || !der_enter(&t, &in))
 		return VN_ERR_MALFORMED;
 	while (in.n > 0) {
-		const unsigned char *q;
 		X509 *x;
 		if (!der_get(&in, &t, 1))
 			return VN_ERR_MALFORMED;
-		q = t.start;
-		x = d2i_X509(NULL, &q, (long)t.len);
+		/* The same certificate values come back with every request
+		 * for the same signer: decoded once (vn_certcache.h). */
+		x = vn_cert_decode(t.start, t.len);
 		if (x == NULL)
 			return VN_ERR_MALFORMED;
 		e = add_cert(o, x);

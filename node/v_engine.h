@@ -54,6 +54,7 @@ typedef struct v_ctx {
 	const v_trust *trust;
 	const v_policy *policy;
 	struct v_revcache *revcache;	/* may be NULL: no caching */
+	struct v_tscache *tscache;	/* timestamp validations (v_tscache.h); may be NULL */
 	const char *ocsp_ca_file;	/* extra CAs for https OCSP/CRL; NULL: system */
 } v_ctx;
 

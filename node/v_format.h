@@ -5,6 +5,7 @@
 #define V_FORMAT_H
 
 #include <stddef.h>
+#include <jansson.h>
 
 #include "common/vn_err.h"
 #include "node/v_sigobj.h"
@@ -41,6 +42,12 @@ typedef struct v_data {
  * that does not verify is a v_check in out, not an error. */
 vn_err v_raw_parse(const unsigned char *json, size_t n, v_sigobj *out, char *why,
 		   size_t whylen) VN_WUR VN_NONNULL(1, 3);
+/* The same from an object already parsed (with duplicate keys refused):
+ * raw is the value of the "raw" member, borrowed. The rules and the 1 MiB
+ * bound are those of v_raw_parse; the node's request parser hands it over
+ * instead of writing the object out and reading it again. */
+vn_err v_raw_parse_json(const json_t *raw, v_sigobj *out, char *why, size_t whylen) VN_WUR
+	VN_NONNULL(1, 2);
 
 /* Parse CMS SignedData (enveloping, or detached with data), one v_sigobj per
  * SignerInfo (at most V_MAX_SIGNATURES) into *out / *nout (the caller frees

@@ -277,10 +277,58 @@ static int known_key(const char *k)
 	return 0;
 }
 
+/* The compact JSON size of the raw object, as far as it can be bounded
+ * without writing it: the members are strings or an array of strings, whose
+ * base64 needs no escaping; anything else is refused by the type checks. */
+static size_t raw_size(const json_t *raw)
+{
+	const char *key;
+	json_t *v, *c;
+	size_t n = 9, i;	/* {"raw":{ and } } */
+
+	json_object_foreach((json_t *)raw, key, v) {
+		n += strlen(key) + 4;
+		if (json_is_string(v))
+			n += json_string_length(v) + 2;
+		else if (json_is_array(v))
+			json_array_foreach(v, i, c)
+				n += (json_is_string(c) ? json_string_length(c) : 0) + 3;
+	}
+	return n;
+}
+
 vn_err v_raw_parse(const unsigned char *json, size_t n, v_sigobj *out, char *why, size_t whylen)
 {
-	json_t *root = NULL, *raw, *v;
+	json_t *root = NULL, *raw;
 	json_error_t jerr;
+	vn_err e = VN_ERR_MALFORMED;
+
+	v_sigobj_init(out);
+	if (why != NULL && whylen > 0)
+		why[0] = '\0';
+	if (n > V_RAW_MAX_JSON)
+		return fail(why, whylen, VN_ERR_TOO_LARGE, "raw signature object over 1 MiB");
+	if (!depth_ok(json, n))
+		return fail(why, whylen, VN_ERR_MALFORMED, "JSON nested too deeply");
+	root = json_loadb((const char *)json, n, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL || !json_is_object(root)) {
+		e = fail(why, whylen, VN_ERR_MALFORMED, "not a JSON object");
+		goto out;
+	}
+	raw = json_object_get(root, "raw");
+	if (json_object_size(root) != 1 || !json_is_object(raw)) {
+		e = fail(why, whylen, VN_ERR_MALFORMED, "expected exactly {\"raw\": {...}}");
+		goto out;
+	}
+	e = v_raw_parse_json(raw, out, why, whylen);
+out:
+	json_decref(root);
+	return e;
+}
+
+vn_err v_raw_parse_json(const json_t *rawobj, v_sigobj *out, char *why, size_t whylen)
+{
+	json_t *raw = (json_t *)rawobj, *v;	/* only read: jansson's getters are not const */
 	const char *key;
 	const raw_alg *ha = NULL;
 	raw_sigalg alg;
@@ -293,22 +341,12 @@ vn_err v_raw_parse(const unsigned char *json, size_t n, v_sigobj *out, char *why
 	v_sigobj_init(out);
 	if (why != NULL && whylen > 0)
 		why[0] = '\0';
-	if (n > V_RAW_MAX_JSON)
-		return fail(why, whylen, VN_ERR_TOO_LARGE, "raw signature object over 1 MiB");
-	if (!depth_ok(json, n)) {
-		e = fail(why, whylen, VN_ERR_MALFORMED, "JSON nested too deeply");
-		goto out;
-	}
-	root = json_loadb((const char *)json, n, JSON_REJECT_DUPLICATES, &jerr);
-	if (root == NULL || !json_is_object(root)) {
-		e = fail(why, whylen, VN_ERR_MALFORMED, "not a JSON object");
-		goto out;
-	}
-	raw = json_object_get(root, "raw");
-	if (json_object_size(root) != 1 || !json_is_object(raw)) {
+	if (!json_is_object(raw)) {
 		e = fail(why, whylen, VN_ERR_MALFORMED, "expected exactly {\"raw\": {...}}");
 		goto out;
 	}
+	if (raw_size(raw) > V_RAW_MAX_JSON)
+		return fail(why, whylen, VN_ERR_TOO_LARGE, "raw signature object over 1 MiB");
 	json_object_foreach(raw, key, v) {
 		if (!known_key(key)) {
 			if (why != NULL && whylen > 0)
@@ -462,6 +500,5 @@ out:
 	free(sig);
 	free(cert);
 	free(dg);
-	json_decref(root);
 	return e;
 }

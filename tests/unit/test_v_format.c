@@ -353,6 +353,24 @@ START_TEST(test_raw)
 		ck_assert_msg(why[0] != '\0', "%s: an error says why", c->name);
 		ck_assert(o.signer == NULL && o.certs == NULL);
 	}
+	/* The node's path: the same object already parsed gives the same
+	 * outcome (error, or the same check). */
+	{
+		json_t *root = json_loadb((const char *)j.data, j.len, JSON_REJECT_DUPLICATES, NULL);
+		json_t *raw = root ? json_object_get(root, "raw") : NULL;
+		v_sigobj o2;
+		vn_err e2;
+		if (raw != NULL && json_object_size(root) == 1) {
+			e2 = v_raw_parse_json(raw, &o2, why, sizeof why);
+			ck_assert_msg(e2 == e, "%s: parsed: err %s, text: %s", c->name, vn_err_name(e2),
+				      vn_err_name(e));
+			if (e2 == VN_OK) {
+				ck_assert_int_eq(o2.check, c->want_check);
+				v_sigobj_free(&o2);
+			}
+		}
+		json_decref(root);
+	}
 	vn_buf_free(&j);
 }
 END_TEST

@@ -9,6 +9,7 @@
 
 #include "node/v_tst.h"
 #include "node/v_tst_int.h"
+#include "node/v_tscache.h"
 #include "tests/unit/v_test_tl.h"
 
 static char dir[] = "/tmp/vn_tst_XXXXXX";
@@ -170,7 +171,7 @@ START_TEST(test_ts)
 	X509 *ca = pem("ca.pem"), *tsa = pem("tsa.pem");
 	v_trust trust = {NULL, NULL};
 	v_policy pol;
-	v_ctx ctx = {&trust, &pol, NULL, NULL};
+	v_ctx ctx = {&trust, &pol, NULL, NULL, NULL};
 	v_timestamp ts;
 	v_ts_result r;
 	vn_findings f;
@@ -240,6 +241,142 @@ START_TEST(test_eku)
 }
 END_TEST
 
+/* ---- the timestamp cache (v_tscache.h) ---------------------------------- */
+
+enum { C_HIT, C_TOKEN_BYTE, C_IMPRINT_BYTE, C_EVICT, C_SNAPSHOT, C_ANCHORS, C_FUTURE };
+
+typedef struct ccase {
+	const char *name;
+	int kind;
+	uint64_t hits, misses;	/* after the second validation */
+} ccase;
+
+static const ccase ccases[] = {
+	{"same bytes, same snapshot: a hit", C_HIT, 1, 1},
+	{"one token byte changed: a miss", C_TOKEN_BYTE, 0, 2},
+	{"one covered byte changed: a miss", C_IMPRINT_BYTE, 0, 2},
+	{"evicted by another token in its slot", C_EVICT, 0, 3},
+	{"another snapshot: a miss", C_SNAPSHOT, 0, 2},
+	{"bare anchors: not cached", C_ANCHORS, 0, 0},
+	{"genTime after the validation time: warned on a hit", C_FUTURE, 1, 1},
+};
+
+static void one(const v_ctx *ctx, const v_timestamp *ts, vn_time t, v_ts_result *r, vn_findings *f)
+{
+	vn_findings_init(f);
+	ck_assert_int_eq(v_ts_validate_ex(ctx, ts, t, r, f), VN_OK);
+}
+
+START_TEST(test_cache)
+{
+	const ccase *c = &ccases[_i];
+	X509 *ca = pem("ca.pem"), *tsa = pem("tsa.pem");
+	v_trust trust = {NULL, NULL};
+	v_policy pol;
+	v_ctx ctx = {&trust, &pol, NULL, NULL, NULL};
+	v_timestamp ts, other;
+	v_ts_result r1, r2;
+	vn_findings f1, f2;
+	vn_time now = vn_time_now(), t2 = now + 60;
+	tl_snapshot *s1, *s2 = NULL;
+	uint64_t hits = 0, misses = 0;
+
+	v_policy_default(&pol);
+	ctx.tscache = v_tscache_new(c->kind == C_EVICT ? 1 : 64);
+	ck_assert_ptr_nonnull(ctx.tscache);
+	memset(&ts, 0, sizeof ts);
+	memset(&other, 0, sizeof other);
+	ts.kind = other.kind = V_TS_SIGNATURE;
+	slurp("good.tst", &ts.token);
+	slurp("nocert.tst", &other.token);
+	ck_assert_int_eq(v_blob_set(&ts.imprint_input, data, strlen(data)), VN_OK);
+	ck_assert_int_eq(v_blob_set(&other.imprint_input, data, strlen(data)), VN_OK);
+	s1 = snap(TR_QTST, tsa, ca);
+	trust.snapshot = s1;
+	if (c->kind == C_ANCHORS) {
+		trust.anchors = sk_X509_new_null();
+		sk_X509_push(trust.anchors, ca);
+	}
+	one(&ctx, &ts, now + 60, &r1, &f1);
+	ck_assert_int_eq(r1.indication, VN_IND_TOTAL_PASSED);
+	switch (c->kind) {
+	case C_TOKEN_BYTE:
+		ts.token.p[ts.token.n - 1] ^= 0x01;
+		break;
+	case C_IMPRINT_BYTE:
+		ts.imprint_input.p[0] ^= 0x01;
+		break;
+	case C_EVICT: {
+		v_ts_result ro;
+		vn_findings fo;
+		one(&ctx, &other, now + 60, &ro, &fo);
+		v_ts_result_free(&ro);
+		vn_findings_free(&fo);
+		break;
+	}
+	case C_SNAPSHOT:
+		s2 = snap(TR_TSA, tsa, ca);
+		trust.snapshot = s2;
+		break;
+	case C_FUTURE:
+		t2 = now - 3600;
+		break;
+	default:
+		break;
+	}
+	one(&ctx, &ts, t2, &r2, &f2);
+	v_tscache_stats(ctx.tscache, &hits, &misses);
+	ck_assert_msg(hits == c->hits && misses == c->misses, "%s: %llu hits, %llu misses", c->name,
+		      (unsigned long long)hits, (unsigned long long)misses);
+	switch (c->kind) {
+	case C_TOKEN_BYTE:
+		ck_assert_int_eq(r2.indication, VN_IND_TOTAL_FAILED);
+		ck_assert_int_eq(r2.sub, VN_SUB_SIG_CRYPTO_FAILURE);
+		break;
+	case C_IMPRINT_BYTE:
+		ck_assert_int_eq(r2.indication, VN_IND_TOTAL_FAILED);
+		ck_assert_int_eq(r2.sub, VN_SUB_HASH_FAILURE);
+		break;
+	case C_SNAPSHOT:
+		/* the same token, judged in the other snapshot: a TSA, not a QTST */
+		ck_assert_int_eq(r2.indication, VN_IND_TOTAL_PASSED);
+		ck_assert_int_eq(r1.qualified, 1);
+		ck_assert_int_eq(r2.qualified, 0);
+		break;
+	case C_FUTURE:
+		ck_assert(vn_findings_has(&f2, "V_TS_GENTIME_FUTURE"));
+		ck_assert(!vn_findings_has(&f1, "V_TS_GENTIME_FUTURE"));
+		/* fall through: otherwise the same outcome */
+	default:
+		/* a hit gives what the validation gave */
+		ck_assert_int_eq(r2.indication, r1.indication);
+		ck_assert_int_eq(r2.sub, r1.sub);
+		ck_assert_int_eq(r2.qualified, r1.qualified);
+		ck_assert_int_eq(r2.gen_time, r1.gen_time);
+		ck_assert_str_eq(r2.tsa_name, r1.tsa_name);
+		ck_assert_int_eq(X509_cmp(r2.tsa, r1.tsa), 0);
+		if (c->kind != C_FUTURE)
+			ck_assert_uint_eq(f2.n, f1.n);
+		break;
+	}
+	v_ts_result_free(&r1);
+	v_ts_result_free(&r2);
+	vn_findings_free(&f1);
+	vn_findings_free(&f2);
+	/* entries hold their snapshot: freeing the cache after them is safe */
+	tl_snapshot_unref(s1);
+	tl_snapshot_unref(s2);
+	v_tscache_free(ctx.tscache);
+	sk_X509_free(trust.anchors);
+	free(ts.token.p);
+	free(ts.imprint_input.p);
+	free(other.token.p);
+	free(other.imprint_input.p);
+	X509_free(ca);
+	X509_free(tsa);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("v_tst");
@@ -253,6 +390,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_ts, 0, (int)(sizeof cases / sizeof cases[0]));
 	tcase_add_test(tc, test_eku);
+	tcase_add_loop_test(tc, test_cache, 0, (int)(sizeof ccases / sizeof ccases[0]));
 	suite_add_tcase(s, tc);
 	rc = vn_test_run(s);
 	sh("rm -rf %s", dir);
