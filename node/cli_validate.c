@@ -331,6 +331,10 @@ int vn_cli_validate(int argc, char **argv)
 			 * by every signature), not only its signatures'. */
 			vn_indication cind;
 			vn_subind csub;
+			if (v_container_timestamp(&ctx, parsed.container, at) != VN_OK) {
+				fprintf(stderr, "valnode validate: the container's timestamp could not be validated: out of memory\n");
+				rc = VN_EXIT_SOFTWARE;
+			}
 			v_container_verdict(parsed.container, all, nall, &cind, &csub);
 			if (cind == VN_IND_TOTAL_FAILED ||
 			    (cind == VN_IND_INDETERMINATE && worst == VN_IND_TOTAL_PASSED))

@@ -430,6 +430,16 @@ void srv_handle_validate(srv *s, srv_settings *st, srv_req_kind kind, const char
 		 * covered by every signature. */
 		vn_indication cind;
 		vn_subind csub;
+		v_trust trust = {view->snap, NULL};
+		v_ctx ctx;
+
+		memset(&ctx, 0, sizeof ctx);
+		ctx.trust = &trust;
+		ctx.policy = &pol;
+		ctx.revcache = s->revcache;
+		ctx.ocsp_ca_file = st->ca_file;
+		if (v_container_timestamp(&ctx, parsed.container, at) != VN_OK)
+			goto nomem;
 		v_container_verdict(parsed.container, res, nres, &cind, &csub);
 		worst = worse(worst, cind);
 	}

@@ -133,6 +133,10 @@ void v_container_free(v_container *c)
 		free(c->tst->imprint_input_alt.p);
 		free(c->tst);
 	}
+	if (c->tst_result != NULL) {
+		X509_free(c->tst_result->tsa);
+		free(c->tst_result);
+	}
 	vn_findings_free(&c->findings);
 	v_container_init(c);
 }

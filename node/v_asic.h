@@ -12,6 +12,7 @@
 
 #include "common/vn_err.h"
 #include "common/vn_findings.h"
+#include "node/v_engine.h"
 #include "node/v_format.h"
 #include "node/v_sigobj.h"
 
@@ -49,6 +50,9 @@ typedef struct v_container {
 	 * differs), V_CHECK_SIGNED_DATA_NOT_FOUND (no single data file). */
 	v_timestamp *tst;		/* owned */
 	v_check tst_check;
+	/* The engine's verdict on tst once v_container_timestamp (v_input.h)
+	 * has validated it, or NULL. */
+	v_ts_result *tst_result;	/* owned */
 	/* FC of the container itself: V_CHECK_OK or V_CHECK_FORMAT_FAILURE. */
 	v_check check;
 	vn_findings findings;		/* container-level findings, stable codes */

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "node/v_tst_int.h"
+
 void v_parsed_init(v_parsed *p)
 {
 	memset(p, 0, sizeof *p);
@@ -124,6 +126,26 @@ vn_err v_input_parse(const unsigned char *p, size_t n, const v_data *data, v_par
 	return e;
 }
 
+vn_err v_container_timestamp(const v_ctx *ctx, v_container *c, vn_time t)
+{
+	vn_err e;
+
+	if (c->tst == NULL || c->tst_result != NULL)
+		return VN_OK;
+	c->tst_result = calloc(1, sizeof *c->tst_result);
+	if (c->tst_result == NULL)
+		return VN_ERR_NOMEM;
+	c->tst_result->gen_time = VN_TIME_NONE;
+	e = v_ts_validate_ex(ctx, c->tst, t == VN_TIME_NONE ? vn_time_now() : t, c->tst_result,
+			     &c->findings);
+	if (e != VN_OK) {
+		X509_free(c->tst_result->tsa);
+		free(c->tst_result);
+		c->tst_result = NULL;
+	}
+	return e;
+}
+
 static int severity(vn_indication i)
 {
 	return i == VN_IND_TOTAL_FAILED ? 2 : i == VN_IND_INDETERMINATE ? 1 : 0;
@@ -148,22 +170,42 @@ void v_container_verdict(const v_container *c, const v_result *r, size_t n, vn_i
 		}
 	if (severity(*ind) > 0)
 		return;
-	/* Every data file must be covered by every signature: a file no
-	 * signature covers is not signed, and the container's verdict must not
-	 * speak for it. */
+	if ((n == 0 || c->nsigs == 0) && c->tst != NULL) {
+		/* ASiC-S with a timestamp token: the token is the evidence. */
+		if (c->tst_check == V_CHECK_HASH_FAILURE) {
+			*ind = VN_IND_TOTAL_FAILED;
+			*sub = VN_SUB_HASH_FAILURE;
+		} else if (c->tst_check != V_CHECK_OK) {
+			*ind = c->tst_check == V_CHECK_FORMAT_FAILURE ? VN_IND_TOTAL_FAILED
+								    : VN_IND_INDETERMINATE;
+			*sub = c->tst_check == V_CHECK_FORMAT_FAILURE ? VN_SUB_FORMAT_FAILURE
+								    : VN_SUB_SIGNED_DATA_NOT_FOUND;
+		} else if (c->tst_result == NULL) {
+			*ind = VN_IND_INDETERMINATE;
+			*sub = VN_SUB_NO_POE;	/* not validated */
+		} else {
+			*ind = c->tst_result->indication;
+			*sub = c->tst_result->sub;
+		}
+		return;
+	}
 	if (n == 0 || c->nsigs == 0) {
 		*ind = VN_IND_INDETERMINATE;
 		*sub = VN_SUB_SIGNED_DATA_NOT_FOUND;
 		return;
 	}
+	/* Every data file must be covered by every signature (BDOC 2.1, and
+	 * what a relying party needs): a container that presents unsigned
+	 * content beside signed content fails its format; its signatures
+	 * keep their own verdicts. */
 	for (i = 0; i < c->nfiles; i++)
 		for (j = 0; j < c->nsigs; j++) {
 			int hit = 0;
 			for (k = 0; k < c->sigs[j].ncovered && !hit; k++)
 				hit = strcmp(c->sigs[j].covered[k], c->files[i].name) == 0;
 			if (!hit) {
-				*ind = VN_IND_INDETERMINATE;
-				*sub = VN_SUB_SIGNED_DATA_NOT_FOUND;
+				*ind = VN_IND_TOTAL_FAILED;
+				*sub = VN_SUB_FORMAT_FAILURE;
 				return;
 			}
 		}

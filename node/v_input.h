@@ -37,6 +37,12 @@ void v_parsed_free(v_parsed *p);
 vn_err v_input_parse(const unsigned char *p, size_t n, const v_data *data, v_parsed *out,
 		     char *why, size_t whylen) VN_WUR VN_NONNULL(1, 4);
 
+/* ASiC-S with a timestamp token over its data file (EN 319 162-1 4.3): the
+ * token validated as EN 319 102-1 5.4 validates a timestamp, at t, into
+ * c->tst_result, with its findings added to the container's. A container
+ * without a token is left alone. Errors: VN_ERR_NOMEM. */
+vn_err v_container_timestamp(const v_ctx *ctx, v_container *c, vn_time t) VN_WUR VN_NONNULL(1, 2);
+
 /* The container's own verdict, from its format check and the signatures'
  * results r[0..n) (in the order of p->sigs): TOTAL-FAILED/FORMAT_FAILURE
  * when the container's structure fails; INDETERMINATE/SIGNED_DATA_NOT_FOUND

@@ -123,9 +123,21 @@ json_t *v_container_json(const struct v_container *c, const v_result *r, size_t 
 	for (j = 0; j < c->nsigs; j++)
 		json_array_append_new(sigs, json_pack("{s:s, s:s}", "id", c->sigs[j].id, "file",
 						      c->sigfile != NULL ? c->sigfile[j] : ""));
-	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "type",
-			 c->type == V_ASIC_S ? "ASiC-S" : "ASiC-E", "mimetype", c->mimetype,
-			 "indication", vn_indication_name(ind), "subIndication",
-			 vn_json_strornull(vn_subind_name(sub)), "dataFiles", files, "signatures", sigs,
-			 "findings", vn_json_findings(&c->findings));
+	{
+		json_t *cj = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "type",
+				      c->type == V_ASIC_S ? "ASiC-S" : "ASiC-E", "mimetype", c->mimetype,
+				      "indication", vn_indication_name(ind), "subIndication",
+				      vn_json_strornull(vn_subind_name(sub)), "dataFiles", files,
+				      "signatures", sigs, "findings", vn_json_findings(&c->findings));
+		if (cj != NULL && c->tst_result != NULL)
+			json_object_set_new(cj, "timestamp",
+					    json_pack("{s:s, s:o, s:o, s:s, s:b}", "indication",
+						      vn_indication_name(c->tst_result->indication),
+						      "subIndication",
+						      vn_json_strornull(vn_subind_name(c->tst_result->sub)),
+						      "genTime", vn_json_time(c->tst_result->gen_time),
+						      "tsa", c->tst_result->tsa_name,
+						      "qualified", c->tst_result->qualified));
+		return cj;
+	}
 }

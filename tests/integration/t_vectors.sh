@@ -20,6 +20,29 @@ run_vectors "$DEMO" up || fail "vectors with the responders up"
 # the same signatures under the jurisdiction policies (policies.tsv)
 run_policy_vectors "$DEMO" || fail "vectors per policy"
 
+# ASiC-S whose evidence is an RFC 3161 token over its one file (EN 319 162-1
+# 4.3): the container has the token's verdict; a changed file is HASH_FAILURE.
+command -v zip >/dev/null 2>&1 || fail "zip is not installed (scripts/install-deps)"
+asics() { # asics OUT DOC: an ASiC-S of DOC (named contract.txt) and the AZ TSA's token
+	rm -rf "$WORK/asics" && mkdir -p "$WORK/asics/META-INF" || fail "asics dir"
+	printf 'application/vnd.etsi.asic-s+zip' >"$WORK/asics/mimetype"
+	cp "$2" "$WORK/asics/contract.txt"
+	openssl ts -reply -in "$DEMO/docs/contract.az.tsr" -token_out \
+		-out "$WORK/asics/META-INF/timestamp.tst" 2>/dev/null || fail "token_out"
+	rm -f "$1"
+	(cd "$WORK/asics" && zip -q -X -0 "$1" mimetype && zip -q -X -r "$1" contract.txt META-INF) ||
+		fail "zip $1"
+}
+asics "$WORK/good.asics" "$DEMO/docs/contract.txt"
+expect_exit 0 "$VN" validate "$WORK/good.asics" --trust "$DEMO/vectors/trust.conf" --json
+jq_is .container.type ASiC-S
+jq_is .container.indication TOTAL-PASSED
+jq_is .container.timestamp.qualified true
+jq_is '.signatures | length' 0
+asics "$WORK/bad.asics" "$DEMO/docs/contract-tampered.txt"
+expect_exit 1 "$VN" validate "$WORK/bad.asics" --trust "$DEMO/vectors/trust.conf" --json
+jq_is .container.subIndication HASH_FAILURE
+
 # MRA repealed: the same EU LOTL with the AZ agreement repealed now (enacted
 # in its history, STANDARDS.md 3.3; DSS MRALOTLRepealedWithHistoryEnactedTest):
 # the AZ signature falls back to its unmapped level under the eu policy.

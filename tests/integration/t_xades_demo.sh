@@ -8,7 +8,7 @@
 # signature timestamp covers the C14N 1.0 of ds:SignatureValue (rebuilt here
 # by hand), the LT material carries the chain and an OCSP response that
 # verifies. valnode's verdicts on these vectors are run_vectors.sh's
-# business (VN_XADES_VECTORS=1).
+# business.
 . "$(dirname "$0")/lib.sh"
 command -v xmlsec1 >/dev/null 2>&1 || skip "xmlsec1 is not installed"
 command -v unzip >/dev/null 2>&1 || skip "unzip is not installed"
