@@ -303,7 +303,11 @@ static ekind meta_kind(const char *name)
 	const char *base = name + strlen(META);
 
 	if (strchr(base, '/') != NULL)
-		return K_UNKNOWN;
+		/* OpenDocument-based containers (the Lithuanian ADOC) keep their
+		 * XAdES files in META-INF/signatures/; DSS reads any
+		 * META-INF/ path with "signatures" in it ending in .xml. */
+		return strstr(base, "signatures") != NULL && ends_with(base, ".xml") ? K_XADES
+										       : K_UNKNOWN;
 	if (strcmp(base, "manifest.xml") == 0)
 		return K_ODF_MANIFEST;
 	if (strncmp(base, "ASiCArchiveManifest", 19) == 0 && ends_with(base, ".xml"))
