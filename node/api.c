@@ -13,6 +13,7 @@
 #include "node/v_input.h"
 #include "node/v_report.h"
 #include "node/v_rev.h"
+#include "node/v_tscache.h"
 #include "node/v_validate.h"
 #include "trustlists/tl_sig.h"
 #include "trustlists/tl_snapshot.h"
@@ -21,6 +22,7 @@ struct vn_node {
 	tl_snapshot *snapshot;
 	STACK_OF(X509) *anchors;
 	v_revcache *revcache;
+	v_tscache *tscache;	/* timestamp validations across calls */
 	v_policy policy;
 	char *ca_file;
 };
@@ -62,6 +64,7 @@ int vn_node_open(const char *config, vn_node **out, char *err, size_t errlen)
 	}
 	v_policy_default(&n->policy);
 	n->revcache = v_revcache_new(4096);
+	n->tscache = v_tscache_new(1024);
 	v_trust_cfg_init(&cfg);
 	vn_findings_init(&notes);
 	if (config != NULL) {
@@ -126,6 +129,7 @@ void vn_node_free(vn_node *node)
 	tl_snapshot_unref(node->snapshot);
 	sk_X509_pop_free(node->anchors, X509_free);
 	v_revcache_free(node->revcache);
+	v_tscache_free(node->tscache);
 	free(node->ca_file);
 	free(node);
 }
@@ -170,6 +174,7 @@ int vn_validate(vn_node *node, const unsigned char *sig, size_t siglen,
 	ctx.trust = &trust;
 	ctx.policy = &node->policy;
 	ctx.revcache = node->revcache;
+	ctx.tscache = node->tscache;
 	ctx.ocsp_ca_file = node->ca_file;
 	for (i = 0; i < nsigs; i++) {
 		v_result_init(&res->r[i]);

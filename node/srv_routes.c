@@ -437,6 +437,7 @@ void srv_handle_validate(srv *s, srv_settings *st, srv_req_kind kind, const char
 		ctx.trust = &trust;
 		ctx.policy = &pol;
 		ctx.revcache = s->revcache;
+		ctx.tscache = s->tscache;
 		ctx.ocsp_ca_file = st->ca_file;
 		if (v_container_timestamp(&ctx, parsed.container, at) != VN_OK)
 			goto nomem;

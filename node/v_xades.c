@@ -25,6 +25,7 @@
 #include "common/vn_b64.h"
 #include "node/v_format.h"
 #include "node/v_format_int.h"
+#include "common/vn_certcache.h"
 #include "node/v_xades_int.h"
 #include "trustlists/tl_sig_pss.h"
 #include "trustlists/tl_xml.h"
@@ -835,7 +836,6 @@ static vn_err keyinfo_certs(xmlNodePtr ki, v_sigobj *o)
 			continue;
 		for (c = tl_xml_first_elem(xd); c != NULL; c = tl_xml_next_elem(c)) {
 			unsigned char *der = NULL;
-			const unsigned char *q;
 			size_t dl = 0;
 			X509 *x;
 			if (!is_ds(c, "X509Certificate"))
@@ -850,8 +850,9 @@ static vn_err keyinfo_certs(xmlNodePtr ki, v_sigobj *o)
 					return e;
 				continue;
 			}
-			q = der;
-			x = d2i_X509(NULL, &q, (long)dl);
+			/* decoded once per process for the same bytes (vn_certcache.h):
+			 * a returning signer's certificate costs no decode */
+			x = vn_cert_decode(der, dl);
 			free(der);
 			ERR_clear_error();
 			if (x == NULL) {

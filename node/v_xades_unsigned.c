@@ -1,6 +1,7 @@
 /* valnode: the unsigned half of the XAdES parser (EN 319 132-1 clause 5.3
  * signature timestamps, 5.4 validation data, 5.5.2 archive timestamps; the
  * BDOC 2.1 time-mark). See node/v_xades_int.h. */
+#include "common/vn_certcache.h"
 #include "node/v_xades_int.h"
 
 #include <limits.h>
@@ -260,8 +261,11 @@ static vn_err cert_values(v_sigobj *o, const xmlNode *cv)
 		if ((e = encapsulated(c, &der, &n)) == VN_ERR_NOMEM)
 			break;
 		q = der;
-		if (e == VN_OK && n <= LONG_MAX)
-			x = d2i_X509(NULL, &q, (long)n);
+		if (e == VN_OK && n <= LONG_MAX) {
+			/* the same bytes decode once per process (vn_certcache.h) */
+			x = vn_cert_decode(der, n);
+			q = der + n;
+		}
 		if (x == NULL || q != der + n) {
 			e = finding(o, VN_LEVEL_ERROR, "V_XADES_CERT_MALFORMED",
 				    "an EncapsulatedX509Certificate is not a DER certificate in "
