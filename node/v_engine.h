@@ -142,6 +142,8 @@ typedef struct v_result {
 	v_ts_result *timestamps;	/* owned */
 	size_t ntimestamps;
 	char cert_qualification[48];	/* e.g. "QC for eSig with QSCD" at signing time */
+	char sig_policy[128];		/* the signature policy the signature names
+					 * (an OID, e.g. BDOC's), or "" */
 	vn_findings findings;		/* stable codes (V_*), with levels */
 } v_result;
 

@@ -92,6 +92,9 @@ json_t *v_result_json(const v_result *r, const v_policy *p)
 				    p->jurisdiction ? json_string(p->jurisdiction) : json_null())
 			: json_null(),
 		      "findings", vn_json_findings(&r->findings));
+	if (j != NULL)
+		json_object_set_new(j, "signaturePolicy",
+				    r->sig_policy[0] ? json_string(r->sig_policy) : json_null());
 	return j;
 }
 

@@ -469,6 +469,7 @@ vn_err v_validate(const v_ctx *ctx, const v_sigobj *s, vn_time t, v_result *r)
 	r->claimed_time = s->claimed_time;
 	snprintf(r->id, sizeof r->id, "%s", s->id[0] ? s->id : "S-1");
 	snprintf(r->format, sizeof r->format, "%s", format_name(s));
+	snprintf(r->sig_policy, sizeof r->sig_policy, "%s", s->sig_policy);
 	snprintf(r->process, sizeof r->process, "Basic");
 	if (vn_findings_extend(&r->findings, &s->findings) != VN_OK)
 		return VN_ERR_NOMEM;

@@ -77,6 +77,7 @@ jq_is '.container.dataFiles[0].signedBy | join(",")' S-1,S-2
 # XAdES_BASELINE_LT_TM; the time-mark's producedAt is the signing time
 expect_exit 0 ee "$SIVA/live/timemark/24050_short_ecdsa_correct_file_mimetype.bdoc" --policy ee
 sig 0 .format XAdES-BASELINE-LT-TM
+sig 0 .signaturePolicy 1.3.6.1.4.1.10015.1000.3.2.1
 sig 0 .bestSignatureTime 2014-12-18T14:51:59Z
 jq -e '[.signatures[0].findings[].code] | index("V_TIMEMARK")' "$WORK/last.out" >/dev/null ||
 	fail "no V_TIMEMARK finding"

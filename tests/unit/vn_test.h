@@ -19,7 +19,10 @@ static inline const char *vn_test_srcdir(void)
  * absent (the caller then skips, saying so). */
 static inline const char *vn_test_corpus(const char *rel, char *buf, size_t n)
 {
-	snprintf(buf, n, "%s/../shared/corpus/%s", vn_test_srcdir(), rel);
+	int k = snprintf(buf, n, "%s/../shared/corpus/%s", vn_test_srcdir(), rel);
+
+	if (k < 0 || (size_t)k >= n)
+		return NULL;	/* a path that does not fit is not there */
 	return access(buf, R_OK) == 0 ? buf : NULL;
 }
 
