@@ -89,6 +89,62 @@ sig 0 .subIndication REVOKED_NO_POE
 expect_exit 2 ee "$D4J/invalid-containers/SS-4_teadmataCA.4.asice" --policy ee
 sig 0 .subIndication NO_CERTIFICATE_CHAIN_FOUND
 
+# libdigidocpp's TL status cases: tsl.asice (signed 2016-11-28T13:46:41Z)
+# under its own EE_T.xml is valid; under EE_T-CA-withdrawn.xml (the CA/QC
+# service withdrawn 2016-11-27T21:00:00Z, before the signing) it is not: the
+# certificate is no longer qualified at signing time, so no QES, which the
+# Estonian policy requires.
+L="$CORPUS/open-eid/libdigidocpp/test/data"
+for v in EE_T EE_T-CA-withdrawn; do
+	printf 'https://tl.example.invalid/EE_T.xml\t%s\n' "$L/$v.xml" >"$WORK/$v.tsv"
+	"$VN" validate "$L/tsl.asice" --tl https://tl.example.invalid/EE_T.xml --signer "$T/trusted-test-tsl.crt" \
+		--mirror "$WORK/$v.tsv" --offline --policy ee --json >"$WORK/last.out" 2>"$WORK/last.err"
+	echo "$v: exit $?" >>"$WORK/tl-status.log"
+done
+grep -qx 'EE_T: exit 0' "$WORK/tl-status.log" || fail "tsl.asice under EE_T.xml: $(cat "$WORK/tl-status.log")"
+grep -qx 'EE_T-CA-withdrawn: exit 2' "$WORK/tl-status.log" || fail "tsl.asice under the withdrawn CA: $(cat "$WORK/tl-status.log")"
+sig 0 .subIndication SIG_CONSTRAINTS_FAILURE
+jq -e '[.signatures[0].findings[].code] | index("V_POLICY_QUALIFICATION")' "$WORK/last.out" >/dev/null ||
+	fail "the withdrawn CA does not show as a qualification shortfall"
+
+# --- DSS's XAdES and ASiC samples: structure and cryptography ---
+# (their signers chain to no anchor given here: NO_CERTIFICATE_CHAIN_FOUND,
+# which the engine reaches only after format, identification and
+# cryptographic checks have passed)
+# DigiDoc4j test-zip-comment.asice: one signature, a ZIP comment
+expect_exit 2 "$VN" validate "$DSSAX/test-zip-comment.asice" --anchor "$KREMER" --offline --json
+jq_is '.signatures | length' 1
+sig 0 .subIndication NO_CERTIFICATE_CHAIN_FOUND
+# custom and xmlns manifest namespaces: the signature is intact; its
+# timestamp's message imprint is not (DSS: imprint found, not intact)
+for f in container-with-custom-manifest-namespace container-with-xmlns-manifest-namespace; do
+	expect_exit 2 "$VN" validate "$DSSAX/$f.asice" --anchor "$KREMER" --offline --json
+	sig 0 .subIndication NO_CERTIFICATE_CHAIN_FOUND
+	sig 0 '.timestamps[0].subIndication' HASH_FAILURE
+done
+# hello.bdoc: ASiC-E under the BDOC mimetype
+expect_exit 2 "$VN" validate "$DSSAX/hello.bdoc" --anchor "$KREMER" --offline --json
+jq_is .container.type ASiC-E
+jq_is .container.mimetype application/vnd.bdoc-1.0
+# ASiCEWith2Signatures.bdoc: two signatures, each over its file
+expect_exit 2 "$VN" validate "$CORPUS/esig/dss/dss-asic-xades/src/test/resources/ASiCEWith2Signatures.bdoc" \
+	--anchor "$KREMER" --offline --json
+jq_is '.signatures | length' 2
+jq_is '[.signatures[].subIndication] | unique | join(",")' NO_CERTIFICATE_CHAIN_FOUND
+# Signature-A-EE_AS-19.asice (DSS-663): a malformed OCSP value: no crash, a finding
+expect_exit 2 "$VN" validate "$DSSAX/Signature-A-EE_AS-19.asice" --anchor "$KREMER" --offline --json
+jq -e '[.signatures[0].findings[].code] | index("V_XADES_OCSP_MALFORMED")' "$WORK/last.out" >/dev/null ||
+	fail "no V_XADES_OCSP_MALFORMED finding"
+# Signature-X-EE-3.ddoc (DigiDoc XML, XAdES 1.1.1): intact, but not an ETSI
+# baseline signature (DSS: XML-NOT-ETSI): XMLDSig for valnode
+expect_exit 2 "$VN" validate "$DSSX/Signature-X-EE-3.ddoc" --anchor "$KREMER" --offline --json
+jq_is .format XMLDSig
+jq_is .subIndication NO_CERTIFICATE_CHAIN_FOUND
+# twoSignaturesOneTimeOneSigner.asice (ASiC-E CAdES, UA): B-level not
+# technically valid for either signature
+expect_exit 1 "$VN" validate "$DSSAC/twoSignaturesOneTimeOneSigner.asice" --anchor "$KREMER" --offline --json
+jq_is '[.signatures[].indication] | join(",")' TOTAL-FAILED,TOTAL-FAILED
+
 # --- DSS's XAdES wrapping samples and broken containers ---
 # XAdESEnvelopedFakeSignedPropertiesTest: INDETERMINATE/SIGNED_DATA_NOT_FOUND
 expect_exit 2 "$VN" validate "$DSSX/xsw/XSW-enveloped-fake-signedProperties.xml" --anchor "$KREMER" --offline --json
