@@ -7,7 +7,7 @@
  *       [--tsa-cert C --tsa-key K [--tsa-chain F] --sig-ts EPOCH|now]          -> XAdES-T
  *       [--value-cert F ...] [--ocsp RESP.der ...]                               -> XAdES-LT
  *       [--ats EPOCH|now [--ats-c14n c10|exc] [--tamper-ats]]                    -> XAdES-LTA
- *       [--dump DIR] [--wrap]
+ *       [--dump DIR] [--wrap] [--extra-object]
  *   xades-make zip --out C.asice [--file PATH[=NAME] ...] [--sig SIG.xml ...]
  *
  * sign makes one XAdES-BASELINE signature (EN 319 132-1) with libxml2 and
@@ -43,6 +43,9 @@
  *   5.5.2.2 defines (see ats_input below). --tamper-ats then swaps the
  *   first two EncapsulatedX509Certificate values of CertificateValues: the
  *   same certificates, other octets under the archive timestamp.
+ * - --extra-object: a ds:Object (Id ID-Note, text) after the one holding
+ *   QualifyingProperties, no ds:Reference naming it: the archive timestamp
+ *   covers it (EN 319 132-1 5.5.2.2 step 4), nothing else does.
  * With --asic the ds:Signature is the child of an asic:XAdESSignatures root
  * (http://uri.etsi.org/02918/v1.2.1#, EN 319 162-1 A.5); with --enveloped it
  * is appended as the last child of DOC's root; else it is the root.
@@ -670,7 +673,7 @@ static int cmd_sign(int argc, char **argv)
 	const char *tsa_cert = NULL, *tsa_key = NULL, *tsa_chain = NULL, *id = "S0";
 	const char *vcerts[MAXLIST], *ocsps[MAXLIST];
 	struct datafile files[MAXLIST];
-	int nf = 0, nv = 0, no = 0, wrap = 0, c11 = 0, ats_exc = 0, tamper = 0;
+	int nf = 0, nv = 0, no = 0, wrap = 0, c11 = 0, ats_exc = 0, tamper = 0, extra_obj = 0;
 	long stime = -1, sigts = -2, atstime = -2;
 	struct refoctets refs = { .n = 0 };
 	xmlNodePtr cvals = NULL;
@@ -682,6 +685,7 @@ static int cmd_sign(int argc, char **argv)
 		if (strcmp(a, "--detached") == 0) { mode = M_DETACHED; continue; }
 		if (strcmp(a, "--wrap") == 0) { wrap = 1; continue; }
 		if (strcmp(a, "--tamper-ats") == 0) { tamper = 1; continue; }
+		if (strcmp(a, "--extra-object") == 0) { extra_obj = 1; continue; }
 		if (v == NULL)
 			usage();
 		i++;
@@ -825,6 +829,13 @@ static int cmd_sign(int argc, char **argv)
 		snprintf(buf, sizeof buf, "#%s-ref-%d", id, i);
 		attr(f, "ObjectReference", buf);
 		el(f, xa, "MimeType", mode == M_ENVELOPED ? "text/xml" : media_type(files[i].name));
+	}
+
+	if (extra_obj) {
+		xmlNodePtr note = el(sig, ds, "Object", "demo federation: an unsigned note");
+		snprintf(buf, sizeof buf, "%s-Note", id);
+		attr(note, "Id", buf);
+		attr(note, "MimeType", "text/plain");
 	}
 
 	/* Digests, then the value, in the document as it will be written. */

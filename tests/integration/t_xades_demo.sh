@@ -175,6 +175,11 @@ while IFS=$tab read -r name kind signers docs ind sub qual ocsp params notes; do
 			# inclusive: the canonical SignatureValue, as the signature timestamp covers it
 			grep -qF "$(cat "$d/sig-ts.input")" "$d/ats.input" || fail "$name: no C14N 1.0 SignatureValue in ats.input" ;;
 		esac
+		# step 4 last: the unsigned ds:Object, when there is one
+		case $params in *object=1*)
+			[ "$(tail -c 28 "$d/ats.input")" = "an unsigned note</ds:Object>" ] ||
+				fail "$name: ats.input does not end with the unsigned ds:Object" ;;
+		esac
 		# the first certificate value: the CA as made; the root once swapped
 		first_cv=$(b64of_first "$sig" xades:EncapsulatedX509Certificate)
 		want_pem="$P/$cc/$(cat "$P/$cc/signers/$slug.issuer").pem"
