@@ -6,7 +6,8 @@
  *       [--id ID] [--c14n exc|c11] [--signing-time EPOCH]
  *       [--tsa-cert C --tsa-key K [--tsa-chain F] --sig-ts EPOCH|now]          -> XAdES-T
  *       [--value-cert F ...] [--ocsp RESP.der ...]                               -> XAdES-LT
- *       [--dump DIR] [--wrap]
+ *       [--ats EPOCH|now [--ats-c14n c10|exc] [--tamper-ats]]                    -> XAdES-LTA
+ *       [--dump DIR] [--wrap] [--extra-object]
  *   xades-make zip --out C.asice [--file PATH[=NAME] ...] [--sig SIG.xml ...]
  *
  * sign makes one XAdES-BASELINE signature (EN 319 132-1) with libxml2 and
@@ -34,10 +35,22 @@
  * - --value-cert / --ocsp: xades:CertificateValues (EncapsulatedX509Certificate
  *   each) and xades:RevocationValues/OCSPValues (EncapsulatedOCSPValue: the
  *   whole DER OCSPResponse each).
+ * - --ats (with the TSA options): after the -LT material, an
+ *   xades141:ArchiveTimeStamp (http://uri.etsi.org/01903/v1.4.1#) with its
+ *   ds:CanonicalizationMethod (C14N 1.0 by default, exclusive with
+ *   --ats-c14n exc) and an xades:EncapsulatedTimeStamp from the same TSA,
+ *   whose message imprint is SHA-256 over the concatenation EN 319 132-1
+ *   5.5.2.2 defines (see ats_input below). --tamper-ats then swaps the
+ *   first two EncapsulatedX509Certificate values of CertificateValues: the
+ *   same certificates, other octets under the archive timestamp.
+ * - --extra-object: a ds:Object (Id ID-Note, text) after the one holding
+ *   QualifyingProperties, no ds:Reference naming it: the archive timestamp
+ *   covers it (EN 319 132-1 5.5.2.2 step 4), nothing else does.
  * With --asic the ds:Signature is the child of an asic:XAdESSignatures root
  * (http://uri.etsi.org/02918/v1.2.1#, EN 319 162-1 A.5); with --enveloped it
  * is appended as the last child of DOC's root; else it is the root.
- * --dump DIR writes sig-ts.tst and sig-ts.input (the bytes the imprint covers).
+ * --dump DIR writes sig-ts.tst and sig-ts.input (the bytes the imprint covers),
+ * and with --ats ats.tst and ats.input likewise.
  * --wrap makes a duplicate-ID wrapping attempt after signing: a copy of the
  * signed xades:SignedProperties goes into a new ds:Object before the
  * QualifyingProperties, and the SigningTime of the one in
@@ -56,6 +69,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +92,7 @@
 #define MAXLIST 16
 #define NS_DS "http://www.w3.org/2000/09/xmldsig#"
 #define NS_XADES "http://uri.etsi.org/01903/v1.3.2#"
+#define NS_XADES141 "http://uri.etsi.org/01903/v1.4.1#"
 #define NS_ASIC "http://uri.etsi.org/02918/v1.2.1#"
 #define NS_MANIFEST "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
 #define ALG_EXC "http://www.w3.org/2001/10/xml-exc-c14n#"
@@ -325,15 +340,6 @@ static xmlBufferPtr c14n(xmlNodePtr top, int mode, int exclude)
 	return b;
 }
 
-static char *c14n_digest(xmlNodePtr top, int mode, int exclude)
-{
-	xmlBufferPtr b = c14n(top, mode, exclude);
-	char *d = sha256_b64(xmlBufferContent(b), (size_t)xmlBufferLength(b));
-
-	xmlBufferFree(b);
-	return d;
-}
-
 /* --- XML building ------------------------------------------------------- */
 
 static xmlNodePtr el(xmlNodePtr parent, xmlNsPtr ns, const char *name, const char *text)
@@ -543,6 +549,120 @@ static char *sign_value(EVP_PKEY *key, const unsigned char *data, size_t n)
 	return out;
 }
 
+/* --- archive timestamp input (EN 319 132-1 5.5.2.2) --------------------- */
+
+/* The octets each ds:Reference of SignedInfo yields after its transforms,
+ * in SignedInfo order (EN 319 132-1 5.5.2.2 step 1: the reference
+ * processing model of XMLDSig; a node-set result is canonicalised as its
+ * last transform says, which is what its digest covered). */
+struct refoctets {
+	xmlBufferPtr b[MAXLIST + 1];
+	int n;
+};
+
+static void refoctets_add(struct refoctets *r, const unsigned char *p, size_t n)
+{
+	xmlBufferPtr b = xmlBufferCreate();
+
+	if (b == NULL || r->n >= MAXLIST + 1 || n > (size_t)INT_MAX)
+		die("reference octets");
+	if (n > 0 && xmlBufferAdd(b, p, (int)n) != 0)
+		die("out of memory");
+	r->b[r->n++] = b;
+}
+
+static void cat(xmlBufferPtr to, xmlBufferPtr from)
+{
+	if (xmlBufferLength(from) > 0 &&
+	    xmlBufferAdd(to, xmlBufferContent(from), xmlBufferLength(from)) != 0)
+		die("out of memory");
+}
+
+static void cat_c14n(xmlBufferPtr to, xmlNodePtr n, int mode)
+{
+	xmlBufferPtr b = c14n(n, mode, 0);
+
+	cat(to, b);
+	xmlBufferFree(b);
+}
+
+static int is_ds(xmlNodePtr n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && n->ns != NULL &&
+	       strcmp((const char *)n->ns->href, NS_DS) == 0 && strcmp((const char *)n->name, name) == 0;
+}
+
+/* Whether ds:Object obj holds a xades:QualifyingProperties child. */
+static int holds_qp(xmlNodePtr obj)
+{
+	for (xmlNodePtr c = obj->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && c->ns != NULL &&
+		    strcmp((const char *)c->ns->href, NS_XADES) == 0 &&
+		    strcmp((const char *)c->name, "QualifyingProperties") == 0)
+			return 1;
+	return 0;
+}
+
+/* The input of an archive timestamp's message imprint, EN 319 132-1
+ * 5.5.2.2 (not distributed case), each element canonicalised with the
+ * timestamp's own method (mode), concatenated in this order:
+ *  1) the octets of every ds:Reference of SignedInfo, in their order;
+ *  2) ds:SignedInfo, ds:SignatureValue, ds:KeyInfo (when present), in
+ *     their order of appearance;
+ *  3) every unsigned signature property before this ArchiveTimeStamp, in
+ *     their order within UnsignedSignatureProperties;
+ *  4) every ds:Object of the signature except the one holding
+ *     QualifyingProperties, in their order.
+ * The caller frees the buffer. */
+static xmlBufferPtr ats_input(xmlNodePtr sig, const struct refoctets *refs, xmlNodePtr usp,
+			      xmlNodePtr ats, int mode)
+{
+	xmlBufferPtr in = xmlBufferCreate();
+	static const char *const step2[] = { "SignedInfo", "SignatureValue", "KeyInfo" };
+
+	if (in == NULL)
+		die("out of memory");
+	for (int i = 0; i < refs->n; i++)
+		cat(in, refs->b[i]);
+	for (size_t k = 0; k < sizeof step2 / sizeof step2[0]; k++)
+		for (xmlNodePtr c = sig->children; c != NULL; c = c->next)
+			if (is_ds(c, step2[k])) {
+				cat_c14n(in, c, mode);
+				break;
+			}
+	for (xmlNodePtr c = usp->children; c != NULL && c != ats; c = c->next)
+		if (c->type == XML_ELEMENT_NODE)
+			cat_c14n(in, c, mode);
+	for (xmlNodePtr c = sig->children; c != NULL; c = c->next)
+		if (is_ds(c, "Object") && !holds_qp(c))
+			cat_c14n(in, c, mode);
+	return in;
+}
+
+/* --tamper-ats: the contents of the first two EncapsulatedX509Certificate
+ * children of cv exchanged. */
+static void swap_cert_values(xmlNodePtr cv)
+{
+	xmlNodePtr a = NULL, b = NULL;
+
+	for (xmlNodePtr c = cv->children; c != NULL && b == NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE) {
+			if (a == NULL)
+				a = c;
+			else
+				b = c;
+		}
+	if (b == NULL)
+		die("--tamper-ats needs two certificate values");
+	xmlChar *ta = xmlNodeGetContent(a), *tb = xmlNodeGetContent(b);
+	if (ta == NULL || tb == NULL || xmlStrEqual(ta, tb))
+		die("cannot swap the certificate values");
+	xmlNodeSetContent(a, tb);
+	xmlNodeSetContent(b, ta);
+	xmlFree(ta);
+	xmlFree(tb);
+}
+
 /* --- sign ---------------------------------------------------------------- */
 
 enum mode { M_NONE, M_ASIC, M_DETACHED, M_ENVELOPED };
@@ -553,8 +673,10 @@ static int cmd_sign(int argc, char **argv)
 	const char *tsa_cert = NULL, *tsa_key = NULL, *tsa_chain = NULL, *id = "S0";
 	const char *vcerts[MAXLIST], *ocsps[MAXLIST];
 	struct datafile files[MAXLIST];
-	int nf = 0, nv = 0, no = 0, wrap = 0, c11 = 0;
-	long stime = -1, sigts = -2;
+	int nf = 0, nv = 0, no = 0, wrap = 0, c11 = 0, ats_exc = 0, tamper = 0, extra_obj = 0;
+	long stime = -1, sigts = -2, atstime = -2;
+	struct refoctets refs = { .n = 0 };
+	xmlNodePtr cvals = NULL;
 	enum mode mode = M_NONE;
 
 	for (int i = 0; i < argc; i++) {
@@ -562,6 +684,8 @@ static int cmd_sign(int argc, char **argv)
 		if (strcmp(a, "--asic") == 0) { mode = M_ASIC; continue; }
 		if (strcmp(a, "--detached") == 0) { mode = M_DETACHED; continue; }
 		if (strcmp(a, "--wrap") == 0) { wrap = 1; continue; }
+		if (strcmp(a, "--tamper-ats") == 0) { tamper = 1; continue; }
+		if (strcmp(a, "--extra-object") == 0) { extra_obj = 1; continue; }
 		if (v == NULL)
 			usage();
 		i++;
@@ -580,12 +704,18 @@ static int cmd_sign(int argc, char **argv)
 		else if (strcmp(a, "--tsa-key") == 0) tsa_key = v;
 		else if (strcmp(a, "--tsa-chain") == 0) tsa_chain = v;
 		else if (strcmp(a, "--sig-ts") == 0) sigts = parse_time(v);
+		else if (strcmp(a, "--ats") == 0) atstime = parse_time(v);
+		else if (strcmp(a, "--ats-c14n") == 0) {
+			if (strcmp(v, "exc") == 0) ats_exc = 1;
+			else if (strcmp(v, "c10") != 0) usage();
+		}
 		else if (strcmp(a, "--value-cert") == 0 && nv < MAXLIST) vcerts[nv++] = v;
 		else if (strcmp(a, "--ocsp") == 0 && no < MAXLIST) ocsps[no++] = v;
 		else if (strcmp(a, "--dump") == 0) dir = v;
 		else usage();
 	}
-	if (!keyf || !certf || !out || mode == M_NONE || (sigts != -2 && (!tsa_cert || !tsa_key)) ||
+	if (!keyf || !certf || !out || mode == M_NONE ||
+	    ((sigts != -2 || atstime != -2) && (!tsa_cert || !tsa_key)) || (tamper && atstime == -2) ||
 	    (mode == M_ENVELOPED ? nf != 0 : nf == 0))
 		usage();
 
@@ -643,6 +773,7 @@ static int cmd_sign(int argc, char **argv)
 			size_t n;
 			unsigned char *p = read_file(files[i].path, &n);
 			char *u = uri_encode(files[i].name), *d = sha256_b64(p, n);
+			refoctets_add(&refs, p, n);
 			attr(r, "URI", u);
 			alg_el(r, ds, "DigestMethod", ALG_SHA256);
 			el(r, ds, "DigestValue", d);
@@ -700,15 +831,26 @@ static int cmd_sign(int argc, char **argv)
 		el(f, xa, "MimeType", mode == M_ENVELOPED ? "text/xml" : media_type(files[i].name));
 	}
 
+	if (extra_obj) {
+		xmlNodePtr note = el(sig, ds, "Object", "demo federation: an unsigned note");
+		snprintf(buf, sizeof buf, "%s-Note", id);
+		attr(note, "Id", buf);
+		attr(note, "MimeType", "text/plain");
+	}
+
 	/* Digests, then the value, in the document as it will be written. */
 	if (envref_dv != NULL) {
-		char *d = c14n_digest(sig, XML_C14N_EXCLUSIVE_1_0, 1);
+		xmlBufferPtr b = c14n(sig, XML_C14N_EXCLUSIVE_1_0, 1);
+		char *d = sha256_b64(xmlBufferContent(b), (size_t)xmlBufferLength(b));
 		xmlNodeSetContent(envref_dv, BAD_CAST d);
+		refs.b[refs.n++] = b;
 		free(d);
 	}
 	{
-		char *d = c14n_digest(sp, XML_C14N_EXCLUSIVE_1_0, 0);
+		xmlBufferPtr b = c14n(sp, XML_C14N_EXCLUSIVE_1_0, 0);
+		char *d = sha256_b64(xmlBufferContent(b), (size_t)xmlBufferLength(b));
 		xmlNodeSetContent(spdv, BAD_CAST d);
+		refs.b[refs.n++] = b;
 		free(d);
 	}
 	{
@@ -719,8 +861,8 @@ static int cmd_sign(int argc, char **argv)
 		xmlBufferFree(b);
 	}
 
-	/* Unsigned properties: -T, -LT. */
-	if (sigts != -2 || nv > 0 || no > 0) {
+	/* Unsigned properties: -T, -LT, -LTA. */
+	if (sigts != -2 || nv > 0 || no > 0 || atstime != -2) {
 		xmlNodePtr usp = el(el(qp, xa, "UnsignedProperties", NULL), xa, "UnsignedSignatureProperties", NULL);
 		if (sigts != -2) {
 			X509 *tc = read_cert(tsa_cert);
@@ -746,7 +888,7 @@ static int cmd_sign(int argc, char **argv)
 			sk_X509_pop_free(tch, X509_free);
 		}
 		if (nv > 0) {
-			xmlNodePtr cv = el(usp, xa, "CertificateValues", NULL);
+			xmlNodePtr cv = cvals = el(usp, xa, "CertificateValues", NULL);
 			for (int i = 0; i < nv; i++) {
 				X509 *x = read_cert(vcerts[i]);
 				char *s = cert_b64(x);
@@ -766,7 +908,44 @@ static int cmd_sign(int argc, char **argv)
 				free(p);
 			}
 		}
+		if (atstime != -2) {
+			int m = ats_exc ? XML_C14N_EXCLUSIVE_1_0 : XML_C14N_1_0;
+			X509 *tc = read_cert(tsa_cert);
+			EVP_PKEY *tk = read_key(tsa_key);
+			STACK_OF(X509) *tch = tsa_chain ? read_certs(tsa_chain) : NULL;
+			/* The element, its namespace and its c14n method first:
+			 * nothing it contains is covered, but the covered
+			 * octets are those of the document as written. */
+			xmlNodePtr ats = xmlNewDocNode(doc, NULL, BAD_CAST "ArchiveTimeStamp", NULL);
+			if (ats == NULL || xmlAddChild(usp, ats) == NULL)
+				die("out of memory");
+			xmlSetNs(ats, xmlNewNs(ats, BAD_CAST NS_XADES141, BAD_CAST "xades141"));
+			snprintf(buf, sizeof buf, "%s-ArchiveTST", id);
+			attr(ats, "Id", buf);
+			alg_el(ats, ds, "CanonicalizationMethod", ats_exc ? ALG_EXC : ALG_C10);
+			xmlBufferPtr b = ats_input(sig, &refs, usp, ats, m);
+			int tl;
+			unsigned char *tok = make_ts(tc, tk, tch, xmlBufferContent(b),
+						     (size_t)xmlBufferLength(b), atstime, &tl);
+			char *t64 = b64(tok, (size_t)tl);
+			el(ats, xa, "EncapsulatedTimeStamp", t64);
+			dump(dir, "ats.tst", tok, (size_t)tl);
+			dump(dir, "ats.input", xmlBufferContent(b), (size_t)xmlBufferLength(b));
+			free(t64);
+			OPENSSL_free(tok);
+			xmlBufferFree(b);
+			X509_free(tc);
+			EVP_PKEY_free(tk);
+			sk_X509_pop_free(tch, X509_free);
+			if (tamper) {
+				if (cvals == NULL)
+					die("--tamper-ats needs --value-cert");
+				swap_cert_values(cvals);
+			}
+		}
 	}
+	for (int i = 0; i < refs.n; i++)
+		xmlBufferFree(refs.b[i]);
 
 	if (wrap) {
 		/* The signed SignedProperties, intact, moves into a new

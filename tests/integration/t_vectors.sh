@@ -20,6 +20,34 @@ run_vectors "$DEMO" up || fail "vectors with the responders up"
 # the same signatures under the jurisdiction policies (policies.tsv)
 run_policy_vectors "$DEMO" || fail "vectors per policy"
 
+# XAdES-LTA (xades.tsv): xades-make computes the archive timestamp's imprint
+# input (EN 319 132-1 5.5.2.2) on its own; valnode must agree, so both
+# timestamps pass. With two certificate values swapped under it afterwards,
+# the archive timestamp fails on its imprint while the signature stands on
+# its signature timestamp (v_validate.c: a V_TIMESTAMP_FAILED warning).
+lta_json() { # lta_json NAME: valnode's JSON report of the vector in $WORK/lta.json
+	(cd "$DEMO/vectors/$1" && "$VN" validate signature.asice --trust ../trust.conf --json) \
+		>"$WORK/lta.json" 2>"$WORK/lta.err"
+}
+for v in xades-asice-lta-good xades-asice-lta-exc; do
+	lta_json "$v" || { cat "$WORK/lta.err"; fail "$v: validate"; }
+	jq -e '.signatures | length == 1 and (.[0] | .format == "XAdES-BASELINE-LTA" and
+		.process == "LTA" and (.timestamps | length == 2 and
+		([.[].kind] | sort) == ["archive", "signature"] and
+		all(.[]; .indication == "TOTAL-PASSED")))' "$WORK/lta.json" >/dev/null ||
+		fail "$v: not two passed timestamps in an XAdES-BASELINE-LTA ($(jq -c '.signatures[0] | [.format, .process, .timestamps]' "$WORK/lta.json"))"
+	echo "ok   $v: signature and archive timestamps TOTAL-PASSED"
+done
+v=xades-asice-lta-tampered-ats
+lta_json "$v" || { cat "$WORK/lta.err"; fail "$v: validate"; }
+jq -e '.signatures[0] | .format == "XAdES-BASELINE-LTA" and .process == "LTVM" and
+	([.timestamps[] | select(.kind == "archive") | .indication + "/" + (.subIndication // "-")] |
+	 . == ["TOTAL-FAILED/HASH_FAILURE"] or . == ["INDETERMINATE/HASH_FAILURE"]) and
+	([.timestamps[] | select(.kind == "signature") | .indication] == ["TOTAL-PASSED"]) and
+	([.findings[].code] | index("V_TIMESTAMP_FAILED") != null)' "$WORK/lta.json" >/dev/null ||
+	fail "$v: the archive timestamp does not fail on its imprint ($(jq -c '.signatures[0] | [.process, .timestamps]' "$WORK/lta.json"))"
+echo "ok   $v: archive timestamp HASH_FAILURE, signature still passes"
+
 # ASiC-S whose evidence is an RFC 3161 token over its one file (EN 319 162-1
 # 4.3): the container has the token's verdict; a changed file is HASH_FAILURE.
 command -v zip >/dev/null 2>&1 || fail "zip is not installed (scripts/install-deps)"

@@ -7,11 +7,16 @@
 # do not, and xmlsec1 refuses the duplicate-ID wrapping attempt. The
 # signature timestamp covers the C14N 1.0 of ds:SignatureValue (rebuilt here
 # by hand), the LT material carries the chain and an OCSP response that
-# verifies. valnode's verdicts on these vectors are run_vectors.sh's
-# business.
+# verifies; the archive timestamp of the LTA vectors verifies over the octets
+# xades-make dumped (ats.input: the data file first, then canonical XML with
+# or without the inherited namespaces as its c14n says), and the tampered one
+# has its certificate values swapped. valnode's verdicts on these vectors are
+# run_vectors.sh's business (t_vectors.sh checks that it agrees on the
+# archive timestamp's imprint).
 . "$(dirname "$0")/lib.sh"
 command -v xmlsec1 >/dev/null 2>&1 || skip "xmlsec1 is not installed"
 command -v unzip >/dev/null 2>&1 || skip "unzip is not installed"
+command -v xmllint >/dev/null 2>&1 || skip "xmllint is not installed"
 
 OUT="$WORK/demo"
 sh "$SRC/interop/demo/generate" "$OUT" --valnode "$VN" >"$WORK/gen.log" 2>&1 ||
@@ -21,6 +26,11 @@ TSV="$SRC/interop/vectors/xades.tsv"
 
 # b64of FILE ELEMENT: the text of the first ELEMENT (prefix:name) in FILE.
 b64of() { sed -n "s|.*<$2[^>]*>\([^<]*\)</$2>.*|\1|p" "$1" | head -n 1; }
+# b64of_first FILE ELEMENT: the text of the first ELEMENT, where several are.
+b64of_first() { grep -o "<$2>[^<]*</$2>" "$1" | head -n 1 | sed "s|<[^>]*>||g"; }
+# tsof FILE PROPERTY: the EncapsulatedTimeStamp of the PROPERTY (local name:
+# SignatureTimeStamp, ArchiveTimeStamp) in FILE.
+tsof() { xmllint --xpath "string(//*[local-name()='$2']/*[local-name()='EncapsulatedTimeStamp'])" "$1"; }
 
 # xverify DIR SIGFILE SIGNER: xmlsec1 core verification of SIGFILE (a path
 # relative to DIR, from where detached references are resolved), the
@@ -122,8 +132,8 @@ while IFS=$tab read -r name kind signers docs ind sub qual ocsp params notes; do
 
 	# -T and -LT: the signature timestamp over the C14N 1.0 of ds:SignatureValue.
 	case $kind in
-	asice-t | asice-lt)
-		tok=$(b64of "$sig" xades:EncapsulatedTimeStamp)
+	asice-t | asice-lt | asice-lta*)
+		tok=$(tsof "$sig" SignatureTimeStamp)
 		[ -n "$tok" ] || fail "$name: no signature timestamp"
 		[ "$tok" = "$(openssl base64 -A -in "$d/sig-ts.tst")" ] || fail "$name: the token is not sig-ts.tst"
 		# Inclusive c14n of the element, its in-scope namespaces sorted.
@@ -134,7 +144,7 @@ while IFS=$tab read -r name kind signers docs ind sub qual ocsp params notes; do
 			>"$WORK/ts.out" 2>&1 || { cat "$WORK/ts.out"; fail "$name: the timestamp does not verify"; }
 		;;
 	esac
-	if [ "$kind" = asice-lt ]; then
+	case $kind in asice-lt | asice-lta*)
 		[ "$(grep -o '<xades:EncapsulatedX509Certificate>' "$sig" | wc -l)" = 4 ] || fail "$name: not 4 certificate values"
 		b64of "$sig" xades:EncapsulatedOCSPValue | openssl base64 -d -A >"$WORK/ocsp.der"
 		cmp -s "$WORK/ocsp.der" "$d/ocsp.der" || fail "$name: the OCSP value is not ocsp.der"
@@ -145,7 +155,38 @@ while IFS=$tab read -r name kind signers docs ind sub qual ocsp params notes; do
 		st=good
 		[ "$slug" = revoked ] && st=revoked
 		grep -q "$slug.pem: $st" "$WORK/ocsp.out" || { cat "$WORK/ocsp.out"; fail "$name: OCSP not $st"; }
-	fi
+	esac
+	# -LTA: the archive timestamp (xades141, EN 319 132-1 5.5.2.2).
+	case $kind in asice-lta*)
+		grep -q '<xades141:ArchiveTimeStamp xmlns:xades141="http://uri.etsi.org/01903/v1.4.1#"' "$sig" ||
+			fail "$name: no xades141:ArchiveTimeStamp"
+		[ "$(tsof "$sig" ArchiveTimeStamp)" = "$(openssl base64 -A -in "$d/ats.tst")" ] ||
+			fail "$name: the archive token is not ats.tst"
+		openssl ts -verify -in "$d/ats.tst" -token_in -data "$d/ats.input" -CAfile "$P/$cc/root.pem" \
+			>"$WORK/ts.out" 2>&1 || { cat "$WORK/ts.out"; fail "$name: the archive timestamp does not verify over ats.input"; }
+		# step 1 first: the first reference's octets, the data file itself
+		doc1=$(jq -r '.documents[0]' "$d/expected.json")
+		head -c "$(wc -c <"$OUT/docs/$doc1")" "$d/ats.input" | cmp -s - "$OUT/docs/$doc1" ||
+			fail "$name: ats.input does not begin with $doc1"
+		case $params in
+		*ats-c14n=exc*)
+			! grep -q 'xmlns:asic' "$d/ats.input" || fail "$name: exclusive c14n keeps the asic namespace" ;;
+		*)
+			# inclusive: the canonical SignatureValue, as the signature timestamp covers it
+			grep -qF "$(cat "$d/sig-ts.input")" "$d/ats.input" || fail "$name: no C14N 1.0 SignatureValue in ats.input" ;;
+		esac
+		# step 4 last: the unsigned ds:Object, when there is one
+		case $params in *object=1*)
+			[ "$(tail -c 28 "$d/ats.input")" = "an unsigned note</ds:Object>" ] ||
+				fail "$name: ats.input does not end with the unsigned ds:Object" ;;
+		esac
+		# the first certificate value: the CA as made; the root once swapped
+		first_cv=$(b64of_first "$sig" xades:EncapsulatedX509Certificate)
+		want_pem="$P/$cc/$(cat "$P/$cc/signers/$slug.issuer").pem"
+		if [ "$kind" = asice-lta-tampered ]; then want_pem="$P/$cc/root.pem"; fi
+		want_cv=$(openssl x509 -in "$want_pem" -outform DER | openssl base64 -A)
+		[ "$first_cv" = "$want_cv" ] || fail "$name: the first certificate value is not the expected one" ;;
+	esac
 	echo "ok   $name"
 done <"$TSV"
 [ $n -ge 10 ] || fail "only $n XAdES vectors"
