@@ -422,7 +422,11 @@ void srv_handle_validate(srv *s, srv_settings *st, srv_req_kind kind, const char
 			else if (res[i].revocation.source == V_REVSRC_ONLINE_OCSP ||
 				 res[i].revocation.source == V_REVSRC_ONLINE_CRL)
 				atomic_fetch_add(&s->metrics.rev_misses, 1);
-			json_array_append_new(arr, v_result_json(&res[i], &pol));
+			/* The per-signature report only when it is answered: a
+			 * client asking for the verdict alone ("reports": [])
+			 * does not pay for it. */
+			if (req.want_json || kind == SRV_REQ_VERIFY)
+				json_array_append_new(arr, v_result_json(&res[i], &pol));
 		}
 	}
 	if (parsed.container != NULL) {

@@ -154,6 +154,12 @@ jq_is '.signatures[0].signer.commonName' "Sabina Aliyeva"
 jq_is .policy.id default
 jq -r '.reports["etsi-xml"]' "$WORK/last.out" | base64 -d >"$WORK/validate-report.xml" || fail "etsi-xml is not base64"
 grep -q "ValidationReport" "$WORK/validate-report.xml" || fail "etsi-xml is not a validation report"
+# the verdict alone: no per-signature report is built or sent
+printf '{"signature":"%s","policy":"default","reports":[]}' "$ENV" >"$WORK/v1b.json"
+post /v1/validate "$WORK/v1b.json"; want 200 "validate, verdict only"
+jq_is .indication INDETERMINATE
+jq_is 'has("signatures")' false
+jq_is 'has("reports")' false
 printf '{"signature":"%s","documents":[{"name":"doc.txt","data":"%s"}],"validationTime":"%s"}' \
 	"$DET" "$DOC" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$WORK/v2.json"
 post /v1/validate "$WORK/v2.json"; want 200 "validate detached"
