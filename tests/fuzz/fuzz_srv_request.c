@@ -1,7 +1,8 @@
 /* libFuzzer harness: the request bodies of POST /v1/validate and POST
  * /v1/verify (node/srv_req.c) into the internal request. The first byte
  * picks the binding. Invariants: a failure names an HTTP status of 400, 413
- * or 422 and says why; a success holds a signature; a parsed digest has
+ * or 422 and says why; a success holds a signature (its bytes, or a raw
+ * object already parsed, and then nothing beside it); a parsed digest has
  * the size of its algorithm; a document and a digest never come together. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -27,7 +28,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    r.sig != NULL || r.doc != NULL || r.req_id != NULL)
 			abort();
 	} else {
-		if (r.sig == NULL || r.siglen == 0 || status != 200)
+		/* a signature's bytes, or a raw Mobile-ID object kept parsed */
+		if (((r.sig == NULL || r.siglen == 0) && r.raw_json == NULL) || status != 200)
+			abort();
+		if (r.raw_json != NULL && (r.sig != NULL || r.doc != NULL || r.digest_len != 0))
 			abort();
 		if (r.digest_len != 0 && r.digest_len != 32 && r.digest_len != 48 && r.digest_len != 64)
 			abort();
