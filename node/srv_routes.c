@@ -428,25 +428,18 @@ void srv_handle_validate(srv *s, srv_settings *st, srv_req_kind kind, const char
 			if (req.want_json || kind == SRV_REQ_VERIFY)
 				json_array_append_new(arr, v_result_json(&res[i], &pol));
 		}
-	}
-	if (parsed.container != NULL) {
-		/* The container's own verdict counts too: every data file must be
-		 * covered by every signature. */
-		vn_indication cind;
-		vn_subind csub;
-		v_trust trust = {view->snap, NULL};
-		v_ctx ctx;
+		if (parsed.container != NULL) {
+			/* The container's own verdict counts too: every data file
+			 * must be covered by every signature; an ASiC-S timestamp
+			 * token is validated here. */
+			vn_indication cind;
+			vn_subind csub;
 
-		memset(&ctx, 0, sizeof ctx);
-		ctx.trust = &trust;
-		ctx.policy = &pol;
-		ctx.revcache = s->revcache;
-		ctx.tscache = s->tscache;
-		ctx.ocsp_ca_file = st->ca_file;
-		if (v_container_timestamp(&ctx, parsed.container, at) != VN_OK)
-			goto nomem;
-		v_container_verdict(parsed.container, res, nres, &cind, &csub);
-		worst = worse(worst, cind);
+			if (v_container_timestamp(&ctx, parsed.container, at) != VN_OK)
+				goto nomem;
+			v_container_verdict(parsed.container, res, nres, &cind, &csub);
+			worst = worse(worst, cind);
+		}
 	}
 	if (req.want_xml) {
 		unsigned char *doc = NULL;

@@ -577,28 +577,6 @@ static vn_err revocation_values(v_sigobj *o, const unsigned char *der, size_t n)
 	return VN_OK;
 }
 
-static vn_err add_ts(v_sigobj *o, v_ts_kind kind, const unsigned char *tok, size_t tlen,
-		     const unsigned char *imp, size_t ilen)
-{
-	v_timestamp *na;
-	vn_err e;
-
-	if (o->ntss >= V_MAX_TIMESTAMPS)
-		return VN_ERR_TOO_LARGE;
-	na = realloc(o->tss, (o->ntss + 1) * sizeof *na);
-	if (na == NULL)
-		return VN_ERR_NOMEM;
-	o->tss = na;
-	memset(&na[o->ntss], 0, sizeof na[o->ntss]);
-	na[o->ntss].kind = kind;
-	if ((e = v_blob_set(&na[o->ntss].token, tok, tlen)) != VN_OK)
-		return e;
-	o->ntss++;
-	if (imp != NULL && (e = v_blob_set(&o->tss[o->ntss - 1].imprint_input, imp, ilen)) != VN_OK)
-		return e;
-	return VN_OK;
-}
-
 typedef struct cms_content {
 	const unsigned char *p;	/* the signed content, embedded or supplied; NULL: none */
 	size_t n;
@@ -620,7 +598,7 @@ static vn_err attr_timestamps(v_sigobj *o, X509_ATTRIBUTE *a, v_ts_kind kind,
 		size_t tlen = 0;
 		if ((e = attr_value_der(a, i, &tok, &tlen)) != VN_OK)
 			break;
-		e = add_ts(o, kind, tok, tlen, imp, ilen);
+		e = v_sigobj_add_ts(o, kind, tok, tlen, imp, ilen);
 		OPENSSL_free(tok);
 	}
 	return e;
@@ -1139,7 +1117,7 @@ static vn_err ats_v3_timestamps(v_sigobj *o, X509_ATTRIBUTE *a, const cms_walk *
 		if (e == VN_ERR_NOT_FOUND)
 			e = VN_OK;
 		if (e == VN_OK)
-			e = add_ts(o, V_TS_ARCHIVE, tok, tlen, in.len > 0 ? in.data : NULL, in.len);
+			e = v_sigobj_add_ts(o, V_TS_ARCHIVE, tok, tlen, in.len > 0 ? in.data : NULL, in.len);
 		OPENSSL_free(tok);
 		if (e == VN_OK && in.len == 0)
 			e = ats_not_checked(o, why != NULL ? why : "unknown");

@@ -30,4 +30,11 @@ vn_err v_asn1_time_to_vn(const ASN1_TIME *t, vn_time *out) VN_WUR VN_NONNULL(1, 
  * NULL when the NID is not a digest we name. */
 const char *v_digest_name(int nid);
 
+/* An ECDSA signature value as r||s (n bytes: the two halves, big-endian,
+ * as raw Mobile-ID and XMLDSig 1.1 carry it) to DER ECDSA-Sig-Value in
+ * *der (OPENSSL_free) / *dlen. VN_ERR_MALFORMED for an odd or empty n or
+ * one over 264 bytes (P-521 and below), VN_ERR_NOMEM. */
+vn_err v_ecdsa_raw_to_der(const unsigned char *sig, size_t n, unsigned char **der, size_t *dlen)
+	VN_WUR VN_NONNULL(1, 3, 4);
+
 #endif

@@ -126,24 +126,26 @@ out:
 	return ok;
 }
 
-/* r||s (each fsize bytes, big-endian) to DER ECDSA-Sig-Value. */
-static vn_err ecdsa_raw_to_der(const unsigned char *sig, size_t fsize, unsigned char **der,
-			       size_t *dlen)
+vn_err v_ecdsa_raw_to_der(const unsigned char *sig, size_t n, unsigned char **der, size_t *dlen)
 {
-	ECDSA_SIG *es = ECDSA_SIG_new();
-	BIGNUM *r = BN_bin2bn(sig, (int)fsize, NULL);
-	BIGNUM *s = BN_bin2bn(sig + fsize, (int)fsize, NULL);
+	ECDSA_SIG *es = NULL;
+	BIGNUM *r = NULL, *s = NULL;
 	unsigned char *p = NULL;
 	int len;
-	vn_err e = VN_ERR_NOMEM;
+	vn_err e = VN_ERR_MALFORMED;
 
-	if (es == NULL || r == NULL || s == NULL)
+	*der = NULL;
+	if (n == 0 || n % 2 != 0 || n > 264)
+		return VN_ERR_MALFORMED;
+	if ((es = ECDSA_SIG_new()) == NULL || (r = BN_bin2bn(sig, (int)(n / 2), NULL)) == NULL ||
+	    (s = BN_bin2bn(sig + n / 2, (int)(n / 2), NULL)) == NULL) {
+		e = VN_ERR_NOMEM;
 		goto out;
+	}
 	if (!ECDSA_SIG_set0(es, r, s))
 		goto out;
 	r = s = NULL;
-	len = i2d_ECDSA_SIG(es, &p);
-	if (len <= 0)
+	if ((len = i2d_ECDSA_SIG(es, &p)) <= 0)
 		goto out;
 	*der = p;
 	*dlen = (size_t)len;
@@ -224,7 +226,7 @@ static vn_err raw_verify(v_sigobj *o, raw_sigalg alg, const raw_alg *ha,
 		} else if (fs > 0 && siglen == 2 * fs) {
 			/* The plain r||s form mobile services return (TS 119 312
 			 * / BSI TR-03111 "plain" encoding). */
-			e = ecdsa_raw_to_der(sig, fs, &der, &dlen);
+			e = v_ecdsa_raw_to_der(sig, 2 * fs, &der, &dlen);
 			if (e != VN_OK)
 				goto out;
 			r = verify_digest(pk, alg, md, 0, der, dlen, dg, ha->len);

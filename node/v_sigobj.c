@@ -68,3 +68,25 @@ vn_err v_blob_push(v_blob **arr, size_t *n, size_t cap, const void *p, size_t le
 	(*n)++;
 	return VN_OK;
 }
+
+vn_err v_sigobj_add_ts(v_sigobj *o, v_ts_kind kind, const unsigned char *tok, size_t tlen,
+		       const unsigned char *imp, size_t ilen)
+{
+	v_timestamp *na;
+	vn_err e;
+
+	if (o->ntss >= V_MAX_TIMESTAMPS)
+		return VN_ERR_TOO_LARGE;
+	na = realloc(o->tss, (o->ntss + 1) * sizeof *na);
+	if (na == NULL)
+		return VN_ERR_NOMEM;
+	o->tss = na;
+	memset(&na[o->ntss], 0, sizeof na[o->ntss]);
+	na[o->ntss].kind = kind;
+	if ((e = v_blob_set(&na[o->ntss].token, tok, tlen)) != VN_OK)
+		return e;
+	o->ntss++;
+	if (imp != NULL && ilen > 0)
+		return v_blob_set(&o->tss[o->ntss - 1].imprint_input, imp, ilen);
+	return VN_OK;
+}

@@ -120,5 +120,11 @@ void v_sigobj_free(v_sigobj *s);
 vn_err v_blob_set(v_blob *b, const void *p, size_t n) VN_WUR VN_NONNULL(1);
 vn_err v_blob_push(v_blob **arr, size_t *n, size_t cap, const void *p, size_t len) VN_WUR
 	VN_NONNULL(1, 2);
+/* Append a timestamp of kind to o->tss: its token (DER, copied) and the
+ * bytes its imprint must cover (copied; imp NULL or ilen 0: unknown, the
+ * engine then reports the timestamp as not verifiable). VN_ERR_TOO_LARGE
+ * past V_MAX_TIMESTAMPS, VN_ERR_NOMEM. */
+vn_err v_sigobj_add_ts(v_sigobj *o, v_ts_kind kind, const unsigned char *tok, size_t tlen,
+		       const unsigned char *imp, size_t ilen) VN_WUR VN_NONNULL(1, 3);
 
 #endif

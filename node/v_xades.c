@@ -738,39 +738,6 @@ out:
 
 /* ---- SignatureValue (XMLDSig 3.2.2) ------------------------------------ */
 
-static vn_err ecdsa_raw_to_der(const unsigned char *sig, size_t n, unsigned char **der,
-			       size_t *dlen)
-{
-	ECDSA_SIG *es = NULL;
-	BIGNUM *r = NULL, *s = NULL;
-	unsigned char *p = NULL;
-	int len;
-	vn_err e = VN_ERR_MALFORMED;
-
-	*der = NULL;
-	if (n == 0 || n % 2 != 0 || n > 264)
-		return VN_ERR_MALFORMED;
-	if ((es = ECDSA_SIG_new()) == NULL ||
-	    (r = BN_bin2bn(sig, (int)(n / 2), NULL)) == NULL ||
-	    (s = BN_bin2bn(sig + n / 2, (int)(n / 2), NULL)) == NULL) {
-		e = VN_ERR_NOMEM;
-		goto out;
-	}
-	if (!ECDSA_SIG_set0(es, r, s))
-		goto out;
-	r = s = NULL;
-	if ((len = i2d_ECDSA_SIG(es, &p)) <= 0)
-		goto out;
-	*der = p;
-	*dlen = (size_t)len;
-	e = VN_OK;
-out:
-	BN_free(r);
-	BN_free(s);
-	ECDSA_SIG_free(es);
-	return e;
-}
-
 /* 1 verifies, 0 does not, <0 resources. */
 static int verify_value(const struct sig_alg *alg, X509 *x, const v_blob *tbs,
 			const v_blob *sv)
@@ -792,7 +759,7 @@ static int verify_value(const struct sig_alg *alg, X509 *x, const v_blob *tbs,
 	if (alg->kind != K_EC && base != EVP_PKEY_RSA && base != EVP_PKEY_RSA_PSS)
 		return 0;
 	if (alg->kind == K_EC) {
-		if (ecdsa_raw_to_der(sv->p, sv->n, &der, &siglen) != VN_OK)
+		if (v_ecdsa_raw_to_der(sv->p, sv->n, &der, &siglen) != VN_OK)
 			return 0;
 		sig = der;
 	}

@@ -126,29 +126,6 @@ static int token_ok(const unsigned char *p, size_t n)
 	return q == p + n;
 }
 
-static vn_err add_ts(v_sigobj *o, v_ts_kind kind, const unsigned char *tok, size_t tlen,
-		     const vn_buf *imp)
-{
-	v_timestamp *na;
-	vn_err e;
-
-	if (o->ntss >= V_MAX_TIMESTAMPS)
-		return VN_ERR_TOO_LARGE;
-	na = realloc(o->tss, (o->ntss + 1) * sizeof *na);
-	if (na == NULL)
-		return VN_ERR_NOMEM;
-	o->tss = na;
-	memset(&na[o->ntss], 0, sizeof na[o->ntss]);
-	na[o->ntss].kind = kind;
-	if ((e = v_blob_set(&na[o->ntss].token, tok, tlen)) != VN_OK)
-		return e;
-	o->ntss++;
-	/* Empty input: the engine reports the timestamp as not verifiable. */
-	if (imp != NULL && imp->len > 0)
-		return v_blob_set(&o->tss[o->ntss - 1].imprint_input, imp->data, imp->len);
-	return VN_OK;
-}
-
 /* Every EncapsulatedTimeStamp of a XAdESTimeStampType element, each with
  * the same imprint input (imp may be NULL: not computed). *nadded counts
  * the tokens kept. */
@@ -178,7 +155,7 @@ static vn_err timestamps(v_sigobj *o, const xmlNode *ts, v_ts_kind kind, const v
 				    "ignored");
 			continue;
 		}
-		e = add_ts(o, kind, der, n, imp);
+		e = v_sigobj_add_ts(o, kind, der, n, imp != NULL ? imp->data : NULL, imp != NULL ? imp->len : 0);
 		free(der);
 		if (e == VN_ERR_TOO_LARGE)
 			e = finding_once(o, VN_LEVEL_WARN, "V_XADES_TOO_MANY_TIMESTAMPS",

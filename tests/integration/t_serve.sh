@@ -172,6 +172,40 @@ printf '{"signature":"%s","digests":[{"alg":"SHA-256","value":"%s"}]}' "$DET" \
 post /v1/validate "$WORK/v4.json"; want 200 "validate wrong digest"
 jq_is .indication TOTAL-FAILED
 jq_is '.signatures[0].subIndication' HASH_FAILURE
+# an ASiC-E container with a CAdES signature over its ASiCManifest (EN 319
+# 162-1 4.4.3), made here with openssl and zip: the container's verdict and
+# which signature covers which file come back beside the signature's
+if command -v zip >/dev/null 2>&1; then
+	rm -rf "$WORK/asice" && mkdir -p "$WORK/asice/META-INF"
+	printf 'application/vnd.etsi.asic-e+zip' >"$WORK/asice/mimetype"
+	cp "$WORK/doc.txt" "$WORK/asice/doc.txt"
+	cat >"$WORK/asice/META-INF/ASiCManifest.xml" <<-EOF
+	<?xml version="1.0" encoding="UTF-8"?>
+	<asic:ASiCManifest xmlns:asic="http://uri.etsi.org/02918/v1.2.1#" xmlns:ds="http://www.w3.org/2000/09/xmldsig#">
+	<asic:SigReference URI="META-INF/signature.p7s" MimeType="application/x-pkcs7-signature"/>
+	<asic:DataObjectReference URI="doc.txt" MimeType="text/plain">
+	<ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/>
+	<ds:DigestValue>$HASH</ds:DigestValue>
+	</asic:DataObjectReference>
+	</asic:ASiCManifest>
+	EOF
+	openssl cms -sign -cades -binary -md sha256 -in "$WORK/asice/META-INF/ASiCManifest.xml" \
+		-signer "$SIGNER.pem" -inkey "$SIGNER.key" -outform DER \
+		-out "$WORK/asice/META-INF/signature.p7s" || fail "openssl cms (ASiCManifest)"
+	(cd "$WORK/asice" && rm -f ../c.asice && zip -q -X -0 ../c.asice mimetype &&
+		zip -q -X -r ../c.asice doc.txt META-INF) || fail "zip"
+	printf '{"signature":"%s"}' "$(base64 -w0 "$WORK/c.asice")" >"$WORK/v5.json"
+	post /v1/validate "$WORK/v5.json"; want 200 "validate ASiC-E"
+	jq_is .container.type ASiC-E
+	jq_is '.container.dataFiles[0].signedBy | join(",")' S-1
+	jq_is '.signatures[0].format' CAdES-BASELINE-B
+	jq_is '.signatures[0].subIndication' TRY_LATER
+	jq_is .indication INDETERMINATE
+	# a container holds its own documents
+	printf '{"signature":"%s","documents":[{"name":"doc.txt","data":"%s"}]}' \
+		"$(base64 -w0 "$WORK/c.asice")" "$DOC" >"$WORK/v6.json"
+	post /v1/validate "$WORK/v6.json"; problem 422 "ASiC-E with documents"
+fi
 
 # --- errors: RFC 9457 problem+json ---
 printf '{"signature": ' >"$WORK/bad.json"
