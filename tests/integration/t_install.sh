@@ -37,6 +37,14 @@ file 644 /usr/lib/systemd/system/valnode.service
 file 644 /usr/lib/sysusers.d/valnode.conf
 file 644 /etc/valnode/valnode.conf.example
 file 644 /usr/share/doc/valnode/openapi.yaml
+# the jurisdiction policies, where the installed binary looks for them
+for f in "$SRC"/policies/*.xml "$SRC/policies/valnode-policy.xsd"; do
+	file 644 "/usr/share/valnode/policies/$(basename "$f")"
+done
+env -u VALNODE_POLICY_DIR "$R/usr/bin/valnode" policy show --json >"$WORK/policies.json" ||
+	fail "the installed binary cannot list its policies"
+jq -e '[.policies[].id] | index("ee") and index("eu")' "$WORK/policies.json" >/dev/null ||
+	fail "the installed binary does not find the installed policies: $(jq -c '[.policies[].id]' "$WORK/policies.json")"
 cmp -s "$R/etc/valnode/valnode.conf.example" "$SRC/interop/node.conf.example" || fail "the example configuration differs"
 find "$R" -type d ! -perm 755 | grep . && fail "directories above without mode 755"
 find "$R" -perm /022 -type f | grep . && fail "group- or world-writable files above"
