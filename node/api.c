@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "node/srv_policy.h"
 #include "node/v_config.h"
 #include "node/v_format.h"
 #include "node/v_input.h"
@@ -113,6 +114,27 @@ int vn_node_add_anchor(vn_node *node, const unsigned char *cert, size_t len)
 		X509_free(x);
 		return -1;
 	}
+	return 0;
+}
+
+int vn_node_set_policy(vn_node *node, const char *policy, char *err, size_t errlen)
+{
+	v_policy p;
+	int online;
+
+	if (node == NULL || policy == NULL) {
+		seterr(err, errlen, "%s", "no node or no policy");
+		return -1;
+	}
+	if (srv_policy_find(policy, &p) == NULL) {
+		seterr(err, errlen, "no policy '%.128s' (a short id of the policy directory, a URI, "
+				    "or a policy file that loads: valnode policy lint FILE)", policy);
+		return -1;
+	}
+	online = node->policy.online_revocation;
+	if (!online)
+		p.online_revocation = 0;	/* an offline node stays offline */
+	node->policy = p;
 	return 0;
 }
 

@@ -49,6 +49,15 @@ VN_API int vn_node_open(const char *config, vn_node **node, char *err, size_t er
  * with concurrent vn_validate calls on the same node. */
 VN_API int vn_node_add_anchor(vn_node *node, const unsigned char *cert, size_t len);
 
+/* Validate under a jurisdiction policy from now on: its short id ("eu",
+ * "ee", "az", ...: the files of the policy directory, see valnode(1)), its
+ * URI, or the path of a policy file; "default" (or "") is the built-in
+ * policy. Returns 0, or -1 with a message in err when there is no such
+ * policy or it does not load; the node's policy is then unchanged. An
+ * offline node stays offline. Not thread-safe with concurrent vn_validate
+ * calls on the same node. */
+VN_API int vn_node_set_policy(vn_node *node, const char *policy, char *err, size_t errlen);
+
 /* Never fetch OCSP responses or CRLs over the network (default: allowed). */
 VN_API void vn_node_set_offline(vn_node *node, int offline);
 

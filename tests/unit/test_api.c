@@ -101,6 +101,23 @@ START_TEST(test_api_roundtrip)
 	vn_result_free(r);
 	free(json);
 
+	/* a jurisdiction policy: named in the report, and its rules apply (ee
+	 * requires a timestamp or time-mark); an unknown one is an error */
+	ck_assert_int_eq(vn_node_set_policy(node, "ee", err, sizeof err), 0);
+	json = raw_json(0);
+	ck_assert_int_eq(vn_validate(node, (unsigned char *)json, strlen(json), NULL, 0, VN_NOW, &r,
+				     err, sizeof err), 0);
+	j = vn_result_json(r);
+	ck_assert_ptr_nonnull(strstr(j, "\"policy\":{\"id\":\"ee\""));
+	ck_assert_str_eq(vn_result_subindication(r), "SIG_CONSTRAINTS_FAILURE");
+	ck_assert_ptr_nonnull(strstr(j, "V_TIMESTAMP_REQUIRED"));
+	vn_free(j);
+	vn_result_free(r);
+	free(json);
+	ck_assert_int_eq(vn_node_set_policy(node, "no-such-policy", err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "no-such-policy"));
+	ck_assert_int_eq(vn_node_set_policy(node, "default", err, sizeof err), 0);
+
 	/* not a signature: an error with a message */
 	r = (vn_result *)1;
 	ck_assert_int_eq(vn_validate(node, (const unsigned char *)"hello", 5, NULL, 0, VN_NOW, &r, err,
