@@ -19,9 +19,10 @@ static int cmd_version(int argc, char **argv)
 static const vn_cli_cmd commands[] = {
 	{"tl", vn_cli_tl, "trusted lists: verify, show, walk, build, sign, lint"},
 
+	{"demo", vn_cli_demo, "make the demo federation and serve it on 127.0.0.1:8080 (make run)"},
 	{"policy", vn_cli_policy, "jurisdiction policies: lint a policy file, show the policies"},
 	{"serve", vn_cli_serve, "run the validation node (HTTP API, signed responses)"},
-	{"validate", vn_cli_validate, "validate a signature (raw Mobile-ID, CMS/CAdES) against trusted lists"},
+	{"validate", vn_cli_validate, "validate a signature (raw Mobile-ID, CAdES, XAdES, ASiC) against trusted lists"},
 	{"verify-response", vn_cli_verify_response, "check a node's signed HTTP response"},
 	{"version", cmd_version, "print the version"},
 };

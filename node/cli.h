@@ -20,6 +20,7 @@ int vn_cli_tl_sign(int argc, char **argv);
 int vn_cli_tl_lint(int argc, char **argv);
 /* `valnode validate` */
 int vn_cli_validate(int argc, char **argv);
+int vn_cli_demo(int argc, char **argv);
 
 /* Shared helpers for subcommands. */
 /* Print "valnode: msg" to stderr and return VN_EXIT_USAGE. */

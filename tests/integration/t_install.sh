@@ -43,6 +43,10 @@ for f in "$SRC"/policies/*.xml "$SRC/policies/valnode-policy.xsd"; do
 done
 env -u VALNODE_POLICY_DIR "$R/usr/bin/valnode" policy show --json >"$WORK/policies.json" ||
 	fail "the installed binary cannot list its policies"
+# the demo needs a source tree: an installed binary says so
+"$R/usr/bin/valnode" demo >"$WORK/demo.out" 2>&1
+[ $? = 69 ] || { cat "$WORK/demo.out"; fail "valnode demo outside a checkout: not exit 69"; }
+grep -q "source tree" "$WORK/demo.out" || fail "valnode demo outside a checkout: unclear message"
 jq -e '[.policies[].id] | index("ee") and index("eu")' "$WORK/policies.json" >/dev/null ||
 	fail "the installed binary does not find the installed policies: $(jq -c '[.policies[].id]' "$WORK/policies.json")"
 cmp -s "$R/etc/valnode/valnode.conf.example" "$SRC/interop/node.conf.example" || fail "the example configuration differs"
