@@ -45,18 +45,6 @@ void srv_conf_free(srv_conf *c)
 	srv_conf_init(c);
 }
 
-static char *trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-		*--e = '\0';
-	return s;
-}
-
 /* A decimal number in [lo, hi], with an optional k/M suffix when sized. */
 static int number(const char *v, unsigned long long lo, unsigned long long hi, int sized,
 		  unsigned long long *out)
@@ -248,7 +236,7 @@ vn_err srv_conf_load(const char *path, srv_conf *c, char *why, size_t whylen)
 		char *k, *v, *eq;
 
 		lineno++;
-		line = trim(line);
+		line = v_cfg_trim(line);
 		if (*line == '\0' || *line == '#')
 			continue;
 		if (*line == '[') {
@@ -277,8 +265,8 @@ vn_err srv_conf_load(const char *path, srv_conf *c, char *why, size_t whylen)
 			goto out;
 		}
 		*eq = '\0';
-		k = trim(line);
-		v = trim(eq + 1);
+		k = v_cfg_trim(line);
+		v = v_cfg_trim(eq + 1);
 		err[0] = '\0';
 		e = sect == S_NODE     ? node_key(c, dir, k, v, err, sizeof err)
 		    : sect == S_LIMITS ? limits_key(c, k, v, err, sizeof err)

@@ -503,19 +503,6 @@ static int ess_first_matches(const unsigned char *der, size_t n, int v2, X509 *s
 	return t.clen == hl && CRYPTO_memcmp(t.c, h, hl) == 0;
 }
 
-static vn_err add_cert(v_sigobj *o, X509 *x)
-{
-	if (sk_X509_num(o->certs) >= V_MAX_CERTS)
-		return VN_ERR_TOO_LARGE;
-	if (!X509_up_ref(x))
-		return VN_ERR_INTERNAL;
-	if (!sk_X509_push(o->certs, x)) {
-		X509_free(x);
-		return VN_ERR_NOMEM;
-	}
-	return VN_OK;
-}
-
 /* CAdES certificate-values (EN 319 122-1 5.5.1): SEQUENCE OF Certificate. */
 static vn_err cert_values(v_sigobj *o, const unsigned char *der, size_t n)
 {
@@ -534,7 +521,7 @@ static vn_err cert_values(v_sigobj *o, const unsigned char *der, size_t n)
 		x = vn_cert_decode(t.start, t.len);
 		if (x == NULL)
 			return VN_ERR_MALFORMED;
-		e = add_cert(o, x);
+		e = v_sigobj_add_cert(o, x);
 		X509_free(x);
 		if (e != VN_OK)
 			return e;
@@ -1442,7 +1429,7 @@ static vn_err cms_signer(CMS_ContentInfo *cms, CMS_SignerInfo *si, size_t idx,
 	if ((o->certs = sk_X509_new_null()) == NULL)
 		return VN_ERR_NOMEM;
 	for (i = 0; i < sk_X509_num(sdcerts); i++)
-		if ((e = add_cert(o, sk_X509_value(sdcerts, i))) != VN_OK)
+		if ((e = v_sigobj_add_cert(o, sk_X509_value(sdcerts, i))) != VN_OK)
 			return e;
 	if ((e = v_blob_set(&o->signature_value, sv->data, (size_t)sv->length)) != VN_OK)
 		return e;

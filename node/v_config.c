@@ -66,7 +66,7 @@ vn_err v_trust_cfg_add(v_trust_cfg *c, const char *name, const char *url, int is
 	return VN_OK;
 }
 
-static char *trim(char *s)
+char *v_cfg_trim(char *s)
 {
 	char *e;
 
@@ -128,7 +128,7 @@ vn_err v_trust_cfg_load(const char *path, v_trust_cfg *c, char *why, size_t whyl
 		char *k, *v, *eq;
 
 		lineno++;
-		line = trim(line);
+		line = v_cfg_trim(line);
 		if (*line == '\0' || *line == '#')
 			continue;
 		if (*line == '[') {
@@ -136,7 +136,7 @@ vn_err v_trust_cfg_load(const char *path, v_trust_cfg *c, char *why, size_t whyl
 			if (end == NULL || end[1] != '\0')
 				BAD("%s:%u: malformed section header", path, lineno);
 			*end = '\0';
-			k = trim(line + 1);
+			k = v_cfg_trim(line + 1);
 			if (strncmp(k, "scheme", 6) != 0 || (k[6] != ' ' && k[6] != '\t')) {
 				/* other sections belong to the node's configuration,
 				 * which checks them itself */
@@ -144,7 +144,7 @@ vn_err v_trust_cfg_load(const char *path, v_trust_cfg *c, char *why, size_t whyl
 				other = 1;
 				continue;
 			}
-			v = trim(k + 6);
+			v = v_cfg_trim(k + 6);
 			if (*v == '\0')
 				BAD("%s:%u: [scheme NAME] needs a name", path, lineno);
 			for (eq = v; *eq; eq++)
@@ -163,8 +163,8 @@ vn_err v_trust_cfg_load(const char *path, v_trust_cfg *c, char *why, size_t whyl
 		if (eq == NULL)
 			BAD("%s:%u: expected key = value", path, lineno);
 		*eq = '\0';
-		k = trim(line);
-		v = trim(eq + 1);
+		k = v_cfg_trim(line);
+		v = v_cfg_trim(eq + 1);
 		if (other)
 			continue;
 		if (cur == NULL && (strcmp(k, "lotl") == 0 || strcmp(k, "tl") == 0 || strcmp(k, "signer") == 0))

@@ -42,6 +42,10 @@ typedef struct v_trust_cfg {
 
 void v_trust_cfg_init(v_trust_cfg *c) VN_NONNULL(1);
 void v_trust_cfg_free(v_trust_cfg *c);
+/* The line-oriented configuration files' one trimming rule: s without
+ * leading blanks and trailing blanks or CR, in place. */
+char *v_cfg_trim(char *s) VN_NONNULL(1);
+
 /* Read the trust part of a configuration file. Errors give a
  * "file:line: reason" message in why. */
 vn_err v_trust_cfg_load(const char *path, v_trust_cfg *c, char *why, size_t whylen) VN_WUR

@@ -465,15 +465,7 @@ static int crit_eval(const cert_facts *cf, const tl_criteria *c, int depth)
 		if (has_all(&cf->attr, &c->subject_attrs))
 			nmatch++;
 	}
-	switch (c->assert_) {
-	case TL_ASSERT_ALL:
-		return nmatch == nchild;
-	case TL_ASSERT_AT_LEAST_ONE:
-		return nmatch > 0;
-	case TL_ASSERT_NONE:
-		return nmatch == 0;
-	}
-	return 0;
+	return tl_assert_holds(c->assert_, nmatch, nchild);
 }
 
 int v_criteria_match(X509 *cert, const tl_criteria *c)

@@ -90,3 +90,23 @@ vn_err v_sigobj_add_ts(v_sigobj *o, v_ts_kind kind, const unsigned char *tok, si
 		return v_blob_set(&o->tss[o->ntss - 1].imprint_input, imp, ilen);
 	return VN_OK;
 }
+
+vn_err v_sigobj_add_cert(v_sigobj *o, X509 *x)
+{
+	int i;
+
+	if (o->certs == NULL && (o->certs = sk_X509_new_null()) == NULL)
+		return VN_ERR_NOMEM;
+	for (i = 0; i < sk_X509_num(o->certs); i++)
+		if (X509_cmp(sk_X509_value(o->certs, i), x) == 0)
+			return VN_OK;	/* already carried (KeyInfo, another property) */
+	if (sk_X509_num(o->certs) >= V_MAX_CERTS)
+		return VN_ERR_TOO_LARGE;
+	if (!X509_up_ref(x))
+		return VN_ERR_INTERNAL;
+	if (!sk_X509_push(o->certs, x)) {
+		X509_free(x);
+		return VN_ERR_NOMEM;
+	}
+	return VN_OK;
+}

@@ -120,6 +120,11 @@ void v_sigobj_free(v_sigobj *s);
 vn_err v_blob_set(v_blob *b, const void *p, size_t n) VN_WUR VN_NONNULL(1);
 vn_err v_blob_push(v_blob **arr, size_t *n, size_t cap, const void *p, size_t len) VN_WUR
 	VN_NONNULL(1, 2);
+/* Add a certificate the signature carries to o->certs (created when NULL):
+ * a new reference is taken, the caller keeps its own; one already there
+ * (X509_cmp) is not added twice. VN_ERR_TOO_LARGE past V_MAX_CERTS,
+ * VN_ERR_NOMEM. */
+vn_err v_sigobj_add_cert(v_sigobj *o, X509 *x) VN_WUR VN_NONNULL(1, 2);
 /* Append a timestamp of kind to o->tss: its token (DER, copied) and the
  * bytes its imprint must cover (copied; imp NULL or ilen 0: unknown, the
  * engine then reports the timestamp as not verifiable). VN_ERR_TOO_LARGE

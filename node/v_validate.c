@@ -145,16 +145,6 @@ static void copy_trust(v_result *r, const v_path *p, vn_time at)
 	snprintf(r->service_status, sizeof r->service_status, "%s", e->status ? e->status : "");
 }
 
-static int strs_has(const tl_strs *s, const char *v)
-{
-	size_t i;
-
-	for (i = 0; v != NULL && i < s->n; i++)
-		if (strcmp(s->v[i], v) == 0)
-			return 1;
-	return 0;
-}
-
 /* Whether the policy accepts a service: its scheme and territory, and its
  * list not staler than the policy's grace after NextUpdate (at vt, the
  * validation time). Without a jurisdiction policy everything configured
@@ -165,11 +155,11 @@ static int accepted(const v_policy *p, const tl_snap_service *sv, vn_time vt, co
 
 	if (pol == NULL)
 		return 1;
-	if (pol->schemes.n > 0 && !strs_has(&pol->schemes, sv->scheme)) {
+	if (pol->schemes.n > 0 && !tl_strs_has(&pol->schemes, sv->scheme)) {
 		*why = "scheme";
 		return 0;
 	}
-	if (pol->territories.n > 0 && !strs_has(&pol->territories, sv->list->territory)) {
+	if (pol->territories.n > 0 && !tl_strs_has(&pol->territories, sv->list->territory)) {
 		*why = "territory";
 		return 0;
 	}
@@ -435,7 +425,7 @@ static int signer_constraints(const v_ctx *ctx, X509 *signer, v_result *r)
 
 		for (i = 0; cp != NULL && i < sk_POLICYINFO_num(cp); i++) {
 			OBJ_obj2txt(oid, sizeof oid, sk_POLICYINFO_value(cp, i)->policyid, 1);
-			found |= strs_has(&pol->cert_policies, oid);
+			found |= tl_strs_has(&pol->cert_policies, oid);
 		}
 		CERTIFICATEPOLICIES_free(cp);
 		if (!found) {

@@ -201,26 +201,6 @@ out:
 
 /* --- certificate and revocation values (EN 319 132-1 5.4) -------------- */
 
-static vn_err add_cert(v_sigobj *o, X509 *x)
-{
-	int i;
-
-	if (o->certs == NULL && (o->certs = sk_X509_new_null()) == NULL)
-		return VN_ERR_NOMEM;
-	for (i = 0; i < sk_X509_num(o->certs); i++)
-		if (X509_cmp(sk_X509_value(o->certs, i), x) == 0)
-			return VN_OK;	/* already carried (KeyInfo, another property) */
-	if (sk_X509_num(o->certs) >= V_MAX_CERTS)
-		return VN_ERR_TOO_LARGE;
-	if (!X509_up_ref(x))
-		return VN_ERR_INTERNAL;
-	if (!sk_X509_push(o->certs, x)) {
-		X509_free(x);
-		return VN_ERR_NOMEM;
-	}
-	return VN_OK;
-}
-
 /* xades:CertificateValues: EncapsulatedX509Certificate children (the
  * OtherCertificate choice is not read). */
 static vn_err cert_values(v_sigobj *o, const xmlNode *cv)
@@ -248,7 +228,7 @@ static vn_err cert_values(v_sigobj *o, const xmlNode *cv)
 				    "an EncapsulatedX509Certificate is not a DER certificate in "
 				    "base64; ignored");
 		} else {
-			e = add_cert(o, x);
+			e = v_sigobj_add_cert(o, x);
 			if (e == VN_ERR_TOO_LARGE)
 				e = finding_once(o, VN_LEVEL_WARN, "V_XADES_TOO_MANY_CERTS",
 						 "more certificates than the parser keeps; the rest "

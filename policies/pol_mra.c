@@ -680,15 +680,7 @@ static int crit_eval(const pol_crit *c, const pol_qc *q, int depth)
 			all = all && st_present(&c->sets[i].v[j], q);
 		nmatch += all;
 	}
-	switch (c->assert_) {
-	case TL_ASSERT_ALL:
-		return nmatch == nchild;
-	case TL_ASSERT_AT_LEAST_ONE:
-		return nmatch > 0;
-	case TL_ASSERT_NONE:
-		return nmatch == 0;
-	}
-	return 0;
+	return tl_assert_holds(c->assert_, nmatch, nchild);
 }
 
 int pol_crit_match(const pol_crit *c, const pol_qc *q)
@@ -758,16 +750,6 @@ static const pol_mra_period *period_at(const pol_mra_equiv *e, vn_time t)
 	return NULL;
 }
 
-static int strs_has(const tl_strs *s, const char *v)
-{
-	size_t i;
-
-	for (i = 0; v != NULL && i < s->n; i++)
-		if (strcmp(s->v[i], v) == 0)
-			return 1;
-	return 0;
-}
-
 /* The pointed type the service matches (type, and the ASI when stated). */
 static const pol_svctype *type_match(const pol_mra_period *p, const tl_service_entry *e)
 {
@@ -776,7 +758,7 @@ static const pol_svctype *type_match(const pol_mra_period *p, const tl_service_e
 	for (i = 0; e->type != NULL && i < p->npointed_types; i++) {
 		const pol_svctype *t = &p->pointed_types[i];
 		if (t->type != NULL && strcmp(t->type, e->type) == 0 &&
-		    (t->asi == NULL || strs_has(&e->asi, t->asi)))
+		    (t->asi == NULL || tl_strs_has(&e->asi, t->asi)))
 			return t;
 	}
 	return NULL;
@@ -784,9 +766,9 @@ static const pol_svctype *type_match(const pol_mra_period *p, const tl_service_e
 
 static const char *status_map(const pol_mra_period *p, const tl_service_entry *e)
 {
-	if (strs_has(&p->valid_pointed, e->status))
+	if (tl_strs_has(&p->valid_pointed, e->status))
 		return p->valid_pointing.n > 0 ? p->valid_pointing.v[0] : NULL;
-	if (strs_has(&p->invalid_pointed, e->status))
+	if (tl_strs_has(&p->invalid_pointed, e->status))
 		return p->invalid_pointing.n > 0 ? p->invalid_pointing.v[0] : NULL;
 	return NULL;
 }
@@ -860,7 +842,7 @@ int pol_mra_map(const pol_mra *m, const tl_service_entry *e, vn_time cert_nb, co
 			     : e->asi.v[i],
 		     &nomem);
 	if (pt->asi == NULL && p->pointing_types[0].asi != NULL &&
-	    !strs_has(&out->entry.asi, p->pointing_types[0].asi))
+	    !tl_strs_has(&out->entry.asi, p->pointing_types[0].asi))
 		push(&out->entry.asi, p->pointing_types[0].asi, &nomem);
 	out->entry.quals = NULL;
 	out->entry.nquals = 0;

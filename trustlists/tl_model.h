@@ -156,6 +156,11 @@ vn_err tl_schema_validate(xmlDocPtr doc, const char *dir, vn_findings *f,
 
 void tl_strs_free(tl_strs *s);
 vn_err tl_strs_push(tl_strs *s, const char *v) VN_WUR VN_NONNULL(1, 2);
+/* 1 when v (may be NULL: never) is one of s's strings. */
+int tl_strs_has(const tl_strs *s, const char *v) VN_NONNULL(1);
+/* A criteria list's assertion over its children (TS 119 612 5.5.9.2.1):
+ * nmatch of nchild matched. */
+int tl_assert_holds(enum tl_assert a, size_t nmatch, size_t nchild);
 void tl_sdi_free(tl_sdi *s);
 
 #endif

@@ -33,6 +33,29 @@ void tl_strs_free(tl_strs *s)
 	s->n = 0;
 }
 
+int tl_strs_has(const tl_strs *s, const char *v)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && i < s->n; i++)
+		if (strcmp(s->v[i], v) == 0)
+			return 1;
+	return 0;
+}
+
+int tl_assert_holds(enum tl_assert a, size_t nmatch, size_t nchild)
+{
+	switch (a) {
+	case TL_ASSERT_ALL:
+		return nmatch == nchild;
+	case TL_ASSERT_AT_LEAST_ONE:
+		return nmatch > 0;
+	case TL_ASSERT_NONE:
+		return nmatch == 0;
+	}
+	return 0;
+}
+
 vn_err tl_strs_push(tl_strs *s, const char *v)
 {
 	char **nv;
