@@ -211,7 +211,7 @@ int vn_validate(vn_node *node, const unsigned char *sig, size_t siglen,
 		if (v_container_timestamp(&ctx, parsed.container, at == VN_NOW ? VN_TIME_NONE : at) != VN_OK)
 			goto nomem;
 		v_container_verdict(parsed.container, res->r, res->n, &res->cind, &res->csub);
-		res->container = v_container_json(parsed.container, res->r, res->n);
+		res->container = v_container_json(parsed.container, res->cind, res->csub);
 		if (res->container == NULL)
 			goto nomem;
 	}

@@ -341,7 +341,7 @@ int vn_cli_validate(int argc, char **argv)
 				worst = cind;
 			if (json)
 				vn_json_print(json_pack("{s:o, s:O}", "container",
-							v_container_json(parsed.container, all, nall),
+							v_container_json(parsed.container, cind, csub),
 							"signatures", arr));
 			else if (!xml) {
 				size_t f;

@@ -296,6 +296,8 @@ void srv_handle_validate(srv *s, srv_settings *st, srv_req_kind kind, const char
 	json_t *arr = NULL, *j = NULL;
 	char why[512] = "", *xml_b64 = NULL;
 	vn_indication worst = VN_IND_TOTAL_PASSED;
+	vn_indication cind = VN_IND_TOTAL_PASSED;	/* a container's own verdict */
+	vn_subind csub = VN_SUB_NONE;
 	vn_time at;
 	int status = 0;
 	vn_err e;
@@ -432,9 +434,6 @@ void srv_handle_validate(srv *s, srv_settings *st, srv_req_kind kind, const char
 			/* The container's own verdict counts too: every data file
 			 * must be covered by every signature; an ASiC-S timestamp
 			 * token is validated here. */
-			vn_indication cind;
-			vn_subind csub;
-
 			if (v_container_timestamp(&ctx, parsed.container, at) != VN_OK)
 				goto nomem;
 			v_container_verdict(parsed.container, res, nres, &cind, &csub);
@@ -463,7 +462,7 @@ void srv_handle_validate(srv *s, srv_settings *st, srv_req_kind kind, const char
 			json_object_set(j, "signatures", arr);
 		if (req.want_json && parsed.container != NULL)
 			json_object_set_new(j, "container",
-					    v_container_json(parsed.container, res, nres));
+					    v_container_json(parsed.container, cind, csub));
 		json_object_set_new(j, "policy", json_pack("{s:s, s:s, s:s}", "id", pi->id, "uri",
 							   pi->uri, "version", pi->version));
 		json_object_set_new(j, "validationTime", time_or_null(at));

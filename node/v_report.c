@@ -98,11 +98,9 @@ json_t *v_result_json(const v_result *r, const v_policy *p)
 	return j;
 }
 
-json_t *v_container_json(const struct v_container *c, const v_result *r, size_t n)
+json_t *v_container_json(const struct v_container *c, vn_indication ind, vn_subind sub)
 {
 	json_t *files = json_array(), *sigs = json_array();
-	vn_indication ind;
-	vn_subind sub;
 	size_t i, j, k;
 
 	if (files == NULL || sigs == NULL) {
@@ -110,7 +108,6 @@ json_t *v_container_json(const struct v_container *c, const v_result *r, size_t 
 		json_decref(sigs);
 		return NULL;
 	}
-	v_container_verdict(c, r, n, &ind, &sub);
 	for (i = 0; i < c->nfiles; i++) {
 		json_t *by = json_array();
 		for (j = 0; j < c->nsigs && by != NULL; j++)

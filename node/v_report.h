@@ -12,10 +12,10 @@ json_t *v_result_json(const v_result *r, const v_policy *p);
 
 struct v_container;	/* node/v_asic.h */
 /* The container part of a report (new reference): type, mimetype, the
- * container's own verdict (v_container_verdict over r[0..n)), each data
- * file with the ids of the signatures that cover it, each signature's file,
- * and the container-level findings. */
-json_t *v_container_json(const struct v_container *c, const v_result *r, size_t n);
+ * container's own verdict ind/sub (as v_container_verdict gave it), each
+ * data file with the ids of the signatures that cover it, each signature's
+ * file, the ASiC-S timestamp's result, and the container-level findings. */
+json_t *v_container_json(const struct v_container *c, vn_indication ind, vn_subind sub);
 
 /* The ETSI TS 119 102-2 (v1.4.1 namespace) XML validation report for n
  * results: one SignatureValidationReport each, and the certificates of their

@@ -27,6 +27,7 @@
 #include "common/vn_b64.h"
 #include "common/vn_buf.h"
 #include "node/v_format.h"
+#include "node/v_format_int.h"
 
 #define N(a) (int)(sizeof(a) / sizeof((a)[0]))
 
@@ -411,6 +412,51 @@ START_TEST(test_detect)
 
 	ck_assert_msg(v_detect((const unsigned char *)c->in, strlen(c->in)) == c->want, "%s",
 		      c->in);
+}
+END_TEST
+
+/* ---- r||s to DER (raw Mobile-ID and XMLDSig ECDSA values) ------------- */
+
+typedef struct rs_case {
+	size_t n;
+	vn_err want;
+} rs_case;
+
+static const rs_case rs_cases[] = {
+	{64, VN_OK}, {96, VN_OK}, {132, VN_OK}, {264, VN_OK},
+	{0, VN_ERR_MALFORMED}, {63, VN_ERR_MALFORMED}, {266, VN_ERR_MALFORMED},
+};
+
+START_TEST(test_rs_to_der)
+{
+	const rs_case *c = &rs_cases[_i];
+	unsigned char rs[266], *der = NULL;
+	const unsigned char *q;
+	const BIGNUM *r = NULL, *s = NULL;
+	ECDSA_SIG *es;
+	size_t i, dlen = 0;
+
+	for (i = 0; i < sizeof rs; i++)
+		rs[i] = (unsigned char)(i * 7 + 1);
+	ck_assert_int_eq(v_ecdsa_raw_to_der(rs, c->n, &der, &dlen), c->want);
+	if (c->want != VN_OK) {
+		ck_assert_ptr_null(der);
+		return;
+	}
+	/* the DER holds exactly the two halves */
+	q = der;
+	es = d2i_ECDSA_SIG(NULL, &q, (long)dlen);
+	ck_assert_ptr_nonnull(es);
+	ck_assert(q == der + dlen);
+	ECDSA_SIG_get0(es, &r, &s);
+	{
+		unsigned char back[266];
+		ck_assert_int_eq(BN_bn2binpad(r, back, (int)(c->n / 2)), (int)(c->n / 2));
+		ck_assert_int_eq(BN_bn2binpad(s, back + c->n / 2, (int)(c->n / 2)), (int)(c->n / 2));
+		ck_assert_mem_eq(back, rs, c->n);
+	}
+	ECDSA_SIG_free(es);
+	OPENSSL_free(der);
 }
 END_TEST
 
@@ -916,6 +962,7 @@ static Suite *v_format_suite(void)
 	tcase_add_unchecked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_detect, 0, N(detect_cases));
+	tcase_add_loop_test(tc, test_rs_to_der, 0, N(rs_cases));
 	tcase_add_loop_test(tc, test_raw, 0, N(raw_cases));
 	tcase_add_loop_test(tc, test_cms, 0, N(cms_cases));
 	tcase_add_test(tc, test_cms_malformed);
