@@ -8,9 +8,11 @@
 
 #include "node/v_pki.h"
 #include "node/v_pki_int.h"
+#include "node/srv_policy.h"
+#include "policies/pol.h"
 
 static tp_cert root, ica, other_ca, signer, nonr, expired, future, notca, under_notca, weak,
-	longlived, tsa, forged;
+	longlived, tsa, forged, sha1_signer;
 static tl_snapshot *snap;
 static vn_time now;
 
@@ -205,6 +207,58 @@ START_TEST(test_candidate_cap)
 }
 END_TEST
 
+/* A certificate signed with SHA-1 is judged by the policy's suite: refused
+ * by the built-in rules and by eu (SHA-1 expired 2012-08-01), accepted by
+ * ee, which lists it without expiry. The memo of validated paths never
+ * carries one policy's answer to another. */
+START_TEST(test_cert_digest_by_policy)
+{
+	char path[1024];
+	pol_policy *ee = NULL, *eu = NULL;
+	vn_findings f;
+	v_policy pol;
+	v_trust tr = {snap, NULL};
+	v_ctx ctx = {&tr, &pol, NULL, NULL};
+	v_path p;
+	STACK_OF(X509) *extra = sk_X509_new_null();
+
+	vn_findings_init(&f);
+	snprintf(path, sizeof path, "%s/policies/ee.xml", vn_test_srcdir());
+	ck_assert_int_eq(pol_load_file(path, NULL, &ee, &f), VN_OK);
+	snprintf(path, sizeof path, "%s/policies/eu.xml", vn_test_srcdir());
+	ck_assert_int_eq(pol_load_file(path, NULL, &eu, &f), VN_OK);
+	sk_X509_push(extra, ica.x);
+
+	v_policy_from_pol(&pol, ee);
+	ck_assert_int_eq(v_path_build(&ctx, sha1_signer.x, extra, now, 1, &p), VN_OK);
+	ck_assert_msg(p.status == V_PATH_OK, "ee: %d (%s)", p.status, p.why);
+	v_path_free(&p);
+	v_policy_from_pol(&pol, eu);	/* remembered under ee: must be judged again */
+	ck_assert_int_eq(v_path_build(&ctx, sha1_signer.x, extra, now, 1, &p), VN_OK);
+	ck_assert_int_eq(p.status, V_PATH_CRYPTO);
+	ck_assert_ptr_nonnull(strstr(p.why, "expired by policy eu"));
+	v_path_free(&p);
+	v_policy_default(&pol);
+	ck_assert_int_eq(v_path_build(&ctx, sha1_signer.x, extra, now, 1, &p), VN_OK);
+	ck_assert_int_eq(p.status, V_PATH_CRYPTO);
+	ck_assert_ptr_nonnull(strstr(p.why, "SHA1"));
+	v_path_free(&p);
+	v_policy_from_pol(&pol, ee);
+	ck_assert_int_eq(v_path_build(&ctx, sha1_signer.x, extra, now, 1, &p), VN_OK);
+	ck_assert_int_eq(p.status, V_PATH_OK);
+	v_path_free(&p);
+	/* a SHA-256 certificate passes under eu */
+	v_policy_from_pol(&pol, eu);
+	ck_assert_int_eq(v_path_build(&ctx, signer.x, extra, now, 1, &p), VN_OK);
+	ck_assert_int_eq(p.status, V_PATH_OK);
+	v_path_free(&p);
+	pol_free(ee);
+	pol_free(eu);
+	vn_findings_free(&f);
+	sk_X509_free(extra);
+}
+END_TEST
+
 static void make_pki(void)
 {
 	vn_time y2010 = 1262304000, y2014 = 1388534400, y2020 = 1577836800, y2021 = 1609459200;
@@ -240,6 +294,9 @@ static void make_pki(void)
 	/* same names as the issuing CA, another key */
 	fake = tp_make("Test Issuing CA", NULL, &root, 2, y2010, now + 10 * 365 * TP_DAY, 1,
 		       "critical,keyCertSign,cRLSign", NULL, NULL, NULL);
+	sha1_signer = tp_make("SHA-1 Signed", NULL, &ica, 0x100b, now - 30 * TP_DAY,
+			      now + 365 * TP_DAY, 0, ee, NULL, NULL, NULL);
+	TP_REQUIRE(X509_sign(sha1_signer.x, ica.k, EVP_sha1()) > 0);
 	forged = tp_make("Forged", NULL, &fake, 0x100a, now - 30 * TP_DAY, now + 365 * TP_DAY, 0, ee,
 			 NULL, NULL, NULL);
 	tp_free(&fake);
@@ -251,7 +308,7 @@ static void make_pki(void)
 static void free_pki(void)
 {
 	tp_cert *all[] = {&root,  &ica,	 &other_ca,    &signer, &nonr,	    &expired, &future,
-			  &notca, &under_notca, &weak, &longlived, &tsa, &forged};
+			  &notca, &under_notca, &weak, &longlived, &tsa, &forged, &sha1_signer};
 	size_t i;
 
 	for (i = 0; i < sizeof all / sizeof all[0]; i++)
@@ -270,6 +327,7 @@ int main(void)
 	tcase_add_test(tc, test_expiry_and_anchor);
 	tcase_add_test(tc, test_candidate_cap);
 	tcase_add_test(tc, test_memo_bounds);
+	tcase_add_test(tc, test_cert_digest_by_policy);
 	suite_add_tcase(s, tc);
 	rc = vn_test_run(s);
 	free_pki();
