@@ -77,55 +77,16 @@
 #include <openssl/ts.h>
 #include <openssl/x509.h>
 
-#define MAXLIST 16
+#define DEMO_PROG "cades-extend"
+static void usage(void);
+#include "demo-tool.h"
 
-static void die(const char *msg)
-{
-	fprintf(stderr, "cades-extend: %s\n", msg);
-	ERR_print_errors_fp(stderr);
-	exit(70);
-}
+#define MAXLIST 16
 
 static void usage(void)
 {
 	fprintf(stderr, "usage: cades-extend sign|extend|tamper|ecdsa-raw ... (see the source)\n");
 	exit(64);
-}
-
-static unsigned char *read_file(const char *path, size_t *n)
-{
-	FILE *f = fopen(path, "rb");
-	unsigned char *p = NULL;
-	size_t cap = 0, len = 0;
-
-	if (f == NULL) {
-		fprintf(stderr, "cades-extend: %s: %s\n", path, strerror(errno));
-		exit(70);
-	}
-	for (;;) {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 65536;
-			if ((p = realloc(p, cap)) == NULL)
-				die("out of memory");
-		}
-		size_t r = fread(p + len, 1, cap - len, f);
-		len += r;
-		if (r == 0)
-			break;
-	}
-	fclose(f);
-	*n = len;
-	return p;
-}
-
-static void write_file(const char *path, const unsigned char *p, size_t n)
-{
-	FILE *f = fopen(path, "wb");
-
-	if (f == NULL || fwrite(p, 1, n, f) != n || fclose(f) != 0) {
-		fprintf(stderr, "cades-extend: cannot write %s\n", path);
-		exit(70);
-	}
 }
 
 static X509 *read_cert(const char *path)
@@ -137,32 +98,6 @@ static X509 *read_cert(const char *path)
 	if (x == NULL)
 		die(path);
 	return x;
-}
-
-static STACK_OF(X509) *read_certs(const char *path)
-{
-	STACK_OF(X509) *sk = sk_X509_new_null();
-	BIO *b = BIO_new_file(path, "r");
-	X509 *x;
-
-	if (sk == NULL || b == NULL)
-		die(path);
-	while ((x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL)
-		sk_X509_push(sk, x);
-	ERR_clear_error();
-	BIO_free(b);
-	return sk;
-}
-
-static EVP_PKEY *read_key(const char *path)
-{
-	BIO *b = BIO_new_file(path, "r");
-	EVP_PKEY *k = b ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) : NULL;
-
-	BIO_free(b);
-	if (k == NULL)
-		die(path);
-	return k;
 }
 
 static CMS_ContentInfo *read_cms(const char *path)
@@ -190,19 +125,6 @@ static void write_cms(const char *path, CMS_ContentInfo *cms)
 }
 
 /* "now" or seconds since the epoch; -1 for now. */
-static long parse_time(const char *s)
-{
-	char *end;
-	long v;
-
-	if (strcmp(s, "now") == 0)
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < 0)
-		usage();
-	return v;
-}
 
 /* --- timestamps -------------------------------------------------------- */
 
@@ -211,14 +133,6 @@ struct tsa {
 	EVP_PKEY *key;
 	STACK_OF(X509) *chain;
 };
-
-static int fixed_time_cb(TS_RESP_CTX *ctx, void *data, long *sec, long *usec)
-{
-	(void)ctx;
-	*sec = *(long *)data;
-	*usec = 0;
-	return 1;
-}
 
 static ASN1_INTEGER *serial_cb(TS_RESP_CTX *ctx, void *data)
 {
@@ -290,16 +204,6 @@ static unsigned char *make_ts(const struct tsa *t, const unsigned char *data, si
 	TS_MSG_IMPRINT_free(mi);
 	TS_REQ_free(req);
 	return der;
-}
-
-static void dump(const char *dir, const char *name, const unsigned char *p, size_t n)
-{
-	char path[4096];
-
-	if (dir == NULL)
-		return;
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	write_file(path, p, n);
 }
 
 /* --- DER walking (for the archive timestamp input) ---------------------- */

@@ -89,6 +89,10 @@
 #include <openssl/x509.h>
 #include <zip.h>
 
+#define DEMO_PROG "xades-make"
+static void usage(void);
+#include "demo-tool.h"
+
 #define MAXLIST 16
 #define NS_DS "http://www.w3.org/2000/09/xmldsig#"
 #define NS_XADES "http://uri.etsi.org/01903/v1.3.2#"
@@ -103,13 +107,6 @@
 #define ALG_ECDSA "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"
 #define ALG_RSA "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
 #define ASICE_MIME "application/vnd.etsi.asic-e+zip"
-
-static void die(const char *msg)
-{
-	fprintf(stderr, "xades-make: %s\n", msg);
-	ERR_print_errors_fp(stderr);
-	exit(70);
-}
 
 static void usage(void)
 {
@@ -126,42 +123,6 @@ static void *xmalloc(size_t n)
 	return p;
 }
 
-static unsigned char *read_file(const char *path, size_t *n)
-{
-	FILE *f = fopen(path, "rb");
-	unsigned char *p = NULL;
-	size_t cap = 0, len = 0;
-
-	if (f == NULL) {
-		fprintf(stderr, "xades-make: %s: %s\n", path, strerror(errno));
-		exit(70);
-	}
-	for (;;) {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 65536;
-			if ((p = realloc(p, cap)) == NULL)
-				die("out of memory");
-		}
-		size_t r = fread(p + len, 1, cap - len, f);
-		len += r;
-		if (r == 0)
-			break;
-	}
-	fclose(f);
-	*n = len;
-	return p;
-}
-
-static void write_file(const char *path, const unsigned char *p, size_t n)
-{
-	FILE *f = fopen(path, "wb");
-
-	if (f == NULL || fwrite(p, 1, n, f) != n || fclose(f) != 0) {
-		fprintf(stderr, "xades-make: cannot write %s\n", path);
-		exit(70);
-	}
-}
-
 static X509 *read_cert(const char *path)
 {
 	BIO *b = BIO_new_file(path, "r");
@@ -171,46 +132,6 @@ static X509 *read_cert(const char *path)
 	if (x == NULL)
 		die(path);
 	return x;
-}
-
-static STACK_OF(X509) *read_certs(const char *path)
-{
-	STACK_OF(X509) *sk = sk_X509_new_null();
-	BIO *b = BIO_new_file(path, "r");
-	X509 *x;
-
-	if (sk == NULL || b == NULL)
-		die(path);
-	while ((x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL)
-		sk_X509_push(sk, x);
-	ERR_clear_error();
-	BIO_free(b);
-	return sk;
-}
-
-static EVP_PKEY *read_key(const char *path)
-{
-	BIO *b = BIO_new_file(path, "r");
-	EVP_PKEY *k = b ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) : NULL;
-
-	BIO_free(b);
-	if (k == NULL)
-		die(path);
-	return k;
-}
-
-static long parse_time(const char *s)
-{
-	char *end;
-	long v;
-
-	if (strcmp(s, "now") == 0)
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < 0)
-		usage();
-	return v;
 }
 
 /* Base64 on one line; the caller frees. */
@@ -422,14 +343,6 @@ static char *cert_b64(X509 *x)
 
 /* --- timestamps (as cades-extend) --------------------------------------- */
 
-static int fixed_time_cb(TS_RESP_CTX *ctx, void *data, long *sec, long *usec)
-{
-	(void)ctx;
-	*sec = *(long *)data;
-	*usec = 0;
-	return 1;
-}
-
 static ASN1_INTEGER *serial_cb(TS_RESP_CTX *ctx, void *data)
 {
 	unsigned char r[8];
@@ -498,16 +411,6 @@ static unsigned char *make_ts(X509 *cert, EVP_PKEY *key, STACK_OF(X509) *chain,
 	TS_MSG_IMPRINT_free(mi);
 	TS_REQ_free(req);
 	return der;
-}
-
-static void dump(const char *dir, const char *name, const unsigned char *p, size_t n)
-{
-	char path[4096];
-
-	if (dir == NULL)
-		return;
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	write_file(path, p, n);
 }
 
 /* --- the signature value ------------------------------------------------- */
