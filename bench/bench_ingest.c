@@ -176,17 +176,6 @@ static vn_err parse_one(const blist *l, tl_list **out)
 	return e;
 }
 
-/* The XML self-pointer of a list of lists (its TSLType is a list of lists). */
-static const tl_pointer *self_pointer(const tl_list *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->npointers; i++)
-		if (tl_type_is_lotl(l->pointers[i].tsl_type) && tl_pointer_is_xml(&l->pointers[i]))
-			return &l->pointers[i];
-	return NULL;
-}
-
 static int ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -359,7 +348,7 @@ static vn_err setup(pool *p, const char *lotl_url, STACK_OF(X509) *oj)
 		tl_list *cur = NULL;
 		const tl_pointer *sp;
 
-		if (prev != NULL && (sp = self_pointer(prev)) != NULL && sp->sdi.ncerts > 0) {
+		if (prev != NULL && (sp = tl_lotl_self_pointer(prev)) != NULL && sp->sdi.ncerts > 0) {
 			c.alt[i] = tl_pointer_certs(sp);
 			if (c.alt[i] == NULL) {
 				e = VN_ERR_NOMEM;

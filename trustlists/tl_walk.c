@@ -473,9 +473,7 @@ static vn_err push_entry(tl_walk_result *r, tl_walk_entry *e)
 	return VN_OK;
 }
 
-/* The self-pointer of a LOTL: the XML pointer whose type is a list of lists.
- * Its certificates announce who signs the next LOTL (EU pivot mechanism). */
-static const tl_pointer *self_pointer(const tl_list *l)
+const tl_pointer *tl_lotl_self_pointer(const tl_list *l)
 {
 	size_t i;
 
@@ -522,7 +520,7 @@ static vn_err follow_pivots(const char *url, const tl_list *unverified, const tl
 			break;
 		}
 		if (pe.list != NULL) {
-			const tl_pointer *sp = self_pointer(pe.list);
+			const tl_pointer *sp = tl_lotl_self_pointer(pe.list);
 			if (sp != NULL && sp->sdi.ncerts > 0) {
 				STACK_OF(X509) *next = tl_pointer_certs(sp);
 				if (next != NULL) {

@@ -109,6 +109,10 @@ const char *tl_kind_name(tl_kind k);
 /* The XML pointers of a list of lists (TSL XML mime type, or no mime type
  * and a location ending in .xml / .xtsl). */
 int tl_pointer_is_xml(const tl_pointer *p) VN_NONNULL(1);
+/* The self-pointer of a list of lists: its XML pointer whose type is a list
+ * of lists; its certificates announce who signs the next one (the EU pivot
+ * mechanism, STANDARDS.md 2.1). NULL when there is none. Borrowed from l. */
+const tl_pointer *tl_lotl_self_pointer(const tl_list *l) VN_NONNULL(1);
 /* Certificates a pointer announces (DER in its SDIs) as a new stack. */
 STACK_OF(X509) *tl_pointer_certs(const tl_pointer *p) VN_NONNULL(1);
 
