@@ -475,7 +475,9 @@ typedef struct sigctx {
 	xmlNodePtr sig, si, sp;
 	const id_index *ix;
 	const v_docs *docs;
-	v_blob *octets;		/* one per reference */
+	v_blob *octets;		/* one per reference: the canonical forms made here */
+	v_octets *views;	/* one per reference: what its digest covered (an
+				 * octets entry, or a detached document's bytes) */
 	size_t nrefs;
 	int sp_refs;		/* SignedProperties references */
 	int sp_bound;		/* one of them resolves to sp */
@@ -585,6 +587,8 @@ static vn_err do_reference(sigctx *c, xmlNodePtr ref, size_t idx, v_sigobj *o)
 		 * inclusive C14N 1.0 (XMLDSig 4.4.3.2). */
 		e = c14n_view(c->doc, &v, cm != NULL ? cm->mode : XML_C14N_1_0, prefixes,
 			      &c->octets[idx]);
+		c->views[idx].p = c->octets[idx].p;
+		c->views[idx].n = c->octets[idx].n;
 		if (e == VN_ERR_CRYPTO) {
 			e = fail(o, V_CHECK_FORMAT_FAILURE, "V_XADES_C14N_FAILED",
 				 "a referenced node-set could not be canonicalised");
@@ -614,14 +618,12 @@ static vn_err do_reference(sigctx *c, xmlNodePtr ref, size_t idx, v_sigobj *o)
 				 "a reference names a detached document that was not supplied");
 			goto out;
 		}
-		if ((e = v_blob_set(&c->octets[idx], df->bytes != NULL ? (const void *)df->bytes
-								 : (const void *)"",
-				    df->len)) != VN_OK)
-			goto out;
+		c->views[idx].p = df->bytes != NULL ? df->bytes : (const unsigned char *)"";
+		c->views[idx].n = df->len;
 	}
 
-	if (!EVP_Digest(c->octets[idx].p != NULL ? c->octets[idx].p : (unsigned char *)"",
-			c->octets[idx].n, h, &hl, md, NULL)) {
+	if (!EVP_Digest(c->views[idx].p != NULL ? c->views[idx].p : (const unsigned char *)"",
+			c->views[idx].n, h, &hl, md, NULL)) {
 		e = VN_ERR_CRYPTO;
 		goto out;
 	}
@@ -1008,8 +1010,11 @@ static vn_err one_signature(xmlDocPtr doc, xmlNodePtr sig, const id_index *ix,
 	cx.ix = ix;
 	cx.docs = docs;
 	cx.nrefs = nref;
-	if ((cx.octets = calloc(nref, sizeof(*cx.octets))) == NULL)
+	if ((cx.octets = calloc(nref, sizeof(*cx.octets))) == NULL ||
+	    (cx.views = calloc(nref, sizeof(*cx.views))) == NULL) {
+		free(cx.octets);
 		return VN_ERR_NOMEM;
+	}
 	i = 0;
 	for (ref = tl_xml_next_elem(smeth); ref != NULL; ref = tl_xml_next_elem(ref), i++)
 		if ((e = do_reference(&cx, ref, i, o)) != VN_OK)
@@ -1067,7 +1072,7 @@ static vn_err one_signature(xmlDocPtr doc, xmlNodePtr sig, const id_index *ix,
 		xs.qp = qp;
 		xs.usp = usp;
 		xs.docs = docs;
-		xs.ref_octets = cx.octets;
+		xs.ref_octets = cx.views;
 		xs.nrefs = cx.nrefs;
 		if ((e = v_xades_unsigned(&xs, o)) != VN_OK)
 			goto out;
@@ -1152,6 +1157,7 @@ out:
 			free(cx.octets[i].p);
 		free(cx.octets);
 	}
+	free(cx.views);
 	return e;
 }
 

@@ -17,6 +17,14 @@
 #define V_NS_XADES141 "http://uri.etsi.org/01903/v1.4.1#"
 #define V_NS_ASIC "http://uri.etsi.org/02918/v1.2.1#"
 
+/* Octets seen, not owned: a canonical form the parser holds, or the bytes
+ * of a detached document as the caller supplied them (never copied: an
+ * ASiC data file may be large and referenced more than once). */
+typedef struct v_octets {
+	const unsigned char *p;
+	size_t n;
+} v_octets;
+
 /* One ds:Signature after core validation. Every pointer is borrowed from
  * the parsed document, which outlives the call. */
 typedef struct v_xades_sig {
@@ -34,7 +42,7 @@ typedef struct v_xades_sig {
 	 * transforms), in document order; NULL entries (n 0) where a
 	 * reference could not be dereferenced. Archive timestamps need them
 	 * (EN 319 132-1 5.5.2.2). */
-	const v_blob *ref_octets;
+	const v_octets *ref_octets;
 	size_t nrefs;
 } v_xades_sig;
 

@@ -188,7 +188,7 @@ static char *crl_b64(void)
 typedef struct doc {
 	xmlDocPtr d;
 	v_xades_sig xs;
-	v_blob refs[2];
+	v_octets refs[2];
 } doc;
 
 /* A ds:Signature with two references (#o1 and a detached file), KeyInfo,
@@ -231,9 +231,9 @@ static void doc_make(doc *dc, const char *usp, int missing_ref)
 			dc->xs.qp = tl_xml_child(n, V_NS_XADES132, "QualifyingProperties");
 	dc->xs.usp = tl_xml_child(tl_xml_child(dc->xs.qp, V_NS_XADES132, "UnsignedProperties"),
 				  V_NS_XADES132, "UnsignedSignatureProperties");
-	dc->refs[0].p = (unsigned char *)"REF1";
+	dc->refs[0].p = (const unsigned char *)"REF1";
 	dc->refs[0].n = 4;
-	dc->refs[1].p = missing_ref ? NULL : (unsigned char *)"REF2";
+	dc->refs[1].p = missing_ref ? NULL : (const unsigned char *)"REF2";
 	dc->refs[1].n = missing_ref ? 0 : 4;
 	dc->xs.ref_octets = dc->refs;
 	dc->xs.nrefs = 2;
