@@ -9,6 +9,7 @@
  * the certificate is named by the object itself.
  */
 #include "common/vn_certcache.h"
+#include "common/vn_p256.h"
 #include "node/v_format.h"
 #include "node/v_format_int.h"
 
@@ -158,14 +159,22 @@ out:
 }
 
 /* Verify sig over the digest (not recomputed: the mobile service signed the
- * hash it was given). 1 valid, 0 invalid, <0 could not run. */
-static int verify_digest(EVP_PKEY *pk, raw_sigalg alg, const EVP_MD *md, int pss_saltlen,
-			 const unsigned char *sig, size_t siglen, const unsigned char *dg,
-			 size_t dglen)
+ * hash it was given). 1 valid, 0 invalid, <0 could not run. A P-256 key that
+ * recurs is verified through its fixed-base table (vn_p256.h). */
+static int verify_digest(X509 *cert, EVP_PKEY *pk, raw_sigalg alg, const EVP_MD *md,
+			 int pss_saltlen, const unsigned char *sig, size_t siglen,
+			 const unsigned char *dg, size_t dglen)
 {
-	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(pk, NULL);
+	EVP_PKEY_CTX *ctx = NULL;
 	int r = -1;
 
+	if (alg == RAW_ECDSA) {
+		r = vn_p256_verify(X509_get_X509_PUBKEY(cert), sig, siglen, dg, dglen);
+		if (r != VN_P256_NOT_HANDLED)
+			return r;
+		r = -1;
+	}
+	ctx = EVP_PKEY_CTX_new(pk, NULL);
 	if (ctx == NULL || EVP_PKEY_verify_init(ctx) <= 0)
 		goto out;
 	if (alg == RAW_RSA && EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) <= 0)
@@ -222,14 +231,14 @@ static vn_err raw_verify(v_sigobj *o, raw_sigalg alg, const raw_alg *ha,
 	if (alg == RAW_ECDSA) {
 		size_t fs = ec_field_bytes(pk);
 		if (ecdsa_is_der(sig, siglen)) {
-			r = verify_digest(pk, alg, md, 0, sig, siglen, dg, ha->len);
+			r = verify_digest(o->signer, pk, alg, md, 0, sig, siglen, dg, ha->len);
 		} else if (fs > 0 && siglen == 2 * fs) {
 			/* The plain r||s form mobile services return (TS 119 312
 			 * / BSI TR-03111 "plain" encoding). */
 			e = v_ecdsa_raw_to_der(sig, 2 * fs, &der, &dlen);
 			if (e != VN_OK)
 				goto out;
-			r = verify_digest(pk, alg, md, 0, der, dlen, dg, ha->len);
+			r = verify_digest(o->signer, pk, alg, md, 0, der, dlen, dg, ha->len);
 		} else {
 			o->check = V_CHECK_SIG_CRYPTO_FAILURE;
 			e = add_finding(o, VN_LEVEL_ERROR, "V_RAW_SIG_ENCODING",
@@ -240,16 +249,16 @@ static vn_err raw_verify(v_sigobj *o, raw_sigalg alg, const raw_alg *ha,
 		/* MGF1 with the same hash, salt as long as the hash (RFC 8017
 		 * 9.1 recommendation, Smart-ID v3); other salt lengths are
 		 * accepted as the encoding reveals them. */
-		r = verify_digest(pk, alg, md, (int)ha->len, sig, siglen, dg, ha->len);
+		r = verify_digest(o->signer, pk, alg, md, (int)ha->len, sig, siglen, dg, ha->len);
 		if (r == 0) {
-			r = verify_digest(pk, alg, md, RSA_PSS_SALTLEN_AUTO, sig, siglen, dg,
+			r = verify_digest(o->signer, pk, alg, md, RSA_PSS_SALTLEN_AUTO, sig, siglen, dg,
 					  ha->len);
 			if (r == 1)
 				e = add_finding(o, VN_LEVEL_INFO, "V_RAW_PSS_SALT",
 						"RSASSA-PSS salt length differs from the hash length");
 		}
 	} else {
-		r = verify_digest(pk, alg, md, 0, sig, siglen, dg, ha->len);
+		r = verify_digest(o->signer, pk, alg, md, 0, sig, siglen, dg, ha->len);
 	}
 	if (e != VN_OK)
 		goto out;

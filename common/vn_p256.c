@@ -1,0 +1,259 @@
+/* EC_GROUP_precompute_mult is deprecated in OpenSSL 3 with nothing in its
+ * place: it is still the one way to give a point other than the curve's
+ * generator a fixed-base table (vn_p256.h). */
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include "common/vn_p256.h"
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <string.h>
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/ecdsa.h>
+#include <openssl/err.h>
+#include <openssl/objects.h>
+
+#define SLOTS 1024
+#define PT_MAX 65	/* an uncompressed P-256 point: 04 || x || y */
+#define ORDER_BYTES 32
+
+typedef struct slot {
+	unsigned char pt[PT_MAX];	/* the key's encoded point as its SPKI holds it */
+	size_t ptlen;			/* 0: empty */
+	unsigned uses;			/* verifications counted before a table */
+	int building;			/* a thread is building the table */
+	EC_GROUP *table;		/* generator = the key; never freed */
+} slot;
+
+static slot slots[SLOTS];
+static size_t ntables;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static EC_GROUP *std_group;	/* P-256 with its own generator table */
+
+static void init_std(void)
+{
+	std_group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+}
+
+/* The encoded point of a P-256 SPKI (id-ecPublicKey with the named curve
+ * prime256v1), read in place; -1 for any other key. */
+static int p256_point(const X509_PUBKEY *spki, const unsigned char **pt, size_t *ptlen)
+{
+	ASN1_OBJECT *alg = NULL;
+	X509_ALGOR *a = NULL;
+	const void *pval = NULL;
+	int ptype = 0, n = 0;
+
+	if (X509_PUBKEY_get0_param(&alg, pt, &n, &a, spki) != 1 || alg == NULL || a == NULL)
+		return -1;
+	if (OBJ_obj2nid(alg) != NID_X9_62_id_ecPublicKey)
+		return -1;
+	X509_ALGOR_get0(NULL, &ptype, &pval, a);
+	if (ptype != V_ASN1_OBJECT || OBJ_obj2nid(pval) != NID_X9_62_prime256v1)
+		return -1;
+	if (*pt == NULL || n < 33 || n > PT_MAX)
+		return -1;
+	*ptlen = (size_t)n;
+	return 0;
+}
+
+static size_t slot_of(const unsigned char *pt, size_t n)
+{
+	uint64_t h = 1469598103934665603u;	/* FNV-1a */
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ pt[i]) * 1099511628211u;
+	return (size_t)(h % SLOTS);
+}
+
+/* A P-256 group whose generator is the point pt, with its table. */
+static EC_GROUP *make_table(const unsigned char *pt, size_t n)
+{
+	EC_GROUP *g = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+	EC_POINT *q = NULL;
+	BN_CTX *bn = BN_CTX_new();
+	int ok = 0;
+
+	if (g == NULL || bn == NULL || (q = EC_POINT_new(g)) == NULL)
+		goto out;
+	/* oct2point refuses a point off the curve; the order is prime, so
+	 * any finite point generates the whole group. */
+	if (EC_POINT_oct2point(g, q, pt, n, bn) != 1 || EC_POINT_is_at_infinity(g, q) ||
+	    EC_POINT_is_on_curve(g, q, bn) != 1)
+		goto out;
+	if (EC_GROUP_set_generator(g, q, EC_GROUP_get0_order(std_group),
+				   EC_GROUP_get0_cofactor(std_group)) != 1 ||
+	    EC_GROUP_precompute_mult(g, bn) != 1 || EC_GROUP_have_precompute_mult(g) != 1)
+		goto out;
+	ok = 1;
+out:
+	EC_POINT_free(q);
+	BN_CTX_free(bn);
+	if (!ok) {
+		EC_GROUP_free(g);
+		g = NULL;
+	}
+	ERR_clear_error();
+	return g;
+}
+
+/* Build the table of slot s (marked building by the caller) and publish
+ * it; NULL when that failed (the count starts again). */
+static EC_GROUP *build(slot *s, const unsigned char *pt, size_t n)
+{
+	EC_GROUP *g = make_table(pt, n);
+
+	(void)pthread_mutex_lock(&lock);
+	s->building = 0;
+	if (g != NULL && s->table == NULL && ntables < VN_P256_TABLES) {
+		s->table = g;
+		ntables++;
+	} else {
+		EC_GROUP_free(g);
+		g = s->table;
+		s->uses = 0;
+	}
+	(void)pthread_mutex_unlock(&lock);
+	return g;
+}
+
+/* The key's table: the existing one, or one built now when force is set or
+ * the key has just reached its count; NULL otherwise. */
+static EC_GROUP *table_for(const unsigned char *pt, size_t n, int force)
+{
+	slot *s = &slots[slot_of(pt, n)];
+	EC_GROUP *t = NULL;
+	int mine = 0;
+
+	(void)pthread_mutex_lock(&lock);
+	if (s->ptlen != n || memcmp(s->pt, pt, n) != 0) {
+		/* A slot with a table keeps it: the newcomer is not counted. */
+		if (s->table != NULL || s->building)
+			goto unlock;
+		memcpy(s->pt, pt, n);
+		s->ptlen = n;
+		s->uses = 0;
+	}
+	t = s->table;
+	if (t == NULL && !s->building && ntables < VN_P256_TABLES &&
+	    (force || ++s->uses >= VN_P256_TABLE_AFTER)) {
+		s->building = 1;
+		mine = 1;
+	}
+unlock:
+	(void)pthread_mutex_unlock(&lock);
+	if (mine)
+		t = build(s, pt, n);
+	return t;
+}
+
+/* ECDSA verification (FIPS 186-5 6.4.2) with u2*Q through Q's table. */
+static int verify_with(const EC_GROUP *t, const unsigned char *sig, size_t siglen,
+		       const unsigned char *dg, size_t dglen)
+{
+	const BIGNUM *n = EC_GROUP_get0_order(std_group), *r = NULL, *s = NULL;
+	const unsigned char *p = sig;
+	unsigned char *der = NULL;
+	ECDSA_SIG *es = NULL;
+	BN_CTX *bn = NULL;
+	BIGNUM *w, *u1, *u2, *e, *x;
+	EC_POINT *p1 = NULL, *p2 = NULL;
+	int derlen, rv = VN_P256_INVALID;
+
+	if (siglen == 0 || siglen > INT_MAX)
+		goto out;
+	es = d2i_ECDSA_SIG(NULL, &p, (long)siglen);
+	if (es == NULL || p != sig + siglen)
+		goto out;
+	/* Strict DER, as OpenSSL demands: the value re-encodes to the bytes. */
+	derlen = i2d_ECDSA_SIG(es, &der);
+	if (derlen <= 0 || (size_t)derlen != siglen || memcmp(der, sig, siglen) != 0)
+		goto out;
+	ECDSA_SIG_get0(es, &r, &s);
+	if (r == NULL || s == NULL || BN_is_zero(r) || BN_is_negative(r) || BN_ucmp(r, n) >= 0 ||
+	    BN_is_zero(s) || BN_is_negative(s) || BN_ucmp(s, n) >= 0)
+		goto out;
+	rv = VN_P256_NOT_HANDLED;	/* from here on a failure is ours, not the signature's */
+	if ((bn = BN_CTX_new()) == NULL)
+		goto out;
+	BN_CTX_start(bn);
+	w = BN_CTX_get(bn);
+	u1 = BN_CTX_get(bn);
+	u2 = BN_CTX_get(bn);
+	e = BN_CTX_get(bn);
+	x = BN_CTX_get(bn);
+	if (x == NULL)
+		goto out;
+	/* The digest's leftmost bits, as many as the order has (256). */
+	if (BN_bin2bn(dg, (int)(dglen > ORDER_BYTES ? ORDER_BYTES : dglen), e) == NULL)
+		goto out;
+	if (BN_mod_inverse(w, s, n, bn) == NULL || BN_mod_mul(u1, e, w, n, bn) != 1 ||
+	    BN_mod_mul(u2, r, w, n, bn) != 1)
+		goto out;
+	if ((p1 = EC_POINT_new(std_group)) == NULL || (p2 = EC_POINT_new(t)) == NULL)
+		goto out;
+	if (EC_POINT_mul(std_group, p1, u1, NULL, NULL, bn) != 1 ||
+	    EC_POINT_mul(t, p2, u2, NULL, NULL, bn) != 1 ||
+	    EC_POINT_add(std_group, p1, p1, p2, bn) != 1)
+		goto out;
+	if (EC_POINT_is_at_infinity(std_group, p1)) {
+		rv = VN_P256_INVALID;
+		goto out;
+	}
+	if (EC_POINT_get_affine_coordinates(std_group, p1, x, NULL, bn) != 1 ||
+	    BN_nnmod(x, x, n, bn) != 1)
+		goto out;
+	rv = BN_ucmp(x, r) == 0 ? VN_P256_VALID : VN_P256_INVALID;
+out:
+	EC_POINT_free(p1);
+	EC_POINT_free(p2);
+	if (bn != NULL)
+		BN_CTX_end(bn);
+	BN_CTX_free(bn);
+	OPENSSL_free(der);
+	ECDSA_SIG_free(es);
+	ERR_clear_error();
+	return rv;
+}
+
+int vn_p256_verify(const X509_PUBKEY *spki, const unsigned char *sig, size_t siglen,
+		   const unsigned char *dg, size_t dglen)
+{
+	const unsigned char *pt = NULL;
+	size_t ptlen = 0;
+	EC_GROUP *t;
+
+	if (spki == NULL || sig == NULL || (dg == NULL && dglen > 0))
+		return VN_P256_NOT_HANDLED;
+	if (pthread_once(&once, init_std) != 0 || std_group == NULL)
+		return VN_P256_NOT_HANDLED;
+	if (p256_point(spki, &pt, &ptlen) != 0)
+		return VN_P256_NOT_HANDLED;
+	t = table_for(pt, ptlen, 0);
+	if (t == NULL)
+		return VN_P256_NOT_HANDLED;
+	return verify_with(t, sig, siglen, dg, dglen);
+}
+
+int vn_p256_table_now(const X509_PUBKEY *spki)
+{
+	const unsigned char *pt = NULL;
+	size_t ptlen = 0;
+
+	if (spki == NULL || pthread_once(&once, init_std) != 0 || std_group == NULL ||
+	    p256_point(spki, &pt, &ptlen) != 0)
+		return -1;
+	return table_for(pt, ptlen, 1) != NULL ? 0 : -1;
+}
+
+size_t vn_p256_tables(void)
+{
+	size_t n;
+
+	(void)pthread_mutex_lock(&lock);
+	n = ntables;
+	(void)pthread_mutex_unlock(&lock);
+	return n;
+}

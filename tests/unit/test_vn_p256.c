@@ -1,0 +1,327 @@
+/* ECDSA P-256 verification through per-key fixed-base tables (vn_p256.h):
+ * it must agree with EVP_PKEY_verify on every input, valid or not. */
+#include "vn_test.h"
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/ecdsa.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/x509.h>
+
+#include "common/vn_p256.h"
+
+typedef struct key {
+	EVP_PKEY *pk;
+	X509_PUBKEY *spki;
+} key;
+
+static key make_key(const char *curve, int compressed)
+{
+	key k = {NULL, NULL};
+
+	if (curve == NULL)
+		k.pk = EVP_RSA_gen(2048);
+	else if (strcmp(curve, "ED25519") == 0)
+		k.pk = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+	else
+		k.pk = EVP_EC_gen(curve);
+	ck_assert_ptr_nonnull(k.pk);
+	if (compressed)
+		ck_assert_int_eq(EVP_PKEY_set_utf8_string_param(
+					 k.pk, OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT, "compressed"),
+				 1);
+	ck_assert_int_eq(X509_PUBKEY_set(&k.spki, k.pk), 1);
+	return k;
+}
+
+static void free_key(key *k)
+{
+	X509_PUBKEY_free(k->spki);
+	EVP_PKEY_free(k->pk);
+}
+
+/* A DER ECDSA signature over the digest dg (no hashing: ECDSA takes the
+ * digest's leftmost bits itself). */
+static size_t sign(const key *k, const unsigned char *dg, size_t dglen, unsigned char *sig,
+		   size_t cap)
+{
+	EVP_PKEY_CTX *c = EVP_PKEY_CTX_new(k->pk, NULL);
+	size_t n = cap;
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(EVP_PKEY_sign_init(c), 1);
+	ck_assert_int_eq(EVP_PKEY_sign(c, sig, &n, dg, dglen), 1);
+	EVP_PKEY_CTX_free(c);
+	return n;
+}
+
+/* EVP's answer: 1 valid, 0 anything else. */
+static int evp_verify(const key *k, const unsigned char *sig, size_t siglen,
+		      const unsigned char *dg, size_t dglen)
+{
+	EVP_PKEY_CTX *c = EVP_PKEY_CTX_new(k->pk, NULL);
+	int r;
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(EVP_PKEY_verify_init(c), 1);
+	r = EVP_PKEY_verify(c, sig, siglen, dg, dglen) == 1;
+	EVP_PKEY_CTX_free(c);
+	return r;
+}
+
+/* Ours and EVP's must agree; ours must have handled it (the key has a
+ * table). Returns the common answer. */
+static int agree(const key *k, const unsigned char *sig, size_t siglen,
+		 const unsigned char *dg, size_t dglen)
+{
+	int ours = vn_p256_verify(k->spki, sig, siglen, dg, dglen);
+	int theirs = evp_verify(k, sig, siglen, dg, dglen);
+
+	ck_assert_int_ne(ours, VN_P256_NOT_HANDLED);
+	ck_assert_int_eq(ours, theirs);
+	return ours;
+}
+
+/* DER of (r, s) written by hand, so that values ECDSA_SIG would not
+ * encode (zero, negative) can be given: a non-negative r or s as its
+ * minimal big-endian bytes, or neg for the integer -1. */
+static size_t der_int(const BIGNUM *v, unsigned char *out)
+{
+	unsigned char b[40];
+	size_t n = 0;
+
+	if (v == NULL) {
+		out[0] = 0x02;
+		out[1] = 0x01;
+		out[2] = 0xff;	/* -1 */
+		return 3;
+	}
+	if (BN_is_zero(v))
+		b[n++] = 0;
+	else {
+		int k = BN_num_bytes(v);
+		ck_assert_int_le(k, 33);
+		if (BN_is_bit_set(v, k * 8 - 1))
+			b[n++] = 0;
+		n += (size_t)BN_bn2bin(v, b + n);
+	}
+	out[0] = 0x02;
+	out[1] = (unsigned char)n;
+	memcpy(out + 2, b, n);
+	return n + 2;
+}
+
+static size_t der_of(const BIGNUM *r, const BIGNUM *s, unsigned char *out, size_t cap)
+{
+	unsigned char body[90];
+	size_t n;
+
+	n = der_int(r, body);
+	n += der_int(s, body + n);
+	ck_assert_uint_le(n + 2, cap);
+	out[0] = 0x30;
+	out[1] = (unsigned char)n;
+	memcpy(out + 2, body, n);
+	return n + 2;
+}
+
+static const size_t dglens[] = {32, 20, 48, 64};	/* SHA-256, SHA-1, SHA-384, SHA-512 */
+
+/* Good signatures verify, a changed digest or signature does not, and
+ * another key's signature does not: always as EVP says. */
+START_TEST(t_agrees_with_evp)
+{
+	key a = make_key("P-256", _i == 3), b = make_key("P-256", 0);
+	size_t dglen = dglens[_i];
+	unsigned char dg[64], sig[80];
+
+	size_t used = dglen < 32 ? dglen : 32;
+
+	ck_assert_int_eq(vn_p256_table_now(a.spki), 0);
+	for (int round = 0; round < 48; round++) {
+		size_t n;
+
+		ck_assert_int_eq(RAND_bytes(dg, (int)dglen), 1);
+		n = sign(&a, dg, dglen, sig, sizeof sig);
+		ck_assert_int_eq(agree(&a, sig, n, dg, dglen), VN_P256_VALID);
+		dg[(size_t)round % used] ^= (unsigned char)(1u << (round % 8));
+		ck_assert_int_eq(agree(&a, sig, n, dg, dglen), VN_P256_INVALID);
+		dg[(size_t)round % used] ^= (unsigned char)(1u << (round % 8));
+		if (dglen > 32) {	/* only the leftmost 256 bits count */
+			dg[dglen - 1] ^= 0x80;
+			ck_assert_int_eq(agree(&a, sig, n, dg, dglen), VN_P256_VALID);
+			dg[dglen - 1] ^= 0x80;
+		}
+		sig[n - 1 - (size_t)round % 8] ^= 0x01;
+		(void)agree(&a, sig, n, dg, dglen);
+		ck_assert_int_eq(vn_p256_verify(a.spki, sig, n, dg, dglen), VN_P256_INVALID);
+		n = sign(&b, dg, dglen, sig, sizeof sig);
+		ck_assert_int_eq(agree(&a, sig, n, dg, dglen), VN_P256_INVALID);
+	}
+	free_key(&a);
+	free_key(&b);
+}
+END_TEST
+
+/* Only strict DER: a long-form length, a padded integer, trailing bytes
+ * and a truncation are all refused, as EVP refuses them. */
+START_TEST(t_strict_der)
+{
+	key a = make_key("P-256", 0);
+	unsigned char dg[32], sig[80], bad[96];
+	size_t n;
+
+	ck_assert_int_eq(vn_p256_table_now(a.spki), 0);
+	memset(dg, 0x5a, sizeof dg);
+	n = sign(&a, dg, sizeof dg, sig, sizeof sig);
+	ck_assert_int_eq(agree(&a, sig, n, dg, sizeof dg), VN_P256_VALID);
+	/* 30 81 LL: the same length in long form */
+	bad[0] = 0x30;
+	bad[1] = 0x81;
+	bad[2] = sig[1];
+	memcpy(bad + 3, sig + 2, n - 2);
+	ck_assert_int_eq(agree(&a, bad, n + 1, dg, sizeof dg), VN_P256_INVALID);
+	/* r with a needless leading zero */
+	ck_assert_uint_eq(sig[2], 0x02);
+	bad[0] = 0x30;
+	bad[1] = (unsigned char)(sig[1] + 1);
+	bad[2] = 0x02;
+	bad[3] = (unsigned char)(sig[3] + 1);
+	bad[4] = 0x00;
+	memcpy(bad + 5, sig + 4, n - 4);
+	ck_assert_int_eq(agree(&a, bad, n + 1, dg, sizeof dg), VN_P256_INVALID);
+	/* a trailing byte */
+	memcpy(bad, sig, n);
+	bad[n] = 0;
+	ck_assert_int_eq(agree(&a, bad, n + 1, dg, sizeof dg), VN_P256_INVALID);
+	/* truncated, and empty */
+	ck_assert_int_eq(agree(&a, sig, n - 1, dg, sizeof dg), VN_P256_INVALID);
+	ck_assert_int_eq(vn_p256_verify(a.spki, sig, 0, dg, sizeof dg), VN_P256_INVALID);
+	free_key(&a);
+}
+END_TEST
+
+/* r and s must lie in [1, n-1]. */
+START_TEST(t_range)
+{
+	key a = make_key("P-256", 0);
+	EC_GROUP *g = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+	const BIGNUM *n = EC_GROUP_get0_order(g);
+	BIGNUM *zero = BN_new(), *one = BN_new(), *big = BN_new();
+	unsigned char dg[32], sig[96];
+	size_t len;
+
+	ck_assert_int_eq(vn_p256_table_now(a.spki), 0);
+	memset(dg, 0x11, sizeof dg);
+	len = der_of(one, one, sig, sizeof sig);	/* well formed, just wrong */
+	ck_assert_int_eq(agree(&a, sig, len, dg, sizeof dg), VN_P256_INVALID);
+	BN_zero(zero);
+	BN_one(one);
+	ck_assert_int_eq(BN_add(big, n, one), 1);
+	len = der_of(zero, one, sig, sizeof sig);
+	ck_assert_int_eq(agree(&a, sig, len, dg, sizeof dg), VN_P256_INVALID);
+	len = der_of(one, zero, sig, sizeof sig);
+	ck_assert_int_eq(agree(&a, sig, len, dg, sizeof dg), VN_P256_INVALID);
+	len = der_of(n, one, sig, sizeof sig);
+	ck_assert_int_eq(agree(&a, sig, len, dg, sizeof dg), VN_P256_INVALID);
+	len = der_of(one, n, sig, sizeof sig);
+	ck_assert_int_eq(agree(&a, sig, len, dg, sizeof dg), VN_P256_INVALID);
+	len = der_of(big, one, sig, sizeof sig);
+	ck_assert_int_eq(agree(&a, sig, len, dg, sizeof dg), VN_P256_INVALID);
+	len = der_of(one, NULL, sig, sizeof sig);	/* s = -1 */
+	ck_assert_int_eq(agree(&a, sig, len, dg, sizeof dg), VN_P256_INVALID);
+	BN_free(zero);
+	BN_free(one);
+	BN_free(big);
+	EC_GROUP_free(g);
+	free_key(&a);
+}
+END_TEST
+
+/* u1*G + u2*Q at infinity is not a signature: with the private key d, the
+ * digest e = -r*d mod n makes the sum vanish for any s. */
+START_TEST(t_infinity)
+{
+	key a = make_key("P-256", 0);
+	EC_GROUP *g = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+	const BIGNUM *n = EC_GROUP_get0_order(g);
+	BIGNUM *d = NULL, *r = BN_new(), *s = BN_new(), *e = BN_new();
+	BN_CTX *bn = BN_CTX_new();
+	unsigned char dg[32], sig[96];
+	size_t len;
+
+	ck_assert_int_eq(vn_p256_table_now(a.spki), 0);
+	ck_assert_int_eq(EVP_PKEY_get_bn_param(a.pk, OSSL_PKEY_PARAM_PRIV_KEY, &d), 1);
+	ck_assert_int_eq(BN_set_word(r, 12345), 1);
+	ck_assert_int_eq(BN_set_word(s, 678), 1);
+	ck_assert_int_eq(BN_mod_mul(e, r, d, n, bn), 1);
+	ck_assert_int_eq(BN_mod_sub(e, n, e, n, bn), 1);
+	ck_assert_int_eq(BN_bn2binpad(e, dg, sizeof dg), (int)sizeof dg);
+	len = der_of(r, s, sig, sizeof sig);
+	ck_assert_int_eq(agree(&a, sig, len, dg, sizeof dg), VN_P256_INVALID);
+	BN_free(d);
+	BN_free(r);
+	BN_free(s);
+	BN_free(e);
+	BN_CTX_free(bn);
+	EC_GROUP_free(g);
+	free_key(&a);
+}
+END_TEST
+
+/* Keys that are not P-256 are left to the caller, with or without a
+ * request for a table. */
+START_TEST(t_not_p256)
+{
+	static const char *const curves[] = {"P-384", "ED25519", NULL};
+	key k = make_key(curves[_i], 0);
+	unsigned char dg[32] = {1}, sig[8] = {0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01};
+
+	ck_assert_int_eq(vn_p256_table_now(k.spki), -1);
+	ck_assert_int_eq(vn_p256_verify(k.spki, sig, sizeof sig, dg, sizeof dg),
+			 VN_P256_NOT_HANDLED);
+	ck_assert_int_eq(vn_p256_verify(NULL, sig, sizeof sig, dg, sizeof dg),
+			 VN_P256_NOT_HANDLED);
+	free_key(&k);
+}
+END_TEST
+
+/* A key is left to the caller until its count is reached; the use that
+ * reaches it builds the table and is answered through it. */
+START_TEST(t_threshold)
+{
+	key a = make_key("P-256", 0);
+	unsigned char dg[32], sig[80];
+	size_t n, before = vn_p256_tables();
+
+	memset(dg, 0x42, sizeof dg);
+	n = sign(&a, dg, sizeof dg, sig, sizeof sig);
+	for (unsigned i = 1; i < VN_P256_TABLE_AFTER; i++)
+		ck_assert_int_eq(vn_p256_verify(a.spki, sig, n, dg, sizeof dg),
+				 VN_P256_NOT_HANDLED);
+	ck_assert_uint_eq(vn_p256_tables(), before);
+	ck_assert_int_eq(vn_p256_verify(a.spki, sig, n, dg, sizeof dg), VN_P256_VALID);
+	ck_assert_uint_eq(vn_p256_tables(), before + 1);
+	dg[0] ^= 1;
+	ck_assert_int_eq(vn_p256_verify(a.spki, sig, n, dg, sizeof dg), VN_P256_INVALID);
+	free_key(&a);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("vn_p256");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, t_agrees_with_evp, 0, (int)(sizeof dglens / sizeof dglens[0]));
+	tcase_add_test(tc, t_strict_der);
+	tcase_add_test(tc, t_range);
+	tcase_add_test(tc, t_infinity);
+	tcase_add_loop_test(tc, t_not_p256, 0, 3);
+	tcase_add_test(tc, t_threshold);
+	suite_add_tcase(tc == NULL ? NULL : s, tc);
+	return vn_test_run(s);
+}
