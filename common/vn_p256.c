@@ -3,6 +3,7 @@
  * generator a fixed-base table (vn_p256.h). */
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include "common/vn_p256.h"
+#include "common/vn_p256_int.h"
 
 #include <limits.h>
 #include <pthread.h>
@@ -31,10 +32,20 @@ static size_t ntables;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static EC_GROUP *std_group;	/* P-256 with its own generator table */
+static BIGNUM *field_p;		/* its field prime */
 
 static void init_std(void)
 {
-	std_group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+	EC_GROUP *g = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+	BIGNUM *p = BN_new();
+
+	if (g == NULL || p == NULL || EC_GROUP_get_curve(g, p, NULL, NULL, NULL) != 1) {
+		EC_GROUP_free(g);
+		BN_free(p);
+		return;
+	}
+	field_p = p;
+	std_group = g;
 }
 
 /* The encoded point of a P-256 SPKI (id-ecPublicKey with the named curve
@@ -149,6 +160,172 @@ unlock:
 	return t;
 }
 
+/* Inversion modulo the group order, variable time (every value in a
+ * verification is public): the binary extended Euclidean algorithm on four
+ * 64-bit limbs, least significant first. BN_mod_inverse costs as much as
+ * one of the two table multiplications; this costs a fraction of it. Its
+ * answer is checked (w * s == 1 mod n) before use, and BN_mod_inverse
+ * answers instead if that ever fails. */
+typedef struct u256 {
+	uint64_t w[4];
+} u256;
+
+static int u256_is_one(const u256 *a)
+{
+	return a->w[0] == 1 && (a->w[1] | a->w[2] | a->w[3]) == 0;
+}
+
+static int u256_is_zero(const u256 *a)
+{
+	return (a->w[0] | a->w[1] | a->w[2] | a->w[3]) == 0;
+}
+
+static int u256_cmp(const u256 *a, const u256 *b)
+{
+	for (int i = 3; i >= 0; i--)
+		if (a->w[i] != b->w[i])
+			return a->w[i] > b->w[i] ? 1 : -1;
+	return 0;
+}
+
+/* a -= b (a >= b) */
+static void u256_sub(u256 *a, const u256 *b)
+{
+	uint64_t borrow = 0;
+
+	for (int i = 0; i < 4; i++) {
+		uint64_t x = a->w[i], y = b->w[i];
+		uint64_t d = x - y - borrow;
+
+		borrow = (x < y) || (x == y && borrow) ? 1 : 0;
+		a->w[i] = d;
+	}
+}
+
+/* a += b; the carry out */
+static uint64_t u256_add(u256 *a, const u256 *b)
+{
+	uint64_t carry = 0;
+
+	for (int i = 0; i < 4; i++) {
+		uint64_t x = a->w[i], t = x + b->w[i], sum = t + carry;
+
+		carry = (t < x) || (sum < t) ? 1 : 0;
+		a->w[i] = sum;
+	}
+	return carry;
+}
+
+/* a = (top:a) >> 1 */
+static void u256_shr1(u256 *a, uint64_t top)
+{
+	for (int i = 0; i < 3; i++)
+		a->w[i] = (a->w[i] >> 1) | (a->w[i + 1] << 63);
+	a->w[3] = (a->w[3] >> 1) | (top << 63);
+}
+
+/* x = x / 2 mod n (n odd, x < n) */
+static void halve_mod(u256 *x, const u256 *n)
+{
+	uint64_t c = 0;
+
+	if (x->w[0] & 1)
+		c = u256_add(x, n);
+	u256_shr1(x, c);
+}
+
+/* a = a - b mod n (a, b < n) */
+static void sub_mod(u256 *a, const u256 *b, const u256 *n)
+{
+	if (u256_cmp(a, b) >= 0) {
+		u256_sub(a, b);
+	} else {
+		u256 t = *n;
+
+		u256_sub(&t, b);
+		(void)u256_add(a, &t);	/* a + n - b < n: no carry */
+	}
+}
+
+/* out = a^-1 mod n for an odd n and 0 < a < n; -1 when there is none. */
+static int inv_mod(u256 *out, const u256 *a, const u256 *n)
+{
+	u256 u = *a, v = *n, x1 = {{1, 0, 0, 0}}, x2 = {{0, 0, 0, 0}};
+
+	while (!u256_is_one(&u) && !u256_is_one(&v)) {
+		if (u256_is_zero(&u) || u256_is_zero(&v))
+			return -1;	/* gcd(a, n) > 1 */
+		while ((u.w[0] & 1) == 0) {
+			u256_shr1(&u, 0);
+			halve_mod(&x1, n);
+		}
+		while ((v.w[0] & 1) == 0) {
+			u256_shr1(&v, 0);
+			halve_mod(&x2, n);
+		}
+		if (u256_cmp(&u, &v) >= 0) {
+			u256_sub(&u, &v);
+			sub_mod(&x1, &x2, n);
+		} else {
+			u256_sub(&v, &u);
+			sub_mod(&x2, &x1, n);
+		}
+	}
+	*out = u256_is_one(&u) ? x1 : x2;
+	return 0;
+}
+
+static int u256_from_bn(u256 *o, const BIGNUM *b)
+{
+	unsigned char le[32];
+
+	if (BN_is_negative(b) || BN_bn2lebinpad(b, le, (int)sizeof le) != (int)sizeof le)
+		return -1;
+	for (int i = 0; i < 4; i++) {
+		uint64_t w = 0;
+		for (int j = 7; j >= 0; j--)
+			w = w << 8 | le[i * 8 + j];
+		o->w[i] = w;
+	}
+	return 0;
+}
+
+static int u256_to_bn(BIGNUM *b, const u256 *a)
+{
+	unsigned char le[32];
+
+	for (int i = 0; i < 4; i++)
+		for (int j = 0; j < 8; j++)
+			le[i * 8 + j] = (unsigned char)(a->w[i] >> (8 * j));
+	return BN_lebin2bn(le, (int)sizeof le, b) != NULL ? 0 : -1;
+}
+
+/* w = s^-1 mod n, checked. */
+static int inverse(BIGNUM *w, const BIGNUM *s, const BIGNUM *n, BN_CTX *bn)
+{
+	u256 su, nu, wu;
+	BIGNUM *chk = BN_CTX_get(bn);
+
+	if (chk != NULL && u256_from_bn(&su, s) == 0 && u256_from_bn(&nu, n) == 0 &&
+	    inv_mod(&wu, &su, &nu) == 0 && u256_to_bn(w, &wu) == 0 &&
+	    BN_mod_mul(chk, w, s, n, bn) == 1 && BN_is_one(chk))
+		return 0;
+	return BN_mod_inverse(w, s, n, bn) != NULL ? 0 : -1;
+}
+
+int vn_p256_inv_order(BIGNUM *w, const BIGNUM *s)
+{
+	u256 su, nu, wu;
+
+	if (w == NULL || s == NULL || pthread_once(&once, init_std) != 0 || std_group == NULL)
+		return -1;
+	if (BN_is_zero(s) || BN_ucmp(s, EC_GROUP_get0_order(std_group)) >= 0 ||
+	    u256_from_bn(&su, s) != 0 || u256_from_bn(&nu, EC_GROUP_get0_order(std_group)) != 0 ||
+	    inv_mod(&wu, &su, &nu) != 0)
+		return -1;
+	return u256_to_bn(w, &wu);
+}
+
 /* ECDSA verification (FIPS 186-5 6.4.2) with u2*Q through Q's table. */
 static int verify_with(const EC_GROUP *t, const unsigned char *sig, size_t siglen,
 		       const unsigned char *dg, size_t dglen)
@@ -158,7 +335,7 @@ static int verify_with(const EC_GROUP *t, const unsigned char *sig, size_t sigle
 	unsigned char *der = NULL;
 	ECDSA_SIG *es = NULL;
 	BN_CTX *bn = NULL;
-	BIGNUM *w, *u1, *u2, *e, *x;
+	BIGNUM *w, *u1, *u2, *e, *x, *z, *k;
 	EC_POINT *p1 = NULL, *p2 = NULL;
 	int derlen, rv = VN_P256_INVALID;
 
@@ -184,12 +361,14 @@ static int verify_with(const EC_GROUP *t, const unsigned char *sig, size_t sigle
 	u2 = BN_CTX_get(bn);
 	e = BN_CTX_get(bn);
 	x = BN_CTX_get(bn);
-	if (x == NULL)
+	z = BN_CTX_get(bn);
+	k = BN_CTX_get(bn);
+	if (k == NULL)
 		goto out;
 	/* The digest's leftmost bits, as many as the order has (256). */
 	if (BN_bin2bn(dg, (int)(dglen > ORDER_BYTES ? ORDER_BYTES : dglen), e) == NULL)
 		goto out;
-	if (BN_mod_inverse(w, s, n, bn) == NULL || BN_mod_mul(u1, e, w, n, bn) != 1 ||
+	if (inverse(w, s, n, bn) != 0 || BN_mod_mul(u1, e, w, n, bn) != 1 ||
 	    BN_mod_mul(u2, r, w, n, bn) != 1)
 		goto out;
 	if ((p1 = EC_POINT_new(std_group)) == NULL || (p2 = EC_POINT_new(t)) == NULL)
@@ -202,10 +381,21 @@ static int verify_with(const EC_GROUP *t, const unsigned char *sig, size_t sigle
 		rv = VN_P256_INVALID;
 		goto out;
 	}
-	if (EC_POINT_get_affine_coordinates(std_group, p1, x, NULL, bn) != 1 ||
-	    BN_nnmod(x, x, n, bn) != 1)
+	/* x(R) mod n == r without leaving Jacobian coordinates (no field
+	 * inversion): the affine x is X/Z^2 and lies in [0, p), p < 2n, so it
+	 * is r or r + n; compare X with r*Z^2 and (r + n)*Z^2 mod p. */
+	if (EC_POINT_get_Jprojective_coordinates_GFp(std_group, p1, x, NULL, z, bn) != 1 ||
+	    BN_mod_sqr(z, z, field_p, bn) != 1 || BN_mod_mul(k, r, z, field_p, bn) != 1)
 		goto out;
-	rv = BN_ucmp(x, r) == 0 ? VN_P256_VALID : VN_P256_INVALID;
+	rv = VN_P256_INVALID;
+	if (BN_cmp(k, x) == 0) {
+		rv = VN_P256_VALID;
+	} else if (BN_add(k, r, n) == 1 && BN_ucmp(k, field_p) < 0) {
+		if (BN_mod_mul(k, k, z, field_p, bn) != 1)
+			rv = VN_P256_NOT_HANDLED;
+		else if (BN_cmp(k, x) == 0)
+			rv = VN_P256_VALID;
+	}
 out:
 	EC_POINT_free(p1);
 	EC_POINT_free(p2);

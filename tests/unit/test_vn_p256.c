@@ -6,11 +6,13 @@
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/ecdsa.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 
 #include "common/vn_p256.h"
+#include "common/vn_p256_int.h"
 
 typedef struct key {
 	EVP_PKEY *pk;
@@ -310,6 +312,110 @@ START_TEST(t_threshold)
 }
 END_TEST
 
+/* x(R) may exceed n (it lies in [0, p)): then r = x(R) - n. Such a
+ * signature is made by choosing R with x(R) >= n, r, s and e, and solving
+ * for the key: Q = (r/s)^-1 * (R - (e/s)*G). */
+START_TEST(t_x_above_order)
+{
+	EC_GROUP *g = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+	const BIGNUM *n = EC_GROUP_get0_order(g);
+	BN_CTX *bn = BN_CTX_new();
+	BIGNUM *x = BN_new(), *r = BN_new(), *s = BN_new(), *e = BN_new(), *w = BN_new(),
+	       *u1 = BN_new(), *u2 = BN_new(), *u2i = BN_new();
+	EC_POINT *R = EC_POINT_new(g), *T = EC_POINT_new(g), *Q = EC_POINT_new(g);
+	unsigned char dg[32], sig[96], pub[65];
+	OSSL_PARAM params[3];
+	EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+	key k = {NULL, NULL};
+	size_t len;
+	char grp[] = "prime256v1";
+
+	ck_assert_ptr_nonnull(pc);
+	/* R: the first point above n with an x that has a y */
+	ck_assert_int_eq(BN_copy(x, n) != NULL, 1);
+	while (EC_POINT_set_compressed_coordinates(g, R, x, 0, bn) != 1)
+		ck_assert_int_eq(BN_add_word(x, 1), 1);
+	ERR_clear_error();
+	ck_assert_int_eq(BN_sub(r, x, n), 1);
+	BN_set_word(s, 99991);
+	memset(dg, 0x3c, sizeof dg);
+	ck_assert_ptr_nonnull(BN_bin2bn(dg, sizeof dg, e));
+	ck_assert_ptr_nonnull(BN_mod_inverse(w, s, n, bn));
+	ck_assert_int_eq(BN_mod_mul(u1, e, w, n, bn), 1);
+	ck_assert_int_eq(BN_mod_mul(u2, r, w, n, bn), 1);
+	ck_assert_ptr_nonnull(BN_mod_inverse(u2i, u2, n, bn));
+	ck_assert_int_eq(EC_POINT_mul(g, T, u1, NULL, NULL, bn), 1);
+	ck_assert_int_eq(EC_POINT_invert(g, T, bn), 1);
+	ck_assert_int_eq(EC_POINT_add(g, T, R, T, bn), 1);
+	ck_assert_int_eq(EC_POINT_mul(g, Q, NULL, T, u2i, bn), 1);
+	ck_assert_uint_eq(EC_POINT_point2oct(g, Q, POINT_CONVERSION_UNCOMPRESSED, pub, sizeof pub, bn),
+			  sizeof pub);
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, grp, 0);
+	params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, pub, sizeof pub);
+	params[2] = OSSL_PARAM_construct_end();
+	ck_assert_int_eq(EVP_PKEY_fromdata_init(pc), 1);
+	ck_assert_int_eq(EVP_PKEY_fromdata(pc, &k.pk, EVP_PKEY_PUBLIC_KEY, params), 1);
+	ck_assert_int_eq(X509_PUBKEY_set(&k.spki, k.pk), 1);
+	ck_assert_int_eq(vn_p256_table_now(k.spki), 0);
+	len = der_of(r, s, sig, sizeof sig);
+	ck_assert_int_eq(agree(&k, sig, len, dg, sizeof dg), VN_P256_VALID);
+	dg[0] ^= 1;	/* and a digest it does not fit */
+	ck_assert_int_eq(agree(&k, sig, len, dg, sizeof dg), VN_P256_INVALID);
+	EVP_PKEY_CTX_free(pc);
+	free_key(&k);
+	EC_POINT_free(R);
+	EC_POINT_free(T);
+	EC_POINT_free(Q);
+	BN_free(x);
+	BN_free(r);
+	BN_free(s);
+	BN_free(e);
+	BN_free(w);
+	BN_free(u1);
+	BN_free(u2);
+	BN_free(u2i);
+	BN_CTX_free(bn);
+	EC_GROUP_free(g);
+}
+END_TEST
+
+/* The limb inversion modulo the order agrees with BN_mod_inverse on edge
+ * values and random ones, and refuses 0 and n. */
+START_TEST(t_inverse)
+{
+	EC_GROUP *g = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+	const BIGNUM *n = EC_GROUP_get0_order(g);
+	BIGNUM *s = BN_new(), *w = BN_new(), *want = BN_new();
+	BN_CTX *bn = BN_CTX_new();
+
+	ck_assert_ptr_nonnull(bn);
+	for (int i = 0; i < 4000; i++) {
+		switch (i) {
+		case 0: BN_one(s); break;
+		case 1: BN_set_word(s, 2); break;
+		case 2: BN_sub(s, n, BN_value_one()); break;
+		case 3: BN_rshift1(s, n); break;
+		case 4: BN_zero(s); BN_set_bit(s, 255); break;
+		case 5: BN_lshift(s, BN_value_one(), 64); break;
+		default: ck_assert_int_eq(BN_rand_range(s, n), 1);
+		}
+		if (BN_is_zero(s))
+			continue;
+		ck_assert_int_eq(vn_p256_inv_order(w, s), 0);
+		ck_assert_ptr_nonnull(BN_mod_inverse(want, s, n, bn));
+		ck_assert_int_eq(BN_cmp(w, want), 0);
+	}
+	BN_zero(s);
+	ck_assert_int_eq(vn_p256_inv_order(w, s), -1);
+	ck_assert_int_eq(vn_p256_inv_order(w, n), -1);
+	BN_free(s);
+	BN_free(w);
+	BN_free(want);
+	BN_CTX_free(bn);
+	EC_GROUP_free(g);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("vn_p256");
@@ -322,6 +428,8 @@ int main(void)
 	tcase_add_test(tc, t_infinity);
 	tcase_add_loop_test(tc, t_not_p256, 0, 3);
 	tcase_add_test(tc, t_threshold);
+	tcase_add_test(tc, t_inverse);
+	tcase_add_test(tc, t_x_above_order);
 	suite_add_tcase(tc == NULL ? NULL : s, tc);
 	return vn_test_run(s);
 }
