@@ -49,6 +49,7 @@
 #include "node/v_rev.h"
 #include "node/v_pki_int.h"
 #include "node/v_dersplit.h"
+#include "common/vn_certcache.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -275,7 +276,8 @@ static int responder_trusted(rev_ctx *rc, X509 *signer, vn_time produced)
 	if (same_cert_or_key(signer, rc->issuer))
 		return 1;
 	if (ik != NULL && X509_check_issued(rc->issuer, signer) == X509_V_OK &&
-	    X509_verify(signer, ik) == 1 && (X509_get_extension_flags(signer) & EXFLAG_XKUSAGE) &&
+	    vn_cert_verify_by(signer, rc->issuer) == 1 &&
+	    (X509_get_extension_flags(signer) & EXFLAG_XKUSAGE) &&
 	    (X509_get_extended_key_usage(signer) & XKU_OCSP_SIGN)) {
 		size_t i;
 
