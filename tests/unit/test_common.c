@@ -129,6 +129,14 @@ static const struct b64_case {
 	{"Zh==", NULL},		/* non-zero trailing bits */
 	{"Zm9-", NULL},		/* url alphabet is not accepted */
 	{"Z", NULL},
+	/* whole quads decode four characters at a time; whitespace, '=' or a
+	 * foreign character inside a quad take the general way */
+	{"Zm9vYmFyYmF6", "foobarbaz"},
+	{"Zm9vY mFyYmF6", "foobarbaz"},
+	{"Zm9vYmFy\r\nYmF6", "foobarbaz"},
+	{"Zm9vYm\x01yYmF6", NULL},
+	{"Zm9vYmFy*", NULL},
+	{"Zm9vYmFyYg==Zm9v", NULL},
 };
 
 START_TEST(test_b64_decode)
@@ -169,6 +177,13 @@ START_TEST(test_b64_roundtrip_and_cap)
 	ck_assert_int_eq(vn_b64_encode(data, 10, &enc), VN_OK);
 	ck_assert_int_eq(vn_b64_decode(enc, strlen(enc), 9, &back, &n), VN_ERR_TOO_LARGE);
 	free(enc);
+	/* the cap at, inside and before a quad boundary */
+	ck_assert_int_eq(vn_b64_decode("Zm9vYmFy", 8, 6, &back, &n), VN_OK);
+	ck_assert_uint_eq(n, 6);
+	free(back);
+	ck_assert_int_eq(vn_b64_decode("Zm9vYmFy", 8, 5, &back, &n), VN_ERR_TOO_LARGE);
+	ck_assert_int_eq(vn_b64_decode("Zm9vYmFy", 8, 3, &back, &n), VN_ERR_TOO_LARGE);
+	ck_assert_int_eq(vn_b64_decode("Zm9vYmFy", 8, 0, &back, &n), VN_ERR_TOO_LARGE);
 }
 END_TEST
 
