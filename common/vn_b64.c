@@ -20,6 +20,24 @@ static int b64_val(unsigned char c)
 	return -1;
 }
 
+/* b64_val as a table: 0-63, or -1 for anything else (whitespace and '='
+ * included, which the general loop handles). */
+static const signed char b64_tab[256] = {
+	['A'] = 1 + 0, ['B'] = 1 + 1, ['C'] = 1 + 2, ['D'] = 1 + 3, ['E'] = 1 + 4, ['F'] = 1 + 5,
+	['G'] = 1 + 6, ['H'] = 1 + 7, ['I'] = 1 + 8, ['J'] = 1 + 9, ['K'] = 1 + 10, ['L'] = 1 + 11,
+	['M'] = 1 + 12, ['N'] = 1 + 13, ['O'] = 1 + 14, ['P'] = 1 + 15, ['Q'] = 1 + 16,
+	['R'] = 1 + 17, ['S'] = 1 + 18, ['T'] = 1 + 19, ['U'] = 1 + 20, ['V'] = 1 + 21,
+	['W'] = 1 + 22, ['X'] = 1 + 23, ['Y'] = 1 + 24, ['Z'] = 1 + 25, ['a'] = 1 + 26,
+	['b'] = 1 + 27, ['c'] = 1 + 28, ['d'] = 1 + 29, ['e'] = 1 + 30, ['f'] = 1 + 31,
+	['g'] = 1 + 32, ['h'] = 1 + 33, ['i'] = 1 + 34, ['j'] = 1 + 35, ['k'] = 1 + 36,
+	['l'] = 1 + 37, ['m'] = 1 + 38, ['n'] = 1 + 39, ['o'] = 1 + 40, ['p'] = 1 + 41,
+	['q'] = 1 + 42, ['r'] = 1 + 43, ['s'] = 1 + 44, ['t'] = 1 + 45, ['u'] = 1 + 46,
+	['v'] = 1 + 47, ['w'] = 1 + 48, ['x'] = 1 + 49, ['y'] = 1 + 50, ['z'] = 1 + 51,
+	['0'] = 1 + 52, ['1'] = 1 + 53, ['2'] = 1 + 54, ['3'] = 1 + 55, ['4'] = 1 + 56,
+	['5'] = 1 + 57, ['6'] = 1 + 58, ['7'] = 1 + 59, ['8'] = 1 + 60, ['9'] = 1 + 61,
+	['+'] = 1 + 62, ['/'] = 1 + 63,
+};	/* stored plus one, so that 0 (the default) means "not in the alphabet" */
+
 static int is_ws(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -41,6 +59,26 @@ vn_err vn_b64_decode(const char *src, size_t srclen, size_t max,
 	for (i = 0; i < srclen; i++) {
 		unsigned char c = (unsigned char)src[i];
 		int v;
+
+		/* At a quad boundary (nothing pending: acc and nbits are 0),
+		 * four alphabet characters in a row make three bytes; anything
+		 * else (whitespace, '=', the cap) takes the general way below. */
+		while (quad == 0 && pad == 0 && srclen - i >= 4 && n <= max && max - n >= 3) {
+			int a = b64_tab[(unsigned char)src[i]], b = b64_tab[(unsigned char)src[i + 1]],
+			    d = b64_tab[(unsigned char)src[i + 2]], e = b64_tab[(unsigned char)src[i + 3]];
+			unsigned q;
+			if (a == 0 || b == 0 || d == 0 || e == 0)
+				break;
+			q = (unsigned)(a - 1) << 18 | (unsigned)(b - 1) << 12 | (unsigned)(d - 1) << 6 |
+			    (unsigned)(e - 1);
+			dst[n++] = (unsigned char)(q >> 16);
+			dst[n++] = (unsigned char)(q >> 8);
+			dst[n++] = (unsigned char)q;
+			i += 4;
+		}
+		if (i >= srclen)
+			break;
+		c = (unsigned char)src[i];
 
 		if (is_ws(c))
 			continue;

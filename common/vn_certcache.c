@@ -74,3 +74,63 @@ X509 *vn_cert_decode(const unsigned char *der, size_t n)
 	}
 	return x;
 }
+
+/* --- memoised certificate signature checks ------------------------------ */
+
+typedef struct vslot {
+	unsigned char *key;	/* owned: the certificate's DER, then the SPKI's */
+	size_t n;
+} vslot;
+
+static vslot vslots[VN_CERTCACHE_SLOTS];
+static pthread_mutex_t vlock = PTHREAD_MUTEX_INITIALIZER;
+
+int vn_cert_verify_by(X509 *x, X509 *issuer)
+{
+	unsigned char *cd = NULL, *sd = NULL, *key = NULL, md[SHA256_DIGEST_LENGTH];
+	EVP_PKEY *pk = X509_get0_pubkey(issuer);
+	int cn, sn, r = 0, hit = 0;
+	size_t n = 0, i;
+
+	if (pk == NULL)
+		return 0;
+	/* The SPKI as the issuer carries it (i2d_X509_PUBKEY: no provider
+	 * encoder), the certificate's DER from its kept encoding. */
+	cn = i2d_X509(x, &cd);
+	sn = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(issuer), &sd);
+	if (cn <= 0 || sn <= 0 || (size_t)cn > VN_CERTCACHE_MAX_DER ||
+	    (key = malloc((size_t)cn + (size_t)sn)) == NULL) {
+		r = X509_verify(x, pk) == 1;
+		goto out;
+	}
+	memcpy(key, cd, (size_t)cn);
+	memcpy(key + cn, sd, (size_t)sn);
+	n = (size_t)cn + (size_t)sn;
+	if (SHA256(key, n, md) == NULL) {
+		r = X509_verify(x, pk) == 1;
+		goto out;
+	}
+	i = ((size_t)md[0] | (size_t)md[1] << 8) % VN_CERTCACHE_SLOTS;
+	(void)pthread_mutex_lock(&vlock);
+	hit = vslots[i].key != NULL && vslots[i].n == n && memcmp(vslots[i].key, key, n) == 0;
+	(void)pthread_mutex_unlock(&vlock);
+	if (hit) {
+		r = 1;
+		goto out;
+	}
+	r = X509_verify(x, pk) == 1;
+	if (r) {
+		unsigned char *old;
+		(void)pthread_mutex_lock(&vlock);
+		old = vslots[i].key;
+		vslots[i].key = key;
+		vslots[i].n = n;
+		(void)pthread_mutex_unlock(&vlock);
+		key = old;
+	}
+out:
+	free(key);
+	OPENSSL_free(cd);
+	OPENSSL_free(sd);
+	return r;
+}

@@ -22,4 +22,12 @@
  * bytes after the certificate make it fail, as d2i would leave them. */
 X509 *vn_cert_decode(const unsigned char *der, size_t n);
 
+/* X509_verify(x, issuer's public key) == 1, memoised: whether the
+ * signature on the certificate x (its DER) verifies under the key of the
+ * SubjectPublicKeyInfo issuer carries. A pure function of those bytes, so a
+ * success is kept, keyed by both byte strings (compared in full); a failure
+ * is not kept and is computed again. Bounded (VN_CERTCACHE_SLOTS),
+ * thread-safe. 1 verifies, 0 not (or no memory, or no key). */
+int vn_cert_verify_by(X509 *x, X509 *issuer);
+
 #endif

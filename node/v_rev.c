@@ -48,6 +48,8 @@
  */
 #include "node/v_rev.h"
 #include "node/v_pki_int.h"
+#include "node/v_dersplit.h"
+#include "common/vn_certcache.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -56,6 +58,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <curl/curl.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/ocsp.h>
 #include <openssl/x509v3.h>
@@ -273,7 +276,8 @@ static int responder_trusted(rev_ctx *rc, X509 *signer, vn_time produced)
 	if (same_cert_or_key(signer, rc->issuer))
 		return 1;
 	if (ik != NULL && X509_check_issued(rc->issuer, signer) == X509_V_OK &&
-	    X509_verify(signer, ik) == 1 && (X509_get_extension_flags(signer) & EXFLAG_XKUSAGE) &&
+	    vn_cert_verify_by(signer, rc->issuer) == 1 &&
+	    (X509_get_extension_flags(signer) & EXFLAG_XKUSAGE) &&
 	    (X509_get_extended_key_usage(signer) & XKU_OCSP_SIGN)) {
 		size_t i;
 
@@ -318,7 +322,8 @@ static int ocsp_eval(rev_ctx *rc, const unsigned char *der, size_t n, OCSP_REQUE
 	OCSP_RESPONSE *resp = NULL;
 	OCSP_BASICRESP *bs = NULL;
 	OCSP_CERTID *id = NULL;
-	STACK_OF(X509) *extra = NULL, *one = NULL;
+	STACK_OF(X509) *extra = NULL, *one = NULL, *rcerts = NULL;
+	vn_buf basic;
 	X509_STORE *st = NULL;
 	X509 *signer = NULL;
 	ASN1_GENERALIZEDTIME *rev = NULL, *tu = NULL, *nu = NULL;
@@ -326,17 +331,39 @@ static int ocsp_eval(rev_ctx *rc, const unsigned char *der, size_t n, OCSP_REQUE
 	vn_time produced, vtu, vnu;
 	const char *why;
 
-	if (n == 0 || n > V_REV_OCSP_MAX || (resp = d2i_OCSP_RESPONSE(NULL, &p, (long)n)) == NULL) {
+	if (n == 0 || n > V_REV_OCSP_MAX) {
 		why_add(rc, "unreadable OCSP response");
 		goto out;
 	}
-	if ((i = OCSP_response_status(resp)) != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
-		why_add(rc, "OCSP responder answered %s", OCSP_response_status_str(i));
-		goto out;
+	/* The response's certificates from the certificate cache and the
+	 * BasicOCSPResponse decoded without them (v_dersplit.h); any other
+	 * shape, or a rest OpenSSL refuses, is decoded whole as received. */
+	vn_buf_init(&basic, V_REV_OCSP_MAX);
+	if (v_der_ocsp_split(der, n, &basic, &rcerts) == VN_OK) {
+		const unsigned char *q = basic.data;
+		bs = d2i_OCSP_BASICRESP(NULL, &q, (long)basic.len);
+		if (bs == NULL || q != basic.data + basic.len) {
+			OCSP_BASICRESP_free(bs);
+			bs = NULL;
+			sk_X509_pop_free(rcerts, X509_free);
+			rcerts = NULL;
+			ERR_clear_error();
+		}
 	}
-	if ((bs = OCSP_response_get1_basic(resp)) == NULL) {
-		why_add(rc, "unreadable OCSP response");
-		goto out;
+	vn_buf_free(&basic);
+	if (bs == NULL) {
+		if ((resp = d2i_OCSP_RESPONSE(NULL, &p, (long)n)) == NULL) {
+			why_add(rc, "unreadable OCSP response");
+			goto out;
+		}
+		if ((i = OCSP_response_status(resp)) != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
+			why_add(rc, "OCSP responder answered %s", OCSP_response_status_str(i));
+			goto out;
+		}
+		if ((bs = OCSP_response_get1_basic(resp)) == NULL) {
+			why_add(rc, "unreadable OCSP response");
+			goto out;
+		}
 	}
 	/* A CertID in each digest the response uses (SHA-1, SHA-256 ...). */
 	cnt = OCSP_resp_count(bs);
@@ -363,7 +390,15 @@ static int ocsp_eval(rev_ctx *rc, const unsigned char *der, size_t n, OCSP_REQUE
 	extra = sk_X509_new_null();
 	one = sk_X509_new_null();
 	st = X509_STORE_new();
-	if (extra == NULL || one == NULL || st == NULL || sk_X509_push(extra, rc->issuer) <= 0)
+	if (extra == NULL || one == NULL || st == NULL)
+		goto out;
+	/* OCSP_resp_get0_signer looks in the response's own certificates
+	 * first, then in extra: taken out of the response, they come first
+	 * here, in their order, for the same answer. */
+	for (i = 0; rcerts != NULL && i < sk_X509_num(rcerts); i++)
+		if (sk_X509_push(extra, sk_X509_value(rcerts, i)) <= 0)
+			goto out;
+	if (sk_X509_push(extra, rc->issuer) <= 0)
 		goto out;
 	/* The responder's certificate may travel in the signature's own
 	 * certificate values (XAdES CertificateValues, CMS certificates)
@@ -427,6 +462,7 @@ static int ocsp_eval(rev_ctx *rc, const unsigned char *der, size_t n, OCSP_REQUE
 out:
 	sk_X509_free(extra);
 	sk_X509_free(one);
+	sk_X509_pop_free(rcerts, X509_free);
 	X509_STORE_free(st);
 	OCSP_CERTID_free(id);
 	OCSP_BASICRESP_free(bs);

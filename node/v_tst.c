@@ -1,13 +1,16 @@
 /* valnode: RFC 3161 timestamp tokens (EN 319 102-1 5.4: a timestamp is
  * validated as a basic signature, its TSA chained to a TSA service of the
  * trusted lists; a TSA/QTST service granted at genTime makes it qualified). */
+#include "common/vn_buf.h"
 #include "common/vn_certcache.h"
+#include "node/v_dersplit.h"
 #include "node/v_tst.h"
 
 #include <string.h>
 #include <time.h>
 #include <openssl/bio.h>
 #include <openssl/cms.h>
+#include <openssl/err.h>
 #include <openssl/ess.h>
 #include <openssl/evp.h>
 #include <openssl/ts.h>
@@ -269,6 +272,7 @@ static vn_err ts_validate(const v_ctx *ctx, const v_timestamp *ts, vn_time t, v_
 	CMS_SignerInfo *si;
 	ASN1_OCTET_STRING **pos;
 	const unsigned char *p;
+	vn_buf rest;
 	X509 *signer = NULL;
 	vn_subind psub = VN_SUB_NONE;
 	v_trust none = {NULL, NULL};
@@ -284,9 +288,29 @@ static vn_err ts_validate(const v_ctx *ctx, const v_timestamp *ts, vn_time t, v_
 	/* FC: a CMS SignedData over a TSTInfo (RFC 3161 2.4.2) */
 	if (ts->token.p == NULL || ts->token.n == 0 || ts->token.n > V_MAX_TST)
 		goto format;
+	/* The token's certificates from the certificate cache and the rest
+	 * decoded without them (v_dersplit.h); any other shape, or a rest
+	 * OpenSSL refuses, is decoded whole as received. */
+	vn_buf_init(&rest, V_MAX_TST);
+	if (v_der_cms_split(ts->token.p, ts->token.n, &rest, &certs) == VN_OK) {
+		p = rest.data;
+		cms = d2i_CMS_ContentInfo(NULL, &p, (long)rest.len);
+		if (cms == NULL || p != rest.data + rest.len) {
+			CMS_ContentInfo_free(cms);
+			cms = NULL;
+			sk_X509_pop_free(certs, X509_free);
+			certs = NULL;
+			ERR_clear_error();
+		}
+	}
+	vn_buf_free(&rest);
 	p = ts->token.p;
-	cms = d2i_CMS_ContentInfo(NULL, &p, (long)ts->token.n);
-	if (cms == NULL || p != ts->token.p + ts->token.n ||
+	if (cms == NULL && (cms = d2i_CMS_ContentInfo(NULL, &p, (long)ts->token.n)) != NULL &&
+	    p != ts->token.p + ts->token.n) {
+		CMS_ContentInfo_free(cms);
+		cms = NULL;
+	}
+	if (cms == NULL ||
 	    OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed ||
 	    OBJ_obj2nid(CMS_get0_eContentType(cms)) != NID_id_smime_ct_TSTInfo)
 		goto format;
@@ -309,7 +333,8 @@ static vn_err ts_validate(const v_ctx *ctx, const v_timestamp *ts, vn_time t, v_
 		     "the timestamp's genTime is after the validation time");
 
 	/* ISC: the TSA certificate, carried in the token */
-	certs = CMS_get1_certs(cms);
+	if (certs == NULL)
+		certs = CMS_get1_certs(cms);
 	for (k = 0; certs != NULL && k < sk_X509_num(certs) && signer == NULL; k++)
 		if (CMS_SignerInfo_cert_cmp(si, sk_X509_value(certs, k)) == 0)
 			signer = sk_X509_value(certs, k);

@@ -129,6 +129,14 @@ static const struct b64_case {
 	{"Zh==", NULL},		/* non-zero trailing bits */
 	{"Zm9-", NULL},		/* url alphabet is not accepted */
 	{"Z", NULL},
+	/* whole quads decode four characters at a time; whitespace, '=' or a
+	 * foreign character inside a quad take the general way */
+	{"Zm9vYmFyYmF6", "foobarbaz"},
+	{"Zm9vY mFyYmF6", "foobarbaz"},
+	{"Zm9vYmFy\r\nYmF6", "foobarbaz"},
+	{"Zm9vYm\x01yYmF6", NULL},
+	{"Zm9vYmFy*", NULL},
+	{"Zm9vYmFyYg==Zm9v", NULL},
 };
 
 START_TEST(test_b64_decode)
@@ -169,6 +177,13 @@ START_TEST(test_b64_roundtrip_and_cap)
 	ck_assert_int_eq(vn_b64_encode(data, 10, &enc), VN_OK);
 	ck_assert_int_eq(vn_b64_decode(enc, strlen(enc), 9, &back, &n), VN_ERR_TOO_LARGE);
 	free(enc);
+	/* the cap at, inside and before a quad boundary */
+	ck_assert_int_eq(vn_b64_decode("Zm9vYmFy", 8, 6, &back, &n), VN_OK);
+	ck_assert_uint_eq(n, 6);
+	free(back);
+	ck_assert_int_eq(vn_b64_decode("Zm9vYmFy", 8, 5, &back, &n), VN_ERR_TOO_LARGE);
+	ck_assert_int_eq(vn_b64_decode("Zm9vYmFy", 8, 3, &back, &n), VN_ERR_TOO_LARGE);
+	ck_assert_int_eq(vn_b64_decode("Zm9vYmFy", 8, 0, &back, &n), VN_ERR_TOO_LARGE);
 }
 END_TEST
 
@@ -256,6 +271,56 @@ START_TEST(test_certcache)
 }
 END_TEST
 
+/* vn_cert_verify_by: a success is kept for the same certificate and key
+ * bytes; a failure (another key, another signature) is never taken for it. */
+START_TEST(test_cert_verify_memo)
+{
+	EVP_PKEY *k = EVP_EC_gen("P-256"), *k2 = EVP_EC_gen("P-256");
+	X509 *x = X509_new(), *y = X509_new(), *a, *c;
+	unsigned char *der = NULL, *bad;
+	int n, round;
+
+	ck_assert(k != NULL && k2 != NULL && x != NULL && y != NULL);
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 6);
+	X509_gmtime_adj(X509_getm_notBefore(x), 0);
+	X509_gmtime_adj(X509_getm_notAfter(x), 60);
+	X509_set_pubkey(x, k);
+	ck_assert_int_gt(X509_sign(x, k, EVP_sha256()), 0);
+	X509_set_version(y, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(y), 7);
+	X509_gmtime_adj(X509_getm_notBefore(y), 0);
+	X509_gmtime_adj(X509_getm_notAfter(y), 60);
+	X509_set_pubkey(y, k2);
+	ck_assert_int_gt(X509_sign(y, k2, EVP_sha256()), 0);
+	n = i2d_X509(x, &der);
+	ck_assert_int_gt(n, 0);
+	a = vn_cert_decode(der, (size_t)n);
+	ck_assert_ptr_nonnull(a);
+	bad = malloc((size_t)n);
+	memcpy(bad, der, (size_t)n);
+	bad[n - 5] ^= 1;	/* inside the signature */
+	c = vn_cert_decode(bad, (size_t)n);
+	ck_assert_ptr_nonnull(c);
+	for (round = 0; round < 2; round++) {	/* the second round from the memo */
+		ck_assert_int_eq(vn_cert_verify_by(a, a), 1);
+		ck_assert_int_eq(vn_cert_verify_by(a, x), 1);
+		ck_assert_int_eq(vn_cert_verify_by(c, a), 0);	/* another signature */
+		ck_assert_int_eq(vn_cert_verify_by(a, y), 0);	/* another key */
+		ck_assert_int_eq(vn_cert_verify_by(y, a), 0);
+		ck_assert_int_eq(vn_cert_verify_by(y, y), 1);
+	}
+	X509_free(a);
+	X509_free(c);
+	free(bad);
+	OPENSSL_free(der);
+	X509_free(x);
+	X509_free(y);
+	EVP_PKEY_free(k);
+	EVP_PKEY_free(k2);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("common");
@@ -272,6 +337,7 @@ int main(void)
 	tcase_add_test(tc, test_findings);
 	tcase_add_test(tc, test_atomic_write);
 	tcase_add_test(tc, test_certcache);
+	tcase_add_test(tc, test_cert_verify_memo);
 	suite_add_tcase(s, tc);
 	return vn_test_run(s);
 }
