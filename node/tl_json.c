@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include "common/vn_digest.h"
 #include "policies/pol_mra.h"
 
 json_t *vn_json_time(vn_time t)
@@ -79,11 +80,11 @@ json_t *vn_json_cert(X509 *x)
 		return json_null();
 	{
 		/* The DER as received (OpenSSL keeps the encoding) hashed with
-		 * SHA256(): X509_digest fetches the algorithm every call. */
+		 * the prefetched SHA-256: X509_digest fetches it every call. */
 		unsigned char *der = NULL;
 		int len = i2d_X509(x, &der);
-		if (len > 0 && SHA256(der, (size_t)len, md) != NULL)
-			mdlen = SHA256_DIGEST_LENGTH;
+		if (len > 0 && vn_sha256(der, (size_t)len, md) == 0)
+			mdlen = VN_SHA256_LEN;
 		OPENSSL_free(der);
 	}
 	for (i = 0; i < mdlen; i++) {

@@ -6,6 +6,8 @@
 #include <openssl/evp.h>
 #include <openssl/x509v3.h>
 
+#include "common/vn_digest.h"
+
 /* Index key: a tag byte and a SHA-256. */
 typedef struct snap_key {
 	unsigned char h[33];
@@ -125,10 +127,8 @@ static int key_cmp(const void *x, const void *y)
 
 static void hash_tagged(unsigned char tag, const unsigned char *p, size_t n, unsigned char out[33])
 {
-	unsigned int len = 32;
-
 	out[0] = tag;
-	if (EVP_Digest(p, n, out + 1, &len, EVP_sha256(), NULL) != 1)
+	if (vn_sha256(p, n, out + 1) != 0)
 		memset(out + 1, 0, 32);
 }
 

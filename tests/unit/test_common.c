@@ -2,10 +2,12 @@
 #include "tests/unit/vn_test.h"
 
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <openssl/x509.h>
 
 #include "common/vn_b64.h"
 #include "common/vn_certcache.h"
+#include "common/vn_digest.h"
 #include "common/vn_buf.h"
 #include "common/vn_err.h"
 #include "common/vn_findings.h"
@@ -256,6 +258,38 @@ START_TEST(test_certcache)
 }
 END_TEST
 
+/* The prefetched SHA-256 gives the FIPS 180-2 known answers, and the
+ * same bytes as OpenSSL's one-shot SHA256(). */
+static const struct {
+	const char *in;
+	const char *hex;
+} sha_cases[] = {
+	{"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+	{"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+	{"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+	 "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+};
+
+START_TEST(test_sha256)
+{
+	unsigned char md[VN_SHA256_LEN], ref[SHA256_DIGEST_LENGTH];
+	char hex[2 * VN_SHA256_LEN + 1];
+	size_t i, n = strlen(sha_cases[_i].in);
+
+	ck_assert_ptr_nonnull(vn_md_sha256());
+	ck_assert_ptr_eq(vn_md_sha256(), vn_md_sha256());	/* fetched once */
+	ck_assert_int_eq(vn_sha256(sha_cases[_i].in, n, md), 0);
+	for (i = 0; i < sizeof md; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	ck_assert_str_eq(hex, sha_cases[_i].hex);
+	SHA256((const unsigned char *)sha_cases[_i].in, n, ref);
+	ck_assert_mem_eq(md, ref, sizeof md);
+	/* NULL with length 0 is the empty message */
+	ck_assert_int_eq(vn_sha256(NULL, 0, md), 0);
+	ck_assert_mem_eq(md, "\xe3\xb0\xc4\x42", 4);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("common");
@@ -272,6 +306,7 @@ int main(void)
 	tcase_add_test(tc, test_findings);
 	tcase_add_test(tc, test_atomic_write);
 	tcase_add_test(tc, test_certcache);
+	tcase_add_loop_test(tc, test_sha256, 0, (int)(sizeof sha_cases / sizeof sha_cases[0]));
 	suite_add_tcase(s, tc);
 	return vn_test_run(s);
 }
