@@ -76,3 +76,65 @@ X509 *vn_cert_decode(const unsigned char *der, size_t n)
 	}
 	return x;
 }
+
+/* ---- per-certificate memos -------------------------------------------- */
+
+/* One lock for every memo: held only to read or attach a pointer (ex_data
+ * is not safe against a concurrent set on the same object). */
+static pthread_mutex_t memo_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void memo_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl, void *argp)
+{
+	const vn_cert_memo_kind *k = argp;
+
+	(void)parent;
+	(void)ad;
+	(void)idx;
+	(void)argl;
+	if (ptr != NULL)
+		k->free(ptr);
+}
+
+/* A copy of the object (X509_dup goes through DER and copies no ex_data,
+ * but CRYPTO_dup_ex_data would share the pointer): it starts without. */
+static int memo_dup(CRYPTO_EX_DATA *to, const CRYPTO_EX_DATA *from, void **from_d, int idx,
+		    long argl, void *argp)
+{
+	(void)to;
+	(void)from;
+	(void)idx;
+	(void)argl;
+	(void)argp;
+	*from_d = NULL;
+	return 1;
+}
+
+const void *vn_cert_memo(X509 *x, vn_cert_memo_kind *k)
+{
+	void *p = NULL, *made;
+	int idx;
+
+	(void)pthread_mutex_lock(&memo_lock);
+	if (k->idx == 0) {
+		int i = X509_get_ex_new_index(0, k, NULL, memo_dup, memo_free);
+		k->idx = i < 0 ? 0 : i + 1;
+	}
+	idx = k->idx - 1;
+	if (idx >= 0)
+		p = X509_get_ex_data(x, idx);
+	(void)pthread_mutex_unlock(&memo_lock);
+	if (idx < 0 || p != NULL)
+		return p;
+	if ((made = k->make(x)) == NULL)
+		return NULL;
+	(void)pthread_mutex_lock(&memo_lock);
+	p = X509_get_ex_data(x, idx);
+	if (p == NULL && X509_set_ex_data(x, idx, made) == 1) {
+		p = made;
+		made = NULL;
+	}
+	(void)pthread_mutex_unlock(&memo_lock);
+	if (made != NULL)
+		k->free(made);	/* another thread's is kept, or it could not be attached */
+	return p;
+}

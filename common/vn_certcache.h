@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <openssl/x509.h>
 
+#include "common/vn_err.h"
+
 #define VN_CERTCACHE_SLOTS 1024
 #define VN_CERTCACHE_MAX_DER ((size_t)16 << 10)	/* larger ones are not cached */
 
@@ -21,5 +23,29 @@
  * frees with X509_free; NULL when the bytes are not a certificate. Trailing
  * bytes after the certificate make it fail, as d2i would leave them. */
 X509 *vn_cert_decode(const unsigned char *der, size_t n);
+
+/* Per-certificate memos: facts derived from a decoded certificate alone (its
+ * DER and key hash, its policy OIDs and QC statements, its names rendered
+ * for a report) kept beside it, as OpenSSL ex_data of the X509, for as long
+ * as the object lives (the decode cache and the snapshots bound how many
+ * live). A decoded certificate is never modified, so such a fact is a pure
+ * function of the object: computed at the first ask, freed with it. A
+ * memo never holds a judgement (time, trust list, policy).
+ *
+ * A kind is a static object of its module, zero-initialised but for make
+ * and free:
+ *	static vn_cert_memo_kind kind = {make_facts, free_facts, 0};
+ * make returns the facts of x (owned by the memo from then on) or NULL
+ * when they cannot be had (out of memory); free releases them. Thread-safe:
+ * two threads asking at once may both make, one result is kept. */
+typedef struct vn_cert_memo_kind {
+	void *(*make)(X509 *x);
+	void (*free)(void *facts);
+	int idx;	/* internal: the ex_data index + 1; 0 until the first ask */
+} vn_cert_memo_kind;
+
+/* The facts of kind for x, valid while the caller holds x; NULL when
+ * make failed or they could not be attached (out of memory). */
+const void *vn_cert_memo(X509 *x, vn_cert_memo_kind *kind) VN_NONNULL(1, 2);
 
 #endif
