@@ -5,23 +5,8 @@
 static const char b64_alpha[] =
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-static int b64_val(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-/* b64_val as a table: 0-63, or -1 for anything else (whitespace and '='
- * included, which the general loop handles). */
+/* Each character's value plus one; 0 (the default) for anything outside the
+ * alphabet, whitespace and '=' included, which the general loop handles. */
 static const signed char b64_tab[256] = {
 	['A'] = 1 + 0, ['B'] = 1 + 1, ['C'] = 1 + 2, ['D'] = 1 + 3, ['E'] = 1 + 4, ['F'] = 1 + 5,
 	['G'] = 1 + 6, ['H'] = 1 + 7, ['I'] = 1 + 8, ['J'] = 1 + 9, ['K'] = 1 + 10, ['L'] = 1 + 11,
@@ -36,7 +21,13 @@ static const signed char b64_tab[256] = {
 	['0'] = 1 + 52, ['1'] = 1 + 53, ['2'] = 1 + 54, ['3'] = 1 + 55, ['4'] = 1 + 56,
 	['5'] = 1 + 57, ['6'] = 1 + 58, ['7'] = 1 + 59, ['8'] = 1 + 60, ['9'] = 1 + 61,
 	['+'] = 1 + 62, ['/'] = 1 + 63,
-};	/* stored plus one, so that 0 (the default) means "not in the alphabet" */
+};
+
+/* A character's value, -1 for anything outside the alphabet. */
+static int b64_val(unsigned char c)
+{
+	return b64_tab[c] - 1;
+}
 
 static int is_ws(unsigned char c)
 {

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <openssl/sha.h>
 
+#include "common/vn_digest.h"
+
 typedef struct slot {
 	unsigned char *der;	/* owned copy, NULL when empty */
 	size_t n;
@@ -37,8 +39,8 @@ X509 *vn_cert_decode(const unsigned char *der, size_t n)
 
 	if (der == NULL || n == 0 || n > VN_CERTCACHE_MAX_DER)
 		return decode(der, n);
-	/* SHA256(): no provider fetch per lookup, as EVP_Digest would do. */
-	if (SHA256(der, n, md) == NULL)
+	/* The prefetched SHA-256: no provider fetch per lookup. */
+	if (vn_sha256(der, n, md) != 0)
 		return decode(der, n);
 	i = ((size_t)md[0] | (size_t)md[1] << 8) % VN_CERTCACHE_SLOTS;
 	(void)pthread_mutex_lock(&lock);
@@ -133,4 +135,66 @@ out:
 	OPENSSL_free(cd);
 	OPENSSL_free(sd);
 	return r;
+}
+
+/* ---- per-certificate memos -------------------------------------------- */
+
+/* One lock for every memo: held only to read or attach a pointer (ex_data
+ * is not safe against a concurrent set on the same object). */
+static pthread_mutex_t memo_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void memo_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl, void *argp)
+{
+	const vn_cert_memo_kind *k = argp;
+
+	(void)parent;
+	(void)ad;
+	(void)idx;
+	(void)argl;
+	if (ptr != NULL)
+		k->free(ptr);
+}
+
+/* A copy of the object (X509_dup goes through DER and copies no ex_data,
+ * but CRYPTO_dup_ex_data would share the pointer): it starts without. */
+static int memo_dup(CRYPTO_EX_DATA *to, const CRYPTO_EX_DATA *from, void **from_d, int idx,
+		    long argl, void *argp)
+{
+	(void)to;
+	(void)from;
+	(void)idx;
+	(void)argl;
+	(void)argp;
+	*from_d = NULL;
+	return 1;
+}
+
+const void *vn_cert_memo(X509 *x, vn_cert_memo_kind *k)
+{
+	void *p = NULL, *made;
+	int idx;
+
+	(void)pthread_mutex_lock(&memo_lock);
+	if (k->idx == 0) {
+		int i = X509_get_ex_new_index(0, k, NULL, memo_dup, memo_free);
+		k->idx = i < 0 ? 0 : i + 1;
+	}
+	idx = k->idx - 1;
+	if (idx >= 0)
+		p = X509_get_ex_data(x, idx);
+	(void)pthread_mutex_unlock(&memo_lock);
+	if (idx < 0 || p != NULL)
+		return p;
+	if ((made = k->make(x)) == NULL)
+		return NULL;
+	(void)pthread_mutex_lock(&memo_lock);
+	p = X509_get_ex_data(x, idx);
+	if (p == NULL && X509_set_ex_data(x, idx, made) == 1) {
+		p = made;
+		made = NULL;
+	}
+	(void)pthread_mutex_unlock(&memo_lock);
+	if (made != NULL)
+		k->free(made);	/* another thread's is kept, or it could not be attached */
+	return p;
 }

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <openssl/x509.h>
 
+#include "common/vn_err.h"
+
 #define VN_CERTCACHE_SLOTS 1024
 #define VN_CERTCACHE_MAX_DER ((size_t)16 << 10)	/* larger ones are not cached */
 
@@ -29,5 +31,29 @@ X509 *vn_cert_decode(const unsigned char *der, size_t n);
  * is not kept and is computed again. Bounded (VN_CERTCACHE_SLOTS),
  * thread-safe. 1 verifies, 0 not (or no memory, or no key). */
 int vn_cert_verify_by(X509 *x, X509 *issuer);
+
+/* Per-certificate memos: facts derived from a decoded certificate alone (its
+ * DER and key hash, its policy OIDs and QC statements, its names rendered
+ * for a report) kept beside it, as OpenSSL ex_data of the X509, for as long
+ * as the object lives (the decode cache and the snapshots bound how many
+ * live). A decoded certificate is never modified, so such a fact is a pure
+ * function of the object: computed at the first ask, freed with it. A
+ * memo never holds a judgement (time, trust list, policy).
+ *
+ * A kind is a static object of its module, zero-initialised but for make
+ * and free:
+ *	static vn_cert_memo_kind kind = {make_facts, free_facts, 0};
+ * make returns the facts of x (owned by the memo from then on) or NULL
+ * when they cannot be had (out of memory); free releases them. Thread-safe:
+ * two threads asking at once may both make, one result is kept. */
+typedef struct vn_cert_memo_kind {
+	void *(*make)(X509 *x);
+	void (*free)(void *facts);
+	int idx;	/* internal: the ex_data index + 1; 0 until the first ask */
+} vn_cert_memo_kind;
+
+/* The facts of kind for x, valid while the caller holds x; NULL when
+ * make failed or they could not be attached (out of memory). */
+const void *vn_cert_memo(X509 *x, vn_cert_memo_kind *kind) VN_NONNULL(1, 2);
 
 #endif

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/vn_b64.h"
+#include "common/vn_digest.h"
 
 /* DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410 4): SEQUENCE {
  * SEQUENCE { OID 1.3.101.112 }, BIT STRING (33 bytes, 0 unused bits) }. */
@@ -171,9 +172,10 @@ vn_err srv_content_digest(const void *body, size_t n, char *out, size_t outlen)
 	int w;
 
 	/* OpenSSL's SHA-256 (assembler, SHA extensions where the CPU has
-	 * them) rather than libsodium's portable one: the body is hashed for
-	 * every response. */
-	SHA256(body ? (const unsigned char *)body : (const unsigned char *)"", body ? n : 0, h);
+	 * them) rather than libsodium's portable one, fetched once
+	 * (vn_digest.h): the body is hashed for every response. */
+	if (vn_sha256(body, body ? n : 0, h) != 0)
+		return VN_ERR_CRYPTO;
 	sodium_bin2base64(b64, sizeof b64, h, sizeof h, sodium_base64_VARIANT_ORIGINAL);
 	/* RFC 9530 2: a Structured Fields dictionary, the digest a byte
 	 * sequence (RFC 8941 3.3.5: base64 between colons). */

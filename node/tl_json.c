@@ -2,10 +2,13 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include "common/vn_certcache.h"
+#include "common/vn_digest.h"
 #include "policies/pol_mra.h"
 
 json_t *vn_json_time(vn_time t)
@@ -34,56 +37,113 @@ json_t *vn_json_findings(const vn_findings *f)
 	return a;
 }
 
-static json_t *asn1_time_json(const ASN1_TIME *t)
+/* A string of the report, as rendered once: NULL stands for JSON null. */
+typedef struct rstr {
+	char *p;	/* malloc'd, NUL-terminated; may hold NULs inside (len) */
+	size_t len;
+} rstr;
+
+static int rstr_set(rstr *r, const char *p, size_t len)
+{
+	r->p = malloc(len + 1);
+	if (r->p == NULL)
+		return -1;
+	memcpy(r->p, p, len);
+	r->p[len] = '\0';
+	r->len = len;
+	return 0;
+}
+
+/* The JSON value of r: a string already checked as UTF-8 when rendered. */
+static json_t *rstr_json(const rstr *r)
+{
+	return r->p != NULL ? json_stringn_nocheck(r->p, r->len) : json_null();
+}
+
+static int time_text(const ASN1_TIME *t, rstr *r)
 {
 	struct tm tm;
 	char buf[32];
 
 	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1)
-		return json_null();
+		return 0;	/* null */
 	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_string(buf);
+	return rstr_set(r, buf, strlen(buf));
 }
 
-static json_t *name_json(const X509_NAME *n)
+static int name_text(const X509_NAME *n, rstr *r)
 {
 	BIO *b = BIO_new(BIO_s_mem());
 	char *p = NULL, *s;
 	long len;
-	json_t *j = NULL;
+	int rc = 1;	/* not yet rendered */
 
 	/* RFC 2253 style; the one-line form only when that cannot be
-	 * written. It is for display, never compared. */
+	 * written (or is not UTF-8). It is for display, never compared. */
 	if (b != NULL && X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0 &&
-	    (len = BIO_get_mem_data(b, &p)) > 0)
-		j = json_stringn(p, (size_t)len);
+	    (len = BIO_get_mem_data(b, &p)) > 0) {
+		json_t *j = json_stringn(p, (size_t)len);	/* the UTF-8 check */
+		if (j != NULL)
+			rc = rstr_set(r, p, (size_t)len);
+		json_decref(j);
+	}
 	BIO_free(b);
-	if (j != NULL)
-		return j;
+	if (rc != 1)
+		return rc;
 	s = X509_NAME_oneline(n, NULL, 0);
-	j = s ? json_string(s) : NULL;
+	if (s != NULL) {
+		json_t *j = json_string(s);
+		rc = j != NULL ? rstr_set(r, s, strlen(s)) : 0;
+		json_decref(j);
+	} else {
+		rc = 0;	/* null */
+	}
 	OPENSSL_free(s);
-	return j ? j : json_null();
+	return rc;
 }
 
-json_t *vn_json_cert(X509 *x)
+/* A certificate as the reports show it, rendered once per decoded
+ * certificate (vn_certcache.h): its names, serial, fingerprint and
+ * validity are functions of its bytes. */
+typedef struct cert_text {
+	rstr subject, issuer, serial, sha256, not_before, not_after, cn;
+} cert_text;
+
+static void cert_text_free(void *p)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
-	char hex[2 * EVP_MAX_MD_SIZE + 1];
+	cert_text *t = p;
+
+	if (t == NULL)
+		return;
+	free(t->subject.p);
+	free(t->issuer.p);
+	free(t->serial.p);
+	free(t->sha256.p);
+	free(t->not_before.p);
+	free(t->not_after.p);
+	free(t->cn.p);
+	free(t);
+}
+
+static void *cert_text_make(X509 *x)
+{
+	cert_text *t = calloc(1, sizeof *t);
+	unsigned char md[VN_SHA256_LEN];
+	char hex[2 * VN_SHA256_LEN + 1], cn[256] = "";
+	size_t mdlen = 0, i;
 	char *serial = NULL;
 	BIGNUM *bn;
-	json_t *j;
+	int bad = 0, cnlen;
 
-	if (x == NULL)
-		return json_null();
+	if (t == NULL)
+		return NULL;
 	{
-		/* The DER as received (OpenSSL keeps the encoding) hashed with
-		 * SHA256(): X509_digest fetches the algorithm every call. */
+		/* The DER as received (OpenSSL keeps the encoding), hashed with
+		 * the prefetched SHA-256. */
 		unsigned char *der = NULL;
 		int len = i2d_X509(x, &der);
-		if (len > 0 && SHA256(der, (size_t)len, md) != NULL)
-			mdlen = SHA256_DIGEST_LENGTH;
+		if (len > 0 && vn_sha256(der, (size_t)len, md) == 0)
+			mdlen = VN_SHA256_LEN;
 		OPENSSL_free(der);
 	}
 	for (i = 0; i < mdlen; i++) {
@@ -94,13 +154,94 @@ json_t *vn_json_cert(X509 *x)
 	bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
 	if (bn != NULL)
 		serial = BN_bn2hex(bn);
-	j = json_pack("{s:o, s:o, s:s, s:s, s:o, s:o}", "subject",
-		      name_json(X509_get_subject_name(x)), "issuer",
-		      name_json(X509_get_issuer_name(x)), "serial", serial ? serial : "",
-		      "sha256", hex, "notBefore", asn1_time_json(X509_get0_notBefore(x)),
-		      "notAfter", asn1_time_json(X509_get0_notAfter(x)));
+	bad |= rstr_set(&t->serial, serial ? serial : "", serial ? strlen(serial) : 0);
 	OPENSSL_free(serial);
 	BN_free(bn);
+	bad |= rstr_set(&t->sha256, hex, strlen(hex));
+	bad |= name_text(X509_get_subject_name(x), &t->subject);
+	bad |= name_text(X509_get_issuer_name(x), &t->issuer);
+	bad |= time_text(X509_get0_notBefore(x), &t->not_before);
+	bad |= time_text(X509_get0_notAfter(x), &t->not_after);
+	/* The signer's commonName, as the report adds it (NULL: none). */
+	cnlen = X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName, cn, sizeof cn);
+	if (cnlen > 0) {
+		json_t *j = json_string(cn);	/* the UTF-8 check */
+		if (j != NULL)
+			bad |= rstr_set(&t->cn, cn, strlen(cn));
+		json_decref(j);
+	}
+	if (bad) {
+		cert_text_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+static vn_cert_memo_kind cert_text_kind = {cert_text_make, cert_text_free, 0};
+
+static json_t *cert_json(const cert_text *t, int with_cn)
+{
+	static const char *const keys[6] = {"subject", "issuer", "serial", "sha256", "notBefore",
+					    "notAfter"};
+	json_t *j = json_object(), *v[6];
+	size_t i;
+	int bad = j == NULL;
+
+	v[0] = rstr_json(&t->subject);
+	v[1] = rstr_json(&t->issuer);
+	v[2] = json_stringn_nocheck(t->serial.p, t->serial.len);
+	v[3] = json_stringn_nocheck(t->sha256.p, t->sha256.len);
+	v[4] = rstr_json(&t->not_before);
+	v[5] = rstr_json(&t->not_after);
+	/* in this order, as the reports have always listed them */
+	for (i = 0; i < 6; i++) {
+		if (j == NULL || v[i] == NULL)
+			json_decref(v[i]);
+		else
+			bad |= json_object_set_new_nocheck(j, keys[i], v[i]) != 0;
+		bad |= v[i] == NULL;
+	}
+	if (bad) {
+		json_decref(j);
+		return NULL;
+	}
+	/* a commonName that is not UTF-8 is left out */
+	if (with_cn && t->cn.p != NULL)
+		json_object_set_new_nocheck(j, "commonName",
+					    json_stringn_nocheck(t->cn.p, t->cn.len));
+	return j;
+}
+
+json_t *vn_json_cert(X509 *x)
+{
+	const cert_text *t;
+	json_t *j;
+
+	if (x == NULL)
+		return json_null();
+	if ((t = vn_cert_memo(x, &cert_text_kind)) != NULL)
+		return cert_json(t, 0);
+	/* out of memory: rendered for this call only */
+	if ((t = cert_text_make(x)) == NULL)
+		return NULL;
+	j = cert_json(t, 0);
+	cert_text_free((void *)t);
+	return j;
+}
+
+json_t *vn_json_signer(X509 *x)
+{
+	const cert_text *t;
+	json_t *j;
+
+	if (x == NULL)
+		return json_null();
+	if ((t = vn_cert_memo(x, &cert_text_kind)) != NULL)
+		return cert_json(t, 1);
+	if ((t = cert_text_make(x)) == NULL)
+		return NULL;
+	j = cert_json(t, 1);
+	cert_text_free((void *)t);
 	return j;
 }
 

@@ -15,8 +15,13 @@ json_t *vn_json_time(vn_time t);
 json_t *vn_json_strornull(const char *s);
 /* [{code, level, message}, ...]. New reference. */
 json_t *vn_json_findings(const vn_findings *f);
-/* {subject, issuer, serial, sha256, notBefore, notAfter} of a certificate. */
+/* {subject, issuer, serial, sha256, notBefore, notAfter} of a certificate,
+ * rendered once per decoded certificate and kept beside it (vn_cert_memo).
+ * New reference; JSON null for NULL; NULL when out of memory. */
 json_t *vn_json_cert(X509 *x);
+/* The same with the subject's commonName (when it has one), as a
+ * signature report names its signer. */
+json_t *vn_json_signer(X509 *x);
 json_t *vn_json_cert_der(const unsigned char *der, size_t n);
 /* The whole list: scheme information, pointers, and (when services is set)
  * every TSP and service with its history. New reference. */

@@ -4,11 +4,13 @@
 #include "node/v_qual.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <openssl/asn1t.h>
 #include <openssl/objects.h>
 #include <openssl/x509v3.h>
 
+#include "common/vn_certcache.h"
 #include "node/v_qual_int.h"
 #include "trustlists/tl_snapshot.h"
 
@@ -132,7 +134,8 @@ out:
 	return rc;
 }
 
-vn_err v_qcs_parse_der(const unsigned char *der, size_t n, v_qcs *out, vn_findings *f)
+/* 1 when the value is malformed (out's QC fields zero then), else 0. */
+static int qcs_parse_der(const unsigned char *der, size_t n, v_qcs *out)
 {
 	V_QCSTATEMENTS *st = NULL;
 	const unsigned char *p = der;
@@ -166,16 +169,22 @@ vn_err v_qcs_parse_der(const unsigned char *der, size_t n, v_qcs *out, vn_findin
 			bad = parse_ccleg(s->info, out) != 0;
 	}
 out:
-	if (bad) {
-		/* EN 319 412-5: a statement we cannot read is not evidence of
-		 * anything; the extension counts as absent (fail closed). */
+	/* EN 319 412-5: a statement we cannot read is not evidence of
+	 * anything; the extension counts as absent (fail closed). */
+	if (bad)
 		qcs_clear(out);
-		if (f != NULL)
-			(void)vn_findings_add(f, VN_LEVEL_WARN, "V_QC_MALFORMED",
-					      "the qcStatements extension is malformed; ignored");
-	}
 	if (st != NULL)
 		ASN1_item_free((ASN1_VALUE *)st, ASN1_ITEM_rptr(V_QCSTATEMENTS));
+	return bad;
+}
+
+#define QC_MALFORMED_MSG "the qcStatements extension is malformed; ignored"
+#define QC_TWICE_MSG "the certificate carries qcStatements twice; ignored"
+
+vn_err v_qcs_parse_der(const unsigned char *der, size_t n, v_qcs *out, vn_findings *f)
+{
+	if (qcs_parse_der(der, n, out) && f != NULL)
+		(void)vn_findings_add(f, VN_LEVEL_WARN, "V_QC_MALFORMED", QC_MALFORMED_MSG);
 	return VN_OK;
 }
 
@@ -205,7 +214,11 @@ static void parse_policies(X509 *cert, v_qcs *out)
 	CERTIFICATEPOLICIES_free(cp);
 }
 
-vn_err v_qcs_parse(X509 *cert, v_qcs *out, vn_findings *f)
+enum { QC_NOTE_NONE = 0, QC_NOTE_TWICE, QC_NOTE_MALFORMED };
+
+/* The certificate's QC statements and policies; which finding they call
+ * for (QC_NOTE_*). */
+static int qcs_of(X509 *cert, v_qcs *out)
 {
 	int idx;
 	const ASN1_OCTET_STRING *v;
@@ -214,16 +227,13 @@ vn_err v_qcs_parse(X509 *cert, v_qcs *out, vn_findings *f)
 	parse_policies(cert, out);
 	idx = X509_get_ext_by_NID(cert, NID_qcStatements, -1);
 	if (idx < 0)
-		return VN_OK;
-	if (X509_get_ext_by_NID(cert, NID_qcStatements, idx) >= 0) {
-		/* RFC 5280 4.2: an extension appears at most once. */
-		if (f != NULL)
-			(void)vn_findings_add(f, VN_LEVEL_WARN, "V_QC_MALFORMED",
-					      "the certificate carries qcStatements twice; ignored");
-		return VN_OK;
-	}
+		return QC_NOTE_NONE;
+	if (X509_get_ext_by_NID(cert, NID_qcStatements, idx) >= 0)
+		return QC_NOTE_TWICE;	/* RFC 5280 4.2: an extension appears at most once */
 	v = X509_EXTENSION_get_data(X509_get_ext(cert, idx));
-	return v_qcs_parse_der(ASN1_STRING_get0_data(v), (size_t)ASN1_STRING_length(v), out, f);
+	return qcs_parse_der(ASN1_STRING_get0_data(v), (size_t)ASN1_STRING_length(v), out)
+		       ? QC_NOTE_MALFORMED
+		       : QC_NOTE_NONE;
 }
 
 /* ---- encoding (tests, tools) ------------------------------------------ */
@@ -468,14 +478,87 @@ static int crit_eval(const cert_facts *cf, const tl_criteria *c, int depth)
 	return tl_assert_holds(c->assert_, nmatch, nchild);
 }
 
+/* notBefore on or after the eIDAS date (DSS: the certificate is judged by
+ * the post-eIDAS rules); 1 when it cannot be compared. */
+static int post_eidas(X509 *cert)
+{
+	const ASN1_TIME *nb = X509_get0_notBefore(cert);
+	int post = 1;
+
+	if (nb != NULL) {
+		int day = 0, sec = 0;
+		ASN1_TIME *ref = ASN1_TIME_set(NULL, (time_t)V_EIDAS_DATE);
+		/* notBefore - eIDAS date */
+		if (ref != NULL && ASN1_TIME_diff(&day, &sec, ref, nb))
+			post = day > 0 || (day == 0 && sec >= 0);
+		ASN1_TIME_free(ref);
+	}
+	return post;
+}
+
+/* ---- what qualification reads of a certificate, memoised ---------------
+ * Its QC statements and policies, the facts its criteria are matched on
+ * and which side of the eIDAS date it was issued: functions of the decoded
+ * certificate alone (vn_certcache.h), asked several times per signature
+ * (the signer's constraints, two qualification times, every
+ * QualificationElement of every service). The judgements made from them
+ * (services, times, policy) are not kept. */
+typedef struct qual_facts {
+	v_qcs qcs;
+	int qcs_note;		/* QC_NOTE_*: the finding v_qcs_parse adds */
+	cert_facts cf;
+	int post;
+} qual_facts;
+
+static void qual_facts_compute(X509 *x, qual_facts *q)
+{
+	memset(q, 0, sizeof *q);
+	q->qcs_note = qcs_of(x, &q->qcs);
+	facts_of(x, &q->cf);
+	q->post = post_eidas(x);
+}
+
+static void *qual_facts_make(X509 *x)
+{
+	qual_facts *q = malloc(sizeof *q);
+
+	if (q != NULL)
+		qual_facts_compute(x, q);
+	return q;
+}
+
+static vn_cert_memo_kind qual_facts_kind = {qual_facts_make, free, 0};
+
+/* The memoised facts of x, or (out of memory) tmp filled for this call. */
+static const qual_facts *qual_facts_of(X509 *x, qual_facts *tmp)
+{
+	const qual_facts *q = vn_cert_memo(x, &qual_facts_kind);
+
+	if (q != NULL)
+		return q;
+	qual_facts_compute(x, tmp);
+	return tmp;
+}
+
+vn_err v_qcs_parse(X509 *cert, v_qcs *out, vn_findings *f)
+{
+	qual_facts tmp;
+	const qual_facts *q = qual_facts_of(cert, &tmp);
+
+	*out = q->qcs;
+	if (f != NULL && q->qcs_note != QC_NOTE_NONE)
+		(void)vn_findings_add(f, VN_LEVEL_WARN, "V_QC_MALFORMED", "%s",
+				      q->qcs_note == QC_NOTE_TWICE ? QC_TWICE_MSG : QC_MALFORMED_MSG);
+	return VN_OK;
+}
+
 int v_criteria_match(X509 *cert, const tl_criteria *c)
 {
-	cert_facts cf;
+	qual_facts tmp;
 
 	if (crit_unknown(c, 0))
 		return 0;
-	facts_of(cert, &cf);
-	return crit_eval(&cf, c, 0);
+	return crit_eval(&qual_facts_of(cert, &tmp)->cf, c, 0);
 }
 
 /* ---- services --------------------------------------------------------- */
@@ -786,19 +869,11 @@ v_cert_qual v_cert_qualify(X509 *cert, const v_qcs *qcs, const tl_snap_match *ma
 	cand all[MAX_CANDS], work[MAX_CANDS];
 	const cand *sel = NULL, *sel_qc, *sel_type, *sel_qscd;
 	size_t nall = 0, nw = 0, i, j, ncaqc = 0, ngranted = 0;
-	const ASN1_TIME *nb = X509_get0_notBefore(cert);
-	cert_view cv = {cert, qcs, 1};
+	qual_facts tmp;
+	cert_view cv = {cert, qcs, qual_facts_of(cert, &tmp)->post};
 	v_cert_qual r;
 	int qc, sel_caqc = 0, sel_granted = 0;
 
-	if (nb != NULL) {
-		int day = 0, sec = 0;
-		ASN1_TIME *ref = ASN1_TIME_set(NULL, (time_t)V_EIDAS_DATE);
-		/* notBefore - eIDAS date */
-		if (ref != NULL && ASN1_TIME_diff(&day, &sec, ref, nb))
-			cv.post = day > 0 || (day == 0 && sec >= 0);
-		ASN1_TIME_free(ref);
-	}
 
 	/* 1. the services in force at t (the snapshot's interval for t, computed
 	 * here from the service so that one set of matches serves both times);

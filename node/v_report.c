@@ -24,19 +24,6 @@ static const char *rev_source_name(v_rev_source s)
 	return (unsigned)s < 6 ? n[s] : "none";
 }
 
-static json_t *signer_json(X509 *x)
-{
-	json_t *j;
-	char cn[256] = "";
-
-	if (x == NULL)
-		return json_null();
-	j = vn_json_cert(x);
-	if (X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName, cn, sizeof cn) > 0)
-		json_object_set_new(j, "commonName", json_string(cn));
-	return j;
-}
-
 json_t *v_result_json(const v_result *r, const v_policy *p)
 {
 	json_t *ts = json_array(), *chain = json_array(), *trust, *j;
@@ -75,7 +62,7 @@ json_t *v_result_json(const v_result *r, const v_policy *p)
 		      "id", r->id, "indication", vn_indication_name(r->indication), "subIndication",
 		      vn_json_strornull(vn_subind_name(r->sub)), "qualification",
 		      v_qual_name(r->qualification), "format", r->format, "process", r->process,
-		      "signer", signer_json(r->signer), "signingTime", vn_json_time(r->claimed_time),
+		      "signer", vn_json_signer(r->signer), "signingTime", vn_json_time(r->claimed_time),
 		      "bestSignatureTime", vn_json_time(r->best_signature_time), "validationTime",
 		      vn_json_time(r->validation_time), "trust", trust, "chain", chain,
 		      "revocation",

@@ -6,6 +6,9 @@
 #include <openssl/evp.h>
 #include <openssl/x509v3.h>
 
+#include "common/vn_certcache.h"
+#include "common/vn_digest.h"
+
 /* Index key: a tag byte and a SHA-256. */
 typedef struct snap_key {
 	unsigned char h[33];
@@ -125,10 +128,8 @@ static int key_cmp(const void *x, const void *y)
 
 static void hash_tagged(unsigned char tag, const unsigned char *p, size_t n, unsigned char out[33])
 {
-	unsigned int len = 32;
-
 	out[0] = tag;
-	if (EVP_Digest(p, n, out + 1, &len, EVP_sha256(), NULL) != 1)
+	if (vn_sha256(p, n, out + 1) != 0)
 		memset(out + 1, 0, 32);
 }
 
@@ -338,25 +339,63 @@ static size_t lookup(const tl_snapshot *s, const unsigned char h[33], X509 *cert
 	return found;
 }
 
+/* What a lookup needs of a certificate, memoised beside it (vn_certcache.h):
+ * its DER and its key and SKI hashes are functions of the decoded object
+ * alone, and the same anchor is looked up several times per signature. */
+typedef struct snap_cert {
+	unsigned char *der;	/* i2d_X509, OPENSSL_free */
+	size_t dern;
+	unsigned char key[33], ski[33];
+	int has_key, has_ski;
+} snap_cert;
+
+static void snap_cert_free(void *p)
+{
+	snap_cert *c = p;
+
+	if (c != NULL) {
+		OPENSSL_free(c->der);
+		free(c);
+	}
+}
+
+static void *snap_cert_make(X509 *x)
+{
+	snap_cert *c = calloc(1, sizeof *c);
+	const ASN1_OCTET_STRING *ski;
+	int dern;
+
+	if (c == NULL)
+		return NULL;
+	dern = i2d_X509(x, &c->der);
+	if (dern <= 0) {
+		c->der = NULL;	/* not encodable: never found, as before */
+		return c;
+	}
+	c->dern = (size_t)dern;
+	c->has_key = cert_key_hash(x, c->key) == 0;
+	ski = X509_get0_subject_key_id(x);
+	if (ski != NULL) {
+		hash_tagged('S', ASN1_STRING_get0_data(ski), (size_t)ASN1_STRING_length(ski), c->ski);
+		c->has_ski = 1;
+	}
+	return c;
+}
+
+static vn_cert_memo_kind snap_cert_kind = {snap_cert_make, snap_cert_free, 0};
+
 size_t tl_snapshot_find(const tl_snapshot *s, X509 *cert, vn_time at, tl_snap_match *out,
 			size_t max)
 {
-	unsigned char h[33], *der = NULL;
-	const ASN1_OCTET_STRING *ski;
+	const snap_cert *c = vn_cert_memo(cert, &snap_cert_kind);
 	size_t found = 0;
-	int dern;
 
-	dern = i2d_X509(cert, &der);
-	if (dern <= 0)
+	if (c == NULL || c->der == NULL)
 		return 0;
-	if (cert_key_hash(cert, h) == 0)
-		found = lookup(s, h, cert, der, (size_t)dern, at, out, max, found);
-	ski = X509_get0_subject_key_id(cert);
-	if (ski != NULL) {
-		hash_tagged('S', ASN1_STRING_get0_data(ski), (size_t)ASN1_STRING_length(ski), h);
-		found = lookup(s, h, cert, der, (size_t)dern, at, out, max, found);
-	}
-	OPENSSL_free(der);
+	if (c->has_key)
+		found = lookup(s, c->key, cert, c->der, c->dern, at, out, max, found);
+	if (c->has_ski)
+		found = lookup(s, c->ski, cert, c->der, c->dern, at, out, max, found);
 	return found;
 }
 

@@ -1,11 +1,15 @@
 /* Check suite for common/: errors, buffers, time, base64, findings. */
 #include "tests/unit/vn_test.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <openssl/x509.h>
 
 #include "common/vn_b64.h"
 #include "common/vn_certcache.h"
+#include "common/vn_digest.h"
 #include "common/vn_buf.h"
 #include "common/vn_err.h"
 #include "common/vn_findings.h"
@@ -321,6 +325,136 @@ START_TEST(test_cert_verify_memo)
 }
 END_TEST
 
+/* A memo kind that counts: what it makes is the certificate's serial,
+ * so a memo answering for the wrong object shows. */
+static atomic_int memo_made, memo_freed;
+
+static void *serial_make(X509 *x)
+{
+	long *v = malloc(sizeof *v);
+
+	if (v != NULL)
+		*v = ASN1_INTEGER_get(X509_get0_serialNumber(x));
+	atomic_fetch_add(&memo_made, 1);
+	return v;
+}
+
+static void serial_free(void *p)
+{
+	atomic_fetch_add(&memo_freed, 1);
+	free(p);
+}
+
+static vn_cert_memo_kind serial_kind = {serial_make, serial_free, 0};
+
+static X509 *serial_cert(EVP_PKEY *k, long serial)
+{
+	X509 *x = X509_new();
+
+	ck_assert_ptr_nonnull(x);
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), serial);
+	X509_gmtime_adj(X509_getm_notBefore(x), 0);
+	X509_gmtime_adj(X509_getm_notAfter(x), 60);
+	X509_set_pubkey(x, k);
+	ck_assert_int_gt(X509_sign(x, k, EVP_sha256()), 0);
+	return x;
+}
+
+static void *memo_thread(void *arg)
+{
+	X509 *x = arg;
+	const void *first = vn_cert_memo(x, &serial_kind);
+	int i;
+
+	for (i = 0; i < 2000; i++)
+		if (vn_cert_memo(x, &serial_kind) != first)
+			return (void *)1;
+	return first != NULL && *(const long *)first == 77 ? NULL : (void *)1;
+}
+
+START_TEST(test_cert_memo)
+{
+	EVP_PKEY *k = EVP_EC_gen("P-256");
+	X509 *a = serial_cert(k, 5), *b = serial_cert(k, 6), *c = serial_cert(k, 77), *d;
+	const long *pa, *pb;
+	pthread_t th[4];
+	void *rv;
+	int i;
+
+	atomic_store(&memo_made, 0);
+	atomic_store(&memo_freed, 0);
+	pa = vn_cert_memo(a, &serial_kind);
+	ck_assert_ptr_nonnull(pa);
+	ck_assert_int_eq(*pa, 5);
+	ck_assert_ptr_eq(vn_cert_memo(a, &serial_kind), pa);	/* made once */
+	ck_assert_int_eq(atomic_load(&memo_made), 1);
+	/* another object has its own facts, never a's */
+	pb = vn_cert_memo(b, &serial_kind);
+	ck_assert_ptr_nonnull(pb);
+	ck_assert_int_eq(*pb, 6);
+	ck_assert_int_eq(atomic_load(&memo_made), 2);
+	/* a copy starts without (no shared pointer, no double free) */
+	d = X509_dup(a);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_ptr_ne(vn_cert_memo(d, &serial_kind), pa);
+	X509_free(d);
+	ck_assert_int_eq(atomic_load(&memo_freed), 1);
+	/* the facts go with the last reference */
+	ck_assert_int_eq(X509_up_ref(a), 1);
+	X509_free(a);
+	ck_assert_int_eq(atomic_load(&memo_freed), 1);
+	X509_free(a);
+	ck_assert_int_eq(atomic_load(&memo_freed), 2);
+	X509_free(b);
+	ck_assert_int_eq(atomic_load(&memo_freed), 3);
+	/* threads asking at once all get the one kept */
+	atomic_store(&memo_made, 0);
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(pthread_create(&th[i], NULL, memo_thread, c), 0);
+	for (i = 0; i < 4; i++) {
+		ck_assert_int_eq(pthread_join(th[i], &rv), 0);
+		ck_assert_ptr_null(rv);
+	}
+	ck_assert_int_ge(atomic_load(&memo_made), 1);
+	ck_assert_int_le(atomic_load(&memo_made), 4);
+	X509_free(c);
+	EVP_PKEY_free(k);
+}
+END_TEST
+
+/* The prefetched SHA-256 gives the FIPS 180-2 known answers, and the
+ * same bytes as OpenSSL's one-shot SHA256(). */
+static const struct {
+	const char *in;
+	const char *hex;
+} sha_cases[] = {
+	{"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+	{"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+	{"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+	 "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+};
+
+START_TEST(test_sha256)
+{
+	unsigned char md[VN_SHA256_LEN], ref[SHA256_DIGEST_LENGTH];
+	char hex[2 * VN_SHA256_LEN + 1];
+	size_t i, n = strlen(sha_cases[_i].in);
+
+	ck_assert_ptr_nonnull(vn_md_sha256());
+	ck_assert_ptr_eq(vn_md_sha256(), vn_md_sha256());	/* fetched once */
+	ck_assert_int_eq(vn_sha256(sha_cases[_i].in, n, md), 0);
+	for (i = 0; i < sizeof md; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	ck_assert_str_eq(hex, sha_cases[_i].hex);
+	SHA256((const unsigned char *)sha_cases[_i].in, n, ref);
+	ck_assert_mem_eq(md, ref, sizeof md);
+	/* NULL with length 0 is the empty message */
+	ck_assert_int_eq(vn_sha256(NULL, 0, md), 0);
+	ck_assert_mem_eq(md, "\xe3\xb0\xc4\x42", 4);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("common");
@@ -337,6 +471,8 @@ int main(void)
 	tcase_add_test(tc, test_findings);
 	tcase_add_test(tc, test_atomic_write);
 	tcase_add_test(tc, test_certcache);
+	tcase_add_test(tc, test_cert_memo);
+	tcase_add_loop_test(tc, test_sha256, 0, (int)(sizeof sha_cases / sizeof sha_cases[0]));
 	tcase_add_test(tc, test_cert_verify_memo);
 	suite_add_tcase(s, tc);
 	return vn_test_run(s);

@@ -9,6 +9,7 @@
 #include "common/vn_buf.h"
 #include "trustlists/tl_snapshot.h"
 #include "trustlists/tl_xml.h"
+#include "tests/unit/v_testpki.h"
 
 #define RES "esig/dss/dss-tsl-validation/src/test/resources/"
 
@@ -165,6 +166,62 @@ START_TEST(test_refcount)
 }
 END_TEST
 
+/* The lookup keeps the certificate's DER and key hashes beside the object
+ * (vn_cert_memo): the same object asked of other snapshots, at other
+ * times, and other objects after it, gets each its own answer. */
+START_TEST(test_find_memo_per_cert)
+{
+	const vn_time y2016 = 1451606400, y2020 = 1577836800, far = 4102444800;	/* 2016, 2020, 2100 */
+	EVP_PKEY *k = tp_key(0);
+	tp_cert ca = tp_make("Memo CA", k, NULL, 1, y2016, far, 1, NULL, NULL, NULL, NULL);
+	tp_cert ca2 = tp_make("Memo CA", k, NULL, 2, y2016, far, 1, NULL, NULL, NULL, NULL);
+	tp_cert other = tp_make("Other CA", NULL, NULL, 3, y2016, far, 1, NULL, NULL, NULL, NULL);
+	const char *types[] = {TP_CA_QC};
+	tl_snapshot *s1, *s2;
+	tl_snap_match m[4];
+	unsigned char *der = NULL;
+	const unsigned char *p;
+	X509 *again;
+	int n, round;
+
+	tl_xml_global_init();
+	s1 = tp_snapshot(types, &ca.x, 1);
+	s2 = tp_snapshot(types, &ca2.x, 1);
+	for (round = 0; round < 2; round++) {	/* the second round is answered from the memo */
+		ck_assert_uint_eq(tl_snapshot_find(s1, ca.x, y2020, m, 4), 1);
+		ck_assert_int_eq(m[0].kind, TL_MATCH_CERT);
+		ck_assert_ptr_nonnull(m[0].entry);
+		/* another snapshot lists another certificate with the same key */
+		ck_assert_uint_eq(tl_snapshot_find(s2, ca.x, y2020, m, 4), 1);
+		ck_assert_int_eq(m[0].kind, TL_MATCH_KEY);
+		/* before the service's interval: matched, nothing in force */
+		ck_assert_uint_eq(tl_snapshot_find(s1, ca.x, y2016, m, 4), 1);
+		ck_assert_ptr_null(m[0].entry);
+		/* other objects have their own facts */
+		ck_assert_uint_eq(tl_snapshot_find(s1, other.x, y2020, m, 4), 0);
+		ck_assert_uint_eq(tl_snapshot_find(s1, ca2.x, y2020, m, 4), 1);
+		ck_assert_int_eq(m[0].kind, TL_MATCH_KEY);
+		ck_assert_uint_eq(tl_snapshot_find(s2, ca2.x, y2020, m, 4), 1);
+		ck_assert_int_eq(m[0].kind, TL_MATCH_CERT);
+	}
+	/* a fresh decode of the same bytes: the same answer */
+	n = i2d_X509(ca.x, &der);
+	ck_assert_int_gt(n, 0);
+	p = der;
+	again = d2i_X509(NULL, &p, n);
+	ck_assert_ptr_nonnull(again);
+	ck_assert_uint_eq(tl_snapshot_find(s1, again, y2020, m, 4), 1);
+	ck_assert_int_eq(m[0].kind, TL_MATCH_CERT);
+	X509_free(again);
+	OPENSSL_free(der);
+	tl_snapshot_unref(s1);
+	tl_snapshot_unref(s2);
+	tp_free(&other);
+	X509_free(ca2.x);	/* ca2 shares ca's key */
+	tp_free(&ca);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tl_snapshot");
@@ -175,6 +232,7 @@ int main(void)
 	tcase_add_test(tc, test_history_interval);
 	tcase_add_test(tc, test_unknown_cert_and_territory);
 	tcase_add_test(tc, test_refcount);
+	tcase_add_test(tc, test_find_memo_per_cert);
 	suite_add_tcase(s, tc);
 	return vn_test_run(s);
 }

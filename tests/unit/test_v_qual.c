@@ -332,6 +332,77 @@ START_TEST(test_cert_qualify)
 }
 END_TEST
 
+/* What qualification reads of a certificate is memoised beside it
+ * (qual_facts in v_qual.c); the judgements are not: the same certificate
+ * object under another list, at another time, and other certificates asked
+ * in between each get their own answer, and a malformed extension is
+ * reported at every ask. */
+START_TEST(test_qual_memo)
+{
+	static const svc_spec qscd[] = {GRANTED("ForeSignatures", QE("QCWithQSCD", CRIT("atLeastOne", POL(QCP_N_QSCD))))};
+	static const svc_spec noqscd[] = {GRANTED("ForeSignatures", QE("QCNoQSCD", ALWAYS))};
+	v_qcs_spec qes = QES_CERT, nosscd = {1, 0, 1, 0, 0, 0, NULL, 0},
+		   comp = {1, 0, 0, 0, 0, 0, NULL, 0}, bad = {1, 0, 0, 0, 0, 0, NULL, 1};
+	tl_snapshot *sa, *sb;
+	tl_snap_match ma[8], mb[8];
+	size_t na, nb, i;
+	X509 *leaf, *other, *pre, *post, *malformed;
+	v_qcs q, qo, qx;
+	vn_findings f;
+	tl_criteria crit;
+	int round;
+
+	make_ca();
+	vn_findings_init(&f);
+	sa = snapshot_of(qscd, 1);
+	sb = snapshot_of(noqscd, 1);
+	na = tl_snapshot_find(sa, ca_cert, T2021, ma, 8);
+	nb = tl_snapshot_find(sb, ca_cert, T2021, mb, 8);
+	ck_assert_uint_eq(na, 1);
+	ck_assert_uint_eq(nb, 1);
+	leaf = make_leaf(&qes, QCP_N_QSCD, NR, T2020);
+	other = make_leaf(&nosscd, QCP_N, NR, T2020);	/* the criteria's policy is not its */
+	pre = make_leaf(&comp, NULL, NR, T2012);
+	post = make_leaf(&comp, NULL, NR, T2020);
+	malformed = make_leaf(&bad, NULL, NR, T2020);
+	ck_assert_int_eq(v_qcs_parse(leaf, &q, NULL), VN_OK);
+	ck_assert_int_eq(v_qcs_parse(other, &qo, NULL), VN_OK);
+	ck_assert(q.policy_qcp_n_qscd && !qo.policy_qcp_n_qscd && qo.policy_qcp_n);
+	for (round = 0; round < 2; round++) {
+		/* the list decides: QSCD under one, not under the other */
+		ck_assert_int_eq(v_cert_qualify(leaf, &q, ma, na, T2021, NULL), V_CQ_QC_ESIG_QSCD);
+		ck_assert_int_eq(v_cert_qualify(leaf, &q, mb, nb, T2021, NULL), V_CQ_QC_ESIG);
+		/* before the service's interval nothing vouches */
+		ck_assert_int_eq(v_cert_qualify(leaf, &q, ma, na, T2013, NULL), V_CQ_CERT_ESIG);
+		/* another certificate: the criteria do not select it */
+		ck_assert_int_eq(v_cert_qualify(other, &qo, ma, na, T2021, NULL), V_CQ_QC_ESIG);
+		for (i = 0; i < ma[0].entry->nquals; i++) {
+			crit = ma[0].entry->quals[i].criteria;
+			ck_assert_int_eq(v_criteria_match(leaf, &crit), 1);
+			ck_assert_int_eq(v_criteria_match(other, &crit), 0);
+		}
+		/* issued before / after the eIDAS date, same statements */
+		ck_assert_int_eq(v_qcs_parse(pre, &qx, NULL), VN_OK);
+		ck_assert_int_eq(v_cert_qualify(pre, &qx, NULL, 0, T2021, NULL), V_CQ_CERT_UNKNOWN);
+		ck_assert_int_eq(v_qcs_parse(post, &qx, NULL), VN_OK);
+		ck_assert_int_eq(v_cert_qualify(post, &qx, NULL, 0, T2021, NULL), V_CQ_CERT_ESIG);
+		/* the finding comes with every parse */
+		ck_assert_int_eq(v_qcs_parse(malformed, &qx, &f), VN_OK);
+		ck_assert(!qx.present && !qx.compliance);
+		ck_assert_uint_eq(f.n, (size_t)round + 1);
+		ck_assert_str_eq(f.items[round].code, "V_QC_MALFORMED");
+	}
+	X509_free(leaf);
+	X509_free(other);
+	X509_free(pre);
+	X509_free(post);
+	X509_free(malformed);
+	tl_snapshot_unref(sa);
+	tl_snapshot_unref(sb);
+	vn_findings_free(&f);
+}
+END_TEST
+
 START_TEST(test_qcs_parse)
 {
 	v_qcs_spec sp = {1, 1, 0, 1, 0, 1, "US,CA", 0};
@@ -446,6 +517,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_cert_qualify, 0, (int)(sizeof qcases / sizeof qcases[0]));
 	tcase_add_loop_test(tc, test_sig_qualify, 0, (int)(sizeof scases / sizeof scases[0]));
 	tcase_add_test(tc, test_qcs_parse);
+	tcase_add_test(tc, test_qual_memo);
 	tcase_add_test(tc, test_names);
 	suite_add_tcase(s, tc);
 	return vn_test_run(s);

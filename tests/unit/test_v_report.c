@@ -5,6 +5,9 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include <openssl/sha.h>
+
+#include "node/tl_json.h"
 #include "node/v_report.h"
 
 static X509 *make_cert(const char *cn, EVP_PKEY *key, EVP_PKEY *issuer_key, X509 *issuer)
@@ -83,6 +86,84 @@ START_TEST(test_json)
 }
 END_TEST
 
+/* A certificate's report text is rendered once and kept beside it
+ * (tl_json.c cert_text): two certificates asked in turn each get their own
+ * names, serial, fingerprint and validity, equal to a fresh rendering, in
+ * the report's key order; the signer alone carries commonName. */
+static void expect_cert(json_t *j, X509 *x, int with_cn)
+{
+	unsigned char *der = NULL, md[32];
+	char hex[65], sn[128];
+	BIO *b = BIO_new(BIO_s_mem());
+	char *p = NULL;
+	long len;
+	int n = i2d_X509(x, &der), i;
+	const char *key;
+	json_t *v;
+	static const char *const order[] = {"subject", "issuer", "serial", "sha256", "notBefore",
+					    "notAfter", "commonName"};
+	size_t k = 0;
+
+	ck_assert_ptr_nonnull(j);
+	ck_assert_int_gt(n, 0);
+	ck_assert_ptr_nonnull(SHA256(der, (size_t)n, md));
+	for (i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "sha256")), hex);
+	ck_assert_int_ge(X509_NAME_print_ex(b, X509_get_subject_name(x), 0,
+					    XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB), 0);
+	len = BIO_get_mem_data(b, &p);
+	ck_assert_int_gt(len, 0);
+	ck_assert_uint_eq(json_string_length(json_object_get(j, "subject")), (size_t)len);
+	ck_assert_mem_eq(json_string_value(json_object_get(j, "subject")), p, (size_t)len);
+	/* BN_bn2hex: whole bytes, upper case */
+	snprintf(sn, sizeof sn, "%lX", ASN1_INTEGER_get(X509_get0_serialNumber(x)));
+	if (strlen(sn) % 2 != 0) {
+		memmove(sn + 1, sn, strlen(sn) + 1);
+		sn[0] = '0';
+	}
+	ck_assert_str_eq(json_string_value(json_object_get(j, "serial")), sn);
+	json_object_foreach(j, key, v) {
+		ck_assert_uint_lt(k, 7);
+		ck_assert_str_eq(key, order[k]);
+		k++;
+	}
+	ck_assert_uint_eq(k, with_cn ? 7 : 6);
+	BIO_free(b);
+	OPENSSL_free(der);
+}
+
+START_TEST(test_cert_json_memo)
+{
+	EVP_PKEY *ka = EVP_EC_gen("P-256"), *kb = EVP_EC_gen("P-256");
+	X509 *a = make_cert("Alpha CA", ka, ka, NULL), *b = make_cert("Beta Signer", kb, ka, a);
+	json_t *j;
+	int round;
+
+	ASN1_INTEGER_set(X509_get_serialNumber(b), 0x1234);
+	ck_assert_int_gt(X509_sign(b, ka, EVP_sha256()), 0);
+	for (round = 0; round < 2; round++) {
+		j = vn_json_cert(a);
+		expect_cert(j, a, 0);
+		ck_assert_str_eq(json_string_value(json_object_get(j, "subject")), "CN=Alpha CA");
+		json_decref(j);
+		j = vn_json_signer(b);
+		expect_cert(j, b, 1);
+		ck_assert_str_eq(json_string_value(json_object_get(j, "commonName")), "Beta Signer");
+		ck_assert_str_eq(json_string_value(json_object_get(j, "issuer")), "CN=Alpha CA");
+		json_decref(j);
+		j = vn_json_cert(b);	/* the same memo, without commonName */
+		expect_cert(j, b, 0);
+		json_decref(j);
+	}
+	ck_assert(json_is_null(vn_json_cert(NULL)));
+	X509_free(a);
+	X509_free(b);
+	EVP_PKEY_free(ka);
+	EVP_PKEY_free(kb);
+}
+END_TEST
+
 static int xsd_valid(const unsigned char *xml, size_t len)
 {
 	char path[] = "/tmp/vn-vr-XXXXXX", cmd[2048];
@@ -154,6 +235,7 @@ int main(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_json);
+	tcase_add_test(tc, test_cert_json_memo);
 	tcase_add_loop_test(tc, test_xml_schema_valid, 0, (int)(sizeof xml_cases / sizeof xml_cases[0]));
 	tcase_add_test(tc, test_xml_schema_negative);
 	suite_add_tcase(s, tc);

@@ -1,0 +1,28 @@
+/* valnode: SHA-256 without a provider fetch per call.
+ *
+ * OpenSSL 3's one-shot SHA256() and EVP_Digest(..., EVP_sha256(), ...)
+ * look the algorithm up in the provider store at every call (EVP_Q_digest /
+ * an implicit EVP_MD_fetch), which costs as much as hashing a certificate.
+ * The hot path hashes through one EVP_MD fetched once per process; the
+ * bytes produced are the same.
+ */
+#ifndef VN_DIGEST_H
+#define VN_DIGEST_H
+
+#include <stddef.h>
+#include <openssl/evp.h>
+
+#include "common/vn_err.h"
+
+#define VN_SHA256_LEN 32
+
+/* The process-wide SHA-256 implementation, fetched on first use (thread-
+ * safe); NULL when the default provider has none. Owned by the process:
+ * never freed by the caller. */
+const EVP_MD *vn_md_sha256(void);
+
+/* SHA-256 of p (n bytes; p may be NULL when n is 0) into out. 0 on
+ * success, -1 when the digest could not run (out is zeroed then). */
+int vn_sha256(const void *p, size_t n, unsigned char out[VN_SHA256_LEN]) VN_WUR;
+
+#endif
