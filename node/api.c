@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/vn_jsonw.h"
 #include "node/srv_policy.h"
 #include "node/v_config.h"
 #include "node/v_format.h"
@@ -272,7 +273,10 @@ char *vn_result_json(const vn_result *r)
 			json_array_append_new(a, v_result_json(&r->r[i], &r->policy));
 		j = json_pack("{s:o}", "signatures", a);
 	}
-	s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	{
+		size_t n;
+		s = j != NULL ? vn_json_dumps(j, &n) : NULL;	/* json_dumps' bytes */
+	}
 	json_decref(j);
 	return s;
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "common/vn_findings.h"
+#include "common/vn_jsonw.h"
 #include "common/vn_log.h"
 #include "node/v_rev.h"
 #include "node/v_tscache.h"
@@ -88,7 +89,8 @@ static srv_settings *settings_from(srv_conf *conf, v_trust_cfg *trust)
 
 void srv_json_reply(srv_reply *out, unsigned status, json_t *j)
 {
-	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	size_t n = 0;
+	char *s = j ? vn_json_dumps(j, &n) : NULL;	/* json_dumps' bytes, faster */
 
 	json_decref(j);
 	free(out->body);
@@ -104,7 +106,7 @@ void srv_json_reply(srv_reply *out, unsigned status, json_t *j)
 	out->status = status;
 	out->ctype = "application/json";
 	out->body = s;
-	out->len = strlen(s);
+	out->len = n;
 }
 
 void srv_problem(srv_reply *out, unsigned status, const char *slug, const char *title,

@@ -1,0 +1,182 @@
+#include "common/vn_jsonw.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Bytes a string may hold unescaped: 0 for '"', '\\' and the controls,
+ * 1 for the rest of ASCII, 2 for a byte that starts or continues a
+ * multi-byte sequence (checked as UTF-8). */
+static unsigned char byte_class[256];
+static pthread_once_t classes_once = PTHREAD_ONCE_INIT;
+
+static void init_classes(void)
+{
+	for (unsigned c = 0; c < 256; c++)
+		byte_class[c] = c < 0x20 || c == '"' || c == '\\' ? 0 : c < 0x80 ? 1 : 2;
+}
+
+/* The length of the UTF-8 sequence at p (at most n bytes) if it is well
+ * formed (no overlong form, no surrogate, nothing above U+10FFFF), else 0. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned c = p[0];
+	size_t k;
+	uint32_t cp;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		k = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		k = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		k = 4, cp = c & 0x07;
+	else
+		return 0;
+	if (n < k)
+		return 0;
+	for (size_t i = 1; i < k; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((k == 3 && cp < 0x800) || (k == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return k;
+}
+
+static vn_err write_string(const char *s, size_t n, vn_buf *out)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n, *run;
+	vn_err e;
+
+	if ((e = vn_buf_append(out, "\"", 1)) != VN_OK)
+		return e;
+	while (p < end) {
+		run = p;
+		while (p < end && byte_class[*p] == 1)
+			p++;
+		while (p < end && byte_class[*p] == 2) {
+			size_t k = utf8_len(p, (size_t)(end - p));
+			if (k == 0)
+				return VN_ERR_MALFORMED;
+			p += k;
+			while (p < end && byte_class[*p] == 1)
+				p++;
+		}
+		if (p > run && (e = vn_buf_append(out, run, (size_t)(p - run))) != VN_OK)
+			return e;
+		if (p < end && byte_class[*p] == 0) {
+			char seq[8];
+			const char *t = seq;
+			size_t tl = 2;
+
+			switch (*p) {
+			case '\\': t = "\\\\"; break;
+			case '"': t = "\\\""; break;
+			case '\b': t = "\\b"; break;
+			case '\f': t = "\\f"; break;
+			case '\n': t = "\\n"; break;
+			case '\r': t = "\\r"; break;
+			case '\t': t = "\\t"; break;
+			default:
+				snprintf(seq, sizeof seq, "\\u%04X", (unsigned)*p);
+				tl = 6;
+			}
+			if ((e = vn_buf_append(out, t, tl)) != VN_OK)
+				return e;
+			p++;
+		}
+	}
+	return vn_buf_append(out, "\"", 1);
+}
+
+static vn_err write_value(const json_t *j, vn_buf *out, size_t depth)
+{
+	vn_err e = VN_OK;
+
+	if (depth > VN_JSONW_MAX_DEPTH)
+		return VN_ERR_TOO_LARGE;
+	switch (json_typeof(j)) {
+	case JSON_OBJECT: {
+		const char *k;
+		json_t *v;
+		int first = 1;
+
+		if ((e = vn_buf_append(out, "{", 1)) != VN_OK)
+			return e;
+		/* json_object_foreach walks keys in insertion order, as the
+		 * iterator json_dumps uses without JSON_SORT_KEYS. */
+		json_object_foreach((json_t *)j, k, v) {
+			if (!first && (e = vn_buf_append(out, ",", 1)) != VN_OK)
+				return e;
+			first = 0;
+			if ((e = write_string(k, strlen(k), out)) != VN_OK ||
+			    (e = vn_buf_append(out, ":", 1)) != VN_OK ||
+			    (e = write_value(v, out, depth + 1)) != VN_OK)
+				return e;
+		}
+		return vn_buf_append(out, "}", 1);
+	}
+	case JSON_ARRAY: {
+		size_t i, n = json_array_size(j);
+
+		if ((e = vn_buf_append(out, "[", 1)) != VN_OK)
+			return e;
+		for (i = 0; i < n; i++) {
+			if (i > 0 && (e = vn_buf_append(out, ",", 1)) != VN_OK)
+				return e;
+			if ((e = write_value(json_array_get(j, i), out, depth + 1)) != VN_OK)
+				return e;
+		}
+		return vn_buf_append(out, "]", 1);
+	}
+	case JSON_STRING:
+		return write_string(json_string_value(j), json_string_length(j), out);
+	case JSON_INTEGER:
+		return vn_buf_printf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(j));
+	case JSON_REAL: {
+		/* Rare in answers: jansson's own formatting, for the same text. */
+		char *s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+
+		if (s == NULL)
+			return VN_ERR_MALFORMED;
+		e = vn_buf_append_str(out, s);
+		free(s);
+		return e;
+	}
+	case JSON_TRUE:
+		return vn_buf_append(out, "true", 4);
+	case JSON_FALSE:
+		return vn_buf_append(out, "false", 5);
+	case JSON_NULL:
+		return vn_buf_append(out, "null", 4);
+	}
+	return VN_ERR_MALFORMED;
+}
+
+vn_err vn_json_write(const json_t *j, vn_buf *out)
+{
+	if (j == NULL)
+		return VN_ERR_ARG;
+	if (pthread_once(&classes_once, init_classes) != 0)
+		return VN_ERR_INTERNAL;
+	return write_value(j, out, 0);
+}
+
+char *vn_json_dumps(const json_t *j, size_t *len)
+{
+	vn_buf b;
+	unsigned char *s;
+
+	*len = 0;
+	vn_buf_init(&b, VN_JSONW_MAX_OUT);
+	if (vn_json_write(j, &b) != VN_OK) {
+		vn_buf_free(&b);
+		return NULL;
+	}
+	s = vn_buf_steal(&b, len);	/* NUL-terminated, as vn_buf keeps its data */
+	return (char *)s;
+}
