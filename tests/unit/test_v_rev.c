@@ -6,6 +6,9 @@
 #include "tests/unit/vn_test.h"
 #include "tests/unit/v_testpki.h"
 
+#include <openssl/ocsp.h>
+
+#include "common/vn_p256.h"
 #include "node/v_rev.h"
 #include "node/v_validate.h"
 
@@ -50,6 +53,8 @@ static const rcase cases[] = {
 	 {"crl.der"}, 0, 0, T_NOW, V_REV_GOOD, V_REVSRC_EMBEDDED_OCSP, NULL},
 	{"embedded OCSP about another certificate", &revoked, {"emb_good.der"}, {NULL}, 0, 0, T_NOW,
 	 V_REV_UNKNOWN, 0, "no revocation source"},
+	{"embedded OCSP with a tampered signature", &good, {"emb_badsig.der"}, {NULL}, 0, 0, T_NOW,
+	 V_REV_UNKNOWN, 0, "signature does not verify"},
 	{"embedded garbage", &good, {"garbage.der"}, {NULL}, 0, 0, T_NOW, V_REV_UNKNOWN, 0,
 	 "unreadable"},
 	{"embedded CRL revoked", &crl_rev, {NULL}, {"crl.der"}, 0, 0, T_NOW, V_REV_REVOKED,
@@ -97,6 +102,36 @@ static void add_blob(v_blob **arr, size_t *n, const char *file)
 	free(b);
 }
 
+/* out: the response in, with one bit of its signature value flipped (the
+ * tbsResponseData, the algorithm and the certificates unchanged). */
+static void tamper_sig(const char *in, const char *out)
+{
+	size_t n;
+	unsigned char *b = tp_read(in, &n), *der = NULL;
+	const unsigned char *p = b;
+	OCSP_RESPONSE *r = d2i_OCSP_RESPONSE(NULL, &p, (long)n), *r2;
+	OCSP_BASICRESP *bs = r != NULL ? OCSP_response_get1_basic(r) : NULL;
+	const ASN1_OCTET_STRING *sig = bs != NULL ? OCSP_resp_get0_signature(bs) : NULL;
+	char path[512];
+	FILE *fp;
+	int len;
+
+	TP_REQUIRE(sig != NULL && sig->length > 8);
+	sig->data[sig->length - 3] ^= 0x01;
+	r2 = OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, bs);
+	TP_REQUIRE(r2 != NULL);
+	len = i2d_OCSP_RESPONSE(r2, &der);
+	TP_REQUIRE(len > 0);
+	fp = fopen(tp_path(out, path, sizeof path), "wb");
+	TP_REQUIRE(fp != NULL && fwrite(der, 1, (size_t)len, fp) == (size_t)len);
+	fclose(fp);
+	OPENSSL_free(der);
+	OCSP_RESPONSE_free(r2);
+	OCSP_BASICRESP_free(bs);
+	OCSP_RESPONSE_free(r);
+	free(b);
+}
+
 static vn_time when(int t)
 {
 	switch (t) {
@@ -111,9 +146,9 @@ static vn_time when(int t)
 	}
 }
 
-START_TEST(test_rev)
+static void run_rev(int i_case)
 {
-	const rcase *c = &cases[_i];
+	const rcase *c = &cases[i_case];
 	v_policy pol;
 	v_trust tr = {NULL, NULL};
 	v_ctx ctx = {&tr, &pol, NULL, NULL};
@@ -151,6 +186,23 @@ START_TEST(test_rev)
 		ck_assert(r.revocation_time == VN_TIME_NONE);
 	}
 	v_sigobj_free(&so);
+}
+
+START_TEST(test_rev)
+{
+	run_rev(_i);
+}
+END_TEST
+
+/* The same rows with fixed-base tables for every key that signs a
+ * response (vn_p256.h): each answer stays what it was. */
+START_TEST(test_rev_tables)
+{
+	const tp_cert *const signers[] = {&responder, &ica, &listed, &rogue, &nonocheck, &root};
+
+	for (size_t k = 0; k < sizeof signers / sizeof signers[0]; k++)
+		ck_assert_int_eq(vn_p256_table_now(X509_get_X509_PUBKEY(signers[k]->x)), 0);
+	run_rev(_i);
 }
 END_TEST
 
@@ -371,6 +423,7 @@ static void make_pki(void)
 	make_resp("emb_rogue.der", "good", "rogue", "", "-ndays 1");
 	make_resp("emb_nonocheck.der", "good", "nonocheck", "", "-ndays 1");
 	make_resp("emb_nonext.der", "good", "responder", "", "");
+	tamper_sig("emb_good.der", "emb_badsig.der");
 	TP_REQUIRE(tp_sh("printf 'not an OCSP response' > garbage.der") == 0);
 	make_crl("crl.der", ica.k, now - 3600, now + TP_DAY);
 	make_crl("crl_badsig.der", root.k, now - 3600, now + TP_DAY);
@@ -473,6 +526,7 @@ int main(void)
 	make_pki();
 	tcase_set_timeout(tc, 20);
 	tcase_add_loop_test(tc, test_rev, 0, (int)(sizeof cases / sizeof cases[0]));
+	tcase_add_loop_test(tc, test_rev_tables, 0, (int)(sizeof cases / sizeof cases[0]));
 	tcase_add_test(tc, test_cache_online);
 	tcase_add_test(tc, test_cache_eviction);
 	tcase_add_loop_test(tc, test_timemark, 0, (int)(sizeof tmcases / sizeof tmcases[0]));
