@@ -615,7 +615,7 @@ static void mutate(const cms_case *c, vn_buf *b)
 	}
 }
 
-START_TEST(test_cms)
+static void run_cms(int _i)
 {
 	const cms_case *c = &cms_cases[_i];
 	char sname[32], mname[32];
@@ -696,6 +696,115 @@ START_TEST(test_cms)
 			      c->name, r);
 	}
 	vn_buf_free(&b);
+}
+
+START_TEST(test_cms)
+{
+	run_cms(_i);
+}
+END_TEST
+
+/* A signature that is mathematically right over signed attributes that
+ * break OpenSSL's attribute rules (two signing-time attributes): refused
+ * as V_CMS_SIG_INVALID, with or without the signer key's table (_i = 1):
+ * the fast check must leave such a SignerInfo to OpenSSL. The signature is
+ * made here over the DER of the attributes, since OpenSSL will not sign
+ * them. */
+static int attr_der_cmp(const void *a, const void *b)
+{
+	const unsigned char *const *x = a, *const *y = b;
+	int lx = (int)(*x)[1] + 2, ly = (int)(*y)[1] + 2;	/* short forms only */
+	int c = memcmp(*x, *y, (size_t)(lx < ly ? lx : ly));
+
+	return c != 0 ? c : lx - ly;
+}
+
+START_TEST(test_cms_attr_rules)
+{
+	CMS_ContentInfo *cms = CMS_sign(NULL, NULL, NULL, NULL,
+					CMS_PARTIAL | CMS_BINARY | CMS_DETACHED);
+	CMS_SignerInfo *si;
+	ASN1_TIME *t = ASN1_TIME_set(NULL, 1700000000);
+	ASN1_OBJECT *data_oid = OBJ_nid2obj(NID_pkcs7_data);
+	unsigned char md[32], *enc[4] = {NULL}, set[512], sig[80], *der = NULL;
+	size_t setlen = 3, siglen = sizeof sig, n = 0;
+	EVP_MD_CTX *mc = EVP_MD_CTX_new();
+	v_sigobj *o = NULL;
+	v_data d;
+	char why[256];
+	int len, i;
+
+	ck_assert(cms != NULL && t != NULL && mc != NULL);
+	si = CMS_add1_signer(cms, ec_cert, ec_key, EVP_sha256(),
+			     CMS_BINARY | CMS_PARTIAL | CMS_NOSMIMECAP);
+	ck_assert_ptr_nonnull(si);
+	ck_assert(EVP_Digest(test_data, sizeof test_data - 1, md, NULL, EVP_sha256(), NULL));
+	ck_assert_int_eq(CMS_signed_add1_attr_by_NID(si, NID_pkcs9_contentType, V_ASN1_OBJECT,
+						     data_oid, -1), 1);
+	ck_assert_int_eq(CMS_signed_add1_attr_by_NID(si, NID_pkcs9_messageDigest,
+						     V_ASN1_OCTET_STRING, md, (int)sizeof md), 1);
+	ck_assert_int_eq(CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, V_ASN1_UTCTIME, t, -1), 1);
+	ck_assert_int_eq(CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, V_ASN1_UTCTIME, t, -1), 1);
+	ck_assert_int_eq(CMS_signed_get_attr_count(si), 4);
+	for (i = 0; i < 4; i++) {
+		len = i2d_X509_ATTRIBUTE(CMS_signed_get_attr(si, i), &enc[i]);
+		ck_assert(len > 0 && len < 128 && enc[i][1] < 0x80);
+	}
+	qsort(enc, 4, sizeof enc[0], attr_der_cmp);	/* DER: a SET OF in order */
+	for (i = 0; i < 4; i++) {
+		memcpy(set + setlen, enc[i], (size_t)enc[i][1] + 2);
+		setlen += (size_t)enc[i][1] + 2;
+		OPENSSL_free(enc[i]);
+	}
+	/* SET, long form of one length byte: the four attributes are 128-255 bytes */
+	ck_assert(setlen - 3 >= 0x80 && setlen - 3 < 0x100);
+	set[0] = 0x31;
+	set[1] = 0x81;
+	set[2] = (unsigned char)(setlen - 3);
+	ck_assert_int_eq(EVP_DigestSignInit(mc, NULL, EVP_sha256(), NULL, ec_key), 1);
+	ck_assert_int_eq(EVP_DigestSign(mc, sig, &siglen, set, setlen), 1);
+	ck_assert_int_eq(ASN1_STRING_set(CMS_SignerInfo_get0_signature(si), sig, (int)siglen), 1);
+	len = i2d_CMS_ContentInfo(cms, &der);
+	ck_assert_int_gt(len, 0);
+	if (_i == 1)
+		ck_assert_int_eq(vn_p256_table_now(X509_get_X509_PUBKEY(ec_cert)), 0);
+	memset(&d, 0, sizeof d);
+	d.bytes = (const unsigned char *)test_data;
+	d.len = sizeof test_data - 1;
+	ck_assert_int_eq(v_cms_parse(der, (size_t)len, &d, &o, &n, why, sizeof why), VN_OK);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(o[0].check, V_CHECK_SIG_CRYPTO_FAILURE);
+	ck_assert(vn_findings_has(&o[0].findings, "V_CMS_SIG_INVALID"));
+	v_sigobj_free(&o[0]);
+	free(o);
+	OPENSSL_free(der);
+	EVP_MD_CTX_free(mc);
+	ASN1_TIME_free(t);
+	CMS_ContentInfo_free(cms);
+}
+END_TEST
+
+/* The same rows with a fixed-base table for the EC signer's key
+ * (vn_p256.h): every verdict and finding stays the same. */
+START_TEST(test_cms_table)
+{
+	char p[160];
+	FILE *f;
+	X509 *x;
+
+	if (!have_cli) {
+		fprintf(stderr, "SKIP: no openssl CLI\n");
+		return;
+	}
+	snprintf(p, sizeof p, "%s/ec.crt", tmpdir);
+	f = fopen(p, "r");
+	ck_assert_ptr_nonnull(f);
+	x = PEM_read_X509(f, NULL, NULL, NULL);
+	fclose(f);
+	ck_assert_ptr_nonnull(x);
+	ck_assert_int_eq(vn_p256_table_now(X509_get_X509_PUBKEY(x)), 0);
+	X509_free(x);
+	run_cms(_i);
 }
 END_TEST
 
@@ -982,6 +1091,8 @@ static Suite *v_format_suite(void)
 	tcase_add_loop_test(tc, test_raw, 0, N(raw_cases));
 	tcase_add_loop_test(tc, test_raw_table, 0, N(raw_cases));
 	tcase_add_loop_test(tc, test_cms, 0, N(cms_cases));
+	tcase_add_loop_test(tc, test_cms_table, 0, N(cms_cases));
+	tcase_add_loop_test(tc, test_cms_attr_rules, 0, 2);
 	tcase_add_test(tc, test_cms_malformed);
 	tcase_add_loop_test(tc, test_cms_unsigned, 0, N(unsigned_cases));
 	tcase_add_loop_test(tc, test_corpus, 0, N(corpus_cases));
