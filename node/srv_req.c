@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/vn_b64.h"
+#include "common/vn_json.h"
 
 void srv_request_init(srv_request *r)
 {
@@ -376,7 +377,7 @@ vn_err srv_req_parse(srv_req_kind kind, const char *body, size_t n, size_t max_d
 		     size_t max_item, srv_request *out, int *status, char *why, size_t whylen)
 {
 	pctx c = {status, why, whylen, max_item ? max_item : ((size_t)64 << 20)};
-	json_error_t jerr;
+	vn_json_error jerr;
 	json_t *root = NULL;
 	vn_err e;
 
@@ -387,13 +388,20 @@ vn_err srv_req_parse(srv_req_kind kind, const char *body, size_t n, size_t max_d
 		why[0] = '\0';
 	if (max_depth == 0)
 		max_depth = SRV_REQ_MAX_DEPTH_DEFAULT;
-	/* jansson's own limit is 2048 levels: far too deep for a request. */
-	if (srv_json_depth(body, n, max_depth) > max_depth)
-		return bad(&c, 400, "the JSON nests deeper than %zu levels", max_depth);
-	root = json_loadb(body, n, JSON_REJECT_DUPLICATES, &jerr);
-	if (root == NULL)
-		return bad(&c, 400, "the body is not JSON: %s at line %d, column %d", jerr.text,
+	if (max_depth > VN_JSON_MAX_DEPTH)
+		max_depth = VN_JSON_MAX_DEPTH;
+	/* Strict RFC 8259, duplicate keys refused, nesting capped as it is
+	 * read (jansson's own limit, 2048 levels, is far too deep for a
+	 * request): vn_json.h. */
+	root = vn_json_parse(body, n, max_depth, &jerr);
+	if (root == NULL) {
+		if (jerr.code == VN_JSON_E_DEPTH)
+			return bad(&c, 400, "the JSON nests deeper than %zu levels", max_depth);
+		if (jerr.code == VN_JSON_E_NOMEM)
+			return bad(&c, 500, "out of memory");
+		return bad(&c, 400, "the body is not JSON: %s at line %zu, column %zu", jerr.text,
 			   jerr.line, jerr.column);
+	}
 	if (!json_is_object(root)) {
 		e = bad(&c, 400, "the body must be a JSON object");
 		goto out;

@@ -26,6 +26,7 @@
 #include <openssl/x509.h>
 
 #include "common/vn_b64.h"
+#include "common/vn_json.h"
 
 #define RAW_MAX_CERT ((size_t)64 << 10)
 #define RAW_MAX_SIG ((size_t)2048)
@@ -57,32 +58,6 @@ static vn_err fail(char *why, size_t whylen, vn_err e, const char *msg)
 	if (why != NULL && whylen > 0)
 		snprintf(why, whylen, "%s", msg);
 	return e;
-}
-
-/* Bracket nesting outside strings, capped before jansson builds anything. */
-static int depth_ok(const unsigned char *p, size_t n)
-{
-	size_t i;
-	int depth = 0, in_str = 0;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = p[i];
-		if (in_str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_str = 0;
-			continue;
-		}
-		if (c == '"')
-			in_str = 1;
-		else if (c == '{' || c == '[') {
-			if (++depth > V_RAW_MAX_DEPTH)
-				return 0;
-		} else if (c == '}' || c == ']')
-			depth--;
-	}
-	return 1;
 }
 
 /* A base64 string member, decoded strictly (vn_b64.h), at most max bytes. */
@@ -311,7 +286,7 @@ static size_t raw_size(const json_t *raw)
 vn_err v_raw_parse(const unsigned char *json, size_t n, v_sigobj *out, char *why, size_t whylen)
 {
 	json_t *root = NULL, *raw;
-	json_error_t jerr;
+	vn_json_error jerr;
 	vn_err e = VN_ERR_MALFORMED;
 
 	v_sigobj_init(out);
@@ -319,9 +294,10 @@ vn_err v_raw_parse(const unsigned char *json, size_t n, v_sigobj *out, char *why
 		why[0] = '\0';
 	if (n > V_RAW_MAX_JSON)
 		return fail(why, whylen, VN_ERR_TOO_LARGE, "raw signature object over 1 MiB");
-	if (!depth_ok(json, n))
+	/* strict JSON, duplicate keys refused, nesting capped as it is read */
+	root = vn_json_parse((const char *)json, n, V_RAW_MAX_DEPTH, &jerr);
+	if (root == NULL && jerr.code == VN_JSON_E_DEPTH)
 		return fail(why, whylen, VN_ERR_MALFORMED, "JSON nested too deeply");
-	root = json_loadb((const char *)json, n, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL || !json_is_object(root)) {
 		e = fail(why, whylen, VN_ERR_MALFORMED, "not a JSON object");
 		goto out;

@@ -24,6 +24,17 @@ static const struct {
 	{SRV_REQ_VALIDATE, "[1]", 400, "object"},
 	{SRV_REQ_VALIDATE, "{\"a\":[[[[[[[[[[1]]]]]]]]]]}", 400, "deeper"},
 	{SRV_REQ_VALIDATE, "{\"signature\":" SIG ",\"signature\":" SIG "}", 400, "not JSON"},
+	{SRV_REQ_VALIDATE, "{\"signature\":" SIG ",\"signature\":" SIG "}", 400, "duplicate object key"},
+	/* the parser's reason and where, for the problem's detail */
+	{SRV_REQ_VALIDATE, "{\"signature\":\n x}", 400, "invalid token at line 2, column 2"},
+	{SRV_REQ_VALIDATE, "{\"signature\":" SIG ",}", 400, "string or '}' expected at line 1"},
+	{SRV_REQ_VALIDATE, "{\"signature\":\"\\u0000\"}", 400, "not JSON"},
+	{SRV_REQ_VALIDATE, "{\"signature\":\"\xC0\xAF\"}", 400, "UTF-8"},
+	{SRV_REQ_VALIDATE, "{\"signature\":01}", 400, "not JSON"},
+	{SRV_REQ_VALIDATE, "", 400, "not JSON"},
+	/* at the cap of 8 (the object and 7 arrays), parsed; one more is refused */
+	{SRV_REQ_VALIDATE, "{\"a\":[[[[[[[1]]]]]]]}", 422, "unknown member"},
+	{SRV_REQ_VALIDATE, "{\"a\":[[[[[[[[1]]]]]]]]}", 400, "deeper than 8"},
 	{SRV_REQ_VALIDATE, "{}", 422, "exactly one"},
 	{SRV_REQ_VALIDATE, "{\"signature\":" SIG ",\"raw\":{}}", 422, "exactly one"},
 	{SRV_REQ_VALIDATE, "{\"signature\":" SIG ",\"extra\":1}", 422, "unknown member"},
