@@ -29,6 +29,7 @@ typedef struct slot {
 
 static slot slots[SLOTS];
 static size_t ntables;
+static size_t max_tables = VN_P256_TABLES_DEFAULT;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static EC_GROUP *std_group;	/* P-256 with its own generator table */
@@ -118,7 +119,7 @@ static EC_GROUP *build(slot *s, const unsigned char *pt, size_t n)
 
 	(void)pthread_mutex_lock(&lock);
 	s->building = 0;
-	if (g != NULL && s->table == NULL && ntables < VN_P256_TABLES) {
+	if (g != NULL && s->table == NULL && ntables < max_tables) {
 		s->table = g;
 		ntables++;
 	} else {
@@ -148,7 +149,7 @@ static EC_GROUP *table_for(const unsigned char *pt, size_t n, int force)
 		s->uses = 0;
 	}
 	t = s->table;
-	if (t == NULL && !s->building && ntables < VN_P256_TABLES &&
+	if (t == NULL && !s->building && ntables < max_tables &&
 	    (force || ++s->uses >= VN_P256_TABLE_AFTER)) {
 		s->building = 1;
 		mine = 1;
@@ -436,6 +437,13 @@ int vn_p256_table_now(const X509_PUBKEY *spki)
 	    p256_point(spki, &pt, &ptlen) != 0)
 		return -1;
 	return table_for(pt, ptlen, 1) != NULL ? 0 : -1;
+}
+
+void vn_p256_set_max_tables(size_t n)
+{
+	(void)pthread_mutex_lock(&lock);
+	max_tables = n < VN_P256_TABLES ? n : VN_P256_TABLES;
+	(void)pthread_mutex_unlock(&lock);
 }
 
 size_t vn_p256_tables(void)

@@ -19,8 +19,9 @@
  * point at infinity, and x(R) mod n == r. Keys that are not P-256, and
  * P-256 keys that have no table yet, are left to the caller
  * (VN_P256_NOT_HANDLED), which verifies with EVP_PKEY_verify as before.
- * Tables live for the process (at most VN_P256_TABLES of them, each about
- * 150 KiB) and are shared read-only by every thread.
+ * Tables live for the process (VN_P256_TABLES_DEFAULT of them unless
+ * vn_p256_set_max_tables says otherwise, each about 150 KiB) and are shared
+ * read-only by every thread.
  */
 #ifndef VN_P256_H
 #define VN_P256_H
@@ -29,7 +30,8 @@
 #include <openssl/x509.h>
 
 #define VN_P256_TABLE_AFTER 1024u	/* uses of a key before its table is built */
-#define VN_P256_TABLES 32		/* tables kept at most */
+#define VN_P256_TABLES 256		/* tables a process may be allowed at most */
+#define VN_P256_TABLES_DEFAULT 32	/* tables allowed unless set otherwise */
 
 enum { VN_P256_INVALID = 0, VN_P256_VALID = 1, VN_P256_NOT_HANDLED = -1 };
 
@@ -48,5 +50,9 @@ int vn_p256_table_now(const X509_PUBKEY *spki);
 
 /* How many tables exist (for /metrics and tests). */
 size_t vn_p256_tables(void);
+
+/* Allow at most n tables from now on (at most VN_P256_TABLES; 0: no new
+ * table is built). Tables already built stay. */
+void vn_p256_set_max_tables(size_t n);
 
 #endif

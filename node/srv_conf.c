@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/vn_buf.h"
+#include "common/vn_p256.h"
 #include "node/srv_policy.h"
 
 #define CONF_MAX_SIZE ((size_t)1 << 20)
@@ -29,6 +30,8 @@ void srv_conf_init(srv_conf *c)
 	c->connection_timeout = 30;
 	c->max_connections = 256;
 	c->max_per_ip = 32;
+	c->key_tables = VN_P256_TABLES_DEFAULT;
+	c->timestamp_cache = 1024;
 	c->refresh_interval = 3600;
 	c->before_next_update = 3600;
 	c->max_age = 86400;
@@ -155,6 +158,8 @@ static vn_err limits_key(srv_conf *c, const char *k, const char *v, char *err, s
 		{"connection-timeout", 1, 3600, 0},
 		{"max-connections", 1, 100000, 0},
 		{"max-per-ip", 1, 100000, 0},
+		{"key-tables", 0, VN_P256_TABLES, 0},
+		{"timestamp-cache", 0, 1u << 20, 0},
 	};
 	unsigned long long n;
 	size_t i;
@@ -177,7 +182,9 @@ static vn_err limits_key(srv_conf *c, const char *k, const char *v, char *err, s
 	case 2: c->request_time = (unsigned)n; break;
 	case 3: c->connection_timeout = (unsigned)n; break;
 	case 4: c->max_connections = (unsigned)n; break;
-	default: c->max_per_ip = (unsigned)n; break;
+	case 5: c->max_per_ip = (unsigned)n; break;
+	case 6: c->key_tables = (unsigned)n; break;
+	default: c->timestamp_cache = (unsigned)n; break;
 	}
 	return VN_OK;
 }

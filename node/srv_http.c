@@ -18,6 +18,7 @@
 #include "common/vn_findings.h"
 #include "common/vn_jsonw.h"
 #include "common/vn_log.h"
+#include "common/vn_p256.h"
 #include "node/v_rev.h"
 #include "node/v_tscache.h"
 
@@ -384,6 +385,7 @@ vn_err srv_new(srv_conf *conf, srv **out, char *why, size_t whylen)
 {
 	srv *s = calloc(1, sizeof *s);
 	v_trust_cfg trust;
+	unsigned tscache_slots;
 	int created = 0;
 	vn_err e;
 
@@ -409,10 +411,13 @@ vn_err srv_new(srv_conf *conf, srv **out, char *why, size_t whylen)
 	}
 	if (created)
 		vn_info("made a new node key in %s (keyid %s)", conf->key_path, s->key.keyid);
+	/* Sizes read at start only (settings_from takes the configuration). */
+	tscache_slots = conf->timestamp_cache;
+	vn_p256_set_max_tables(conf->key_tables);
 	s->settings = settings_from(conf, &trust);
 	s->revcache = v_revcache_new(4096);
-	s->tscache = v_tscache_new(1024);
-	if (s->settings == NULL || s->revcache == NULL || s->tscache == NULL) {
+	s->tscache = tscache_slots > 0 ? v_tscache_new(tscache_slots) : NULL;
+	if (s->settings == NULL || s->revcache == NULL || (tscache_slots > 0 && s->tscache == NULL)) {
 		srv_conf_free(conf);
 		v_trust_cfg_free(&trust);
 		e = VN_ERR_NOMEM;

@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "common/vn_p256.h"
 #include "trustlists/tl_walk.h"
 
 static const unsigned statuses[SRV_NSTATUS] = {200, 400, 404, 405, 413, 415,
@@ -185,5 +186,8 @@ vn_err srv_metrics_render(const srv_metrics *m, const srv_view *v, const srv_tru
 	  hits, misses,
 	  ts->list_fetches ? (double)ts->list_cache_hits / (double)ts->list_fetches : 0.0,
 	  hits + misses ? (double)hits / (double)(hits + misses) : 0.0);
+	P("# HELP valnode_key_tables Fixed-base tables built for recurring P-256 keys.\n"
+	  "# TYPE valnode_key_tables gauge\n"
+	  "valnode_key_tables %zu\n", vn_p256_tables());
 	return VN_OK;
 }

@@ -59,6 +59,8 @@ write_conf() {
 	max-json-depth = 16
 	request-time = 30
 	connection-timeout = 20
+	key-tables = 4
+	timestamp-cache = 0
 	[refresh]
 	interval = 3600
 	max-age = 3600
@@ -73,6 +75,12 @@ expect_exit 64 "$VN" serve --config "$CONF"
 grep -q "chmod 600" "$WORK/last.err" || fail "no clear message for a 0644 key"
 rm -f "$WORK/node.key"
 expect_exit 65 "$VN" serve --config "$D/mirror.tsv"
+# Cache sizes are bounded: more key tables than a process may have is refused.
+sed 's/^key-tables = 4$/key-tables = 999/' "$CONF" >"$WORK/bad-tables.conf"
+grep -q '^key-tables = 999$' "$WORK/bad-tables.conf" || fail "could not write the bad configuration"
+expect_exit 65 "$VN" serve --config "$WORK/bad-tables.conf"
+grep -q "key-tables must be a number from 0 to 256" "$WORK/last.err" ||
+	fail "no clear message for key-tables = 999"
 
 "$VN" serve --config "$CONF" 2>"$WORK/serve.log" &
 PID=$!
@@ -330,7 +338,7 @@ for m in 'valnode_http_requests_total{route="/v1/validate",status="200"}' \
 	'valnode_request_duration_seconds_bucket{le="+Inf"}' valnode_request_duration_seconds_count \
 	'valnode_trustlist_state{scheme="guam",territory="AZ"' valnode_trustlist_age_seconds \
 	valnode_snapshot_age_seconds valnode_trustlist_fetch_errors_total \
-	'valnode_cache_hit_ratio{cache="trustlist"}'; do
+	'valnode_cache_hit_ratio{cache="trustlist"}' valnode_key_tables; do
 	grep -qF "$m" "$WORK/last.out" || fail "metrics lack $m"
 done
 
