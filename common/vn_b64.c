@@ -54,18 +54,30 @@ vn_err vn_b64_decode(const char *src, size_t srclen, size_t max,
 		/* At a quad boundary (nothing pending: acc and nbits are 0),
 		 * four alphabet characters in a row make three bytes; anything
 		 * else (whitespace, '=', the cap) takes the general way below. */
-		while (quad == 0 && pad == 0 && srclen - i >= 4 && n <= max && max - n >= 3) {
-			int a = b64_tab[(unsigned char)src[i]], b = b64_tab[(unsigned char)src[i + 1]],
-			    d = b64_tab[(unsigned char)src[i + 2]], e = b64_tab[(unsigned char)src[i + 3]];
-			unsigned q;
-			if (a == 0 || b == 0 || d == 0 || e == 0)
-				break;
-			q = (unsigned)(a - 1) << 18 | (unsigned)(b - 1) << 12 | (unsigned)(d - 1) << 6 |
-			    (unsigned)(e - 1);
-			dst[n++] = (unsigned char)(q >> 16);
-			dst[n++] = (unsigned char)(q >> 8);
-			dst[n++] = (unsigned char)q;
-			i += 4;
+		if (quad == 0 && pad == 0 && n <= max) {
+			size_t k = (srclen - i) / 4, room = (max - n) / 3;
+			const unsigned char *s = (const unsigned char *)src + i;
+			unsigned char *d = dst + n;
+
+			if (k > room)
+				k = room;
+			while (k > 0) {
+				/* values, -1 outside the alphabet: one test for all four */
+				int a = b64_tab[s[0]] - 1, b = b64_tab[s[1]] - 1, c2 = b64_tab[s[2]] - 1,
+				    e = b64_tab[s[3]] - 1;
+				unsigned q;
+				if ((a | b | c2 | e) < 0)
+					break;
+				q = (unsigned)a << 18 | (unsigned)b << 12 | (unsigned)c2 << 6 | (unsigned)e;
+				d[0] = (unsigned char)(q >> 16);
+				d[1] = (unsigned char)(q >> 8);
+				d[2] = (unsigned char)q;
+				d += 3;
+				s += 4;
+				k--;
+			}
+			n = (size_t)(d - dst);
+			i = (size_t)(s - (const unsigned char *)src);
 		}
 		if (i >= srclen)
 			break;

@@ -3,6 +3,8 @@
 #include <pthread.h>
 #include <string.h>
 
+#include <openssl/objects.h>
+
 static EVP_MD *sha256;
 static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
 
@@ -15,6 +17,37 @@ const EVP_MD *vn_md_sha256(void)
 {
 	(void)pthread_once(&sha256_once, fetch_sha256);
 	return sha256;
+}
+
+static const struct {
+	int nid;
+	const char *name;
+} fetched_names[] = {
+	{NID_sha1, "SHA1"},
+	{NID_sha224, "SHA2-224"},
+	{NID_sha256, "SHA2-256"},
+	{NID_sha384, "SHA2-384"},
+	{NID_sha512, "SHA2-512"},
+};
+#define N_FETCHED (sizeof fetched_names / sizeof fetched_names[0])
+static EVP_MD *fetched[N_FETCHED];
+static pthread_once_t fetched_once = PTHREAD_ONCE_INIT;
+
+static void fetch_all(void)
+{
+	for (size_t i = 0; i < N_FETCHED; i++)
+		fetched[i] = EVP_MD_fetch(NULL, fetched_names[i].name, NULL);
+}
+
+const EVP_MD *vn_md_by_nid(int nid)
+{
+	if (nid == NID_sha256 && vn_md_sha256() != NULL)
+		return vn_md_sha256();
+	(void)pthread_once(&fetched_once, fetch_all);
+	for (size_t i = 0; i < N_FETCHED; i++)
+		if (fetched_names[i].nid == nid && fetched[i] != NULL)
+			return fetched[i];
+	return EVP_get_digestbynid(nid);
 }
 
 int vn_sha256(const void *p, size_t n, unsigned char out[VN_SHA256_LEN])

@@ -21,6 +21,13 @@
  * never freed by the caller. */
 const EVP_MD *vn_md_sha256(void);
 
+/* The digest of an OpenSSL NID: for SHA-1 and the SHA-2 family, one
+ * fetched once per process (thread-safe), so that hashing with it skips the
+ * per-call provider lookup; for any other NID, EVP_get_digestbynid's answer
+ * (NULL when unknown). The same bytes come out either way. Owned by the
+ * process: never freed by the caller. */
+const EVP_MD *vn_md_by_nid(int nid);
+
 /* SHA-256 of p (n bytes; p may be NULL when n is 0) into out. 0 on
  * success, -1 when the digest could not run (out is zeroed then). */
 int vn_sha256(const void *p, size_t n, unsigned char out[VN_SHA256_LEN]) VN_WUR;

@@ -32,16 +32,24 @@
 
 #define DER_MAX_DEPTH 48
 
-/* OIDs (dotted) the parser recognises. */
-#define OID_SIG_TST "1.2.840.113549.1.9.16.2.14"	/* id-aa-signatureTimeStampToken */
-#define OID_CONTENT_TST "1.2.840.113549.1.9.16.2.20"	/* id-aa-ets-contentTimestamp */
-#define OID_CERT_VALUES "1.2.840.113549.1.9.16.2.23"	/* id-aa-ets-certValues */
-#define OID_REV_VALUES "1.2.840.113549.1.9.16.2.24"	/* id-aa-ets-revocationValues */
-#define OID_ATS_V1 "1.2.840.113549.1.9.16.2.27"		/* id-aa-ets-archiveTimestamp */
-#define OID_ATS_V2 "1.2.840.113549.1.9.16.2.48"		/* id-aa-ets-archiveTimestampV2 */
-#define OID_ATS_V3 "0.4.0.1733.2.4"			/* id-aa-ets-archiveTimestampV3 */
-#define OID_SIGNING_CERT "1.2.840.113549.1.9.16.2.12"	/* id-aa-signingCertificate */
-#define OID_SIGNING_CERT_V2 "1.2.840.113549.1.9.16.2.47" /* id-aa-signingCertificateV2 */
+/* OIDs the parser recognises, as the contents octets of their DER
+ * (X.690 8.19): compared as bytes, since DER gives each OID one encoding. */
+#define PK9 "\x2a\x86\x48\x86\xf7\x0d\x01\x09"	/* 1.2.840.113549.1.9 */
+#define OID_CONTENT_TYPE PK9 "\x03"		/* 1.2.840.113549.1.9.3 */
+#define OID_MESSAGE_DIGEST PK9 "\x04"		/* 1.2.840.113549.1.9.4 */
+#define OID_SIGNING_TIME PK9 "\x05"		/* 1.2.840.113549.1.9.5 */
+#define OID_SIG_TST PK9 "\x10\x02\x0e"	/* id-aa-signatureTimeStampToken */
+#define OID_CONTENT_TST PK9 "\x10\x02\x14"	/* id-aa-ets-contentTimestamp */
+#define OID_CERT_VALUES PK9 "\x10\x02\x17"	/* id-aa-ets-certValues */
+#define OID_REV_VALUES PK9 "\x10\x02\x18"	/* id-aa-ets-revocationValues */
+#define OID_ATS_V1 PK9 "\x10\x02\x1b"		/* id-aa-ets-archiveTimestamp */
+#define OID_ATS_V2 PK9 "\x10\x02\x30"		/* id-aa-ets-archiveTimestampV2 */
+#define OID_SIGNING_CERT PK9 "\x10\x02\x0c"	/* id-aa-signingCertificate */
+#define OID_SIGNING_CERT_V2 PK9 "\x10\x02\x2f"	/* id-aa-signingCertificateV2 */
+#define OID_ATS_V3 "\x04\x00\x8d\x45\x02\x04"	/* 0.4.0.1733.2.4 id-aa-ets-archiveTimestampV3 */
+#define OID_ATS_HASH_INDEX_V3 "\x04\x00\x8d\x45\x02\x05"	/* 0.4.0.1733.2.5 */
+/* An OID macro above as (bytes, length); a literal's sizeof counts its NUL. */
+#define OID_ARG(o) (const unsigned char *)(o), sizeof(o) - 1
 
 /* DER of the OBJECT IDENTIFIERs met inside RevocationInfoChoice "other". */
 static const unsigned char oid_ocsp_basic[] = { 0x06, 0x09, 0x2b, 0x06, 0x01, 0x05, 0x05,
@@ -154,14 +162,29 @@ static vn_err der_hdr(vn_buf *b, unsigned char tag, size_t len)
  * anything unreadable or deeper than DER_MAX_DEPTH counts as not DER. */
 static int der_all_definite(const unsigned char *p, size_t n, int depth)
 {
-	der_cur c = { p, n }, in;
-	der_tlv t;
+	/* der_get's rules, read in place: the walk covers every element of
+	 * the input, certificates included, so it does no more than check. */
+	while (n > 0) {
+		size_t i = 2, len = 0, nb, k;
 
-	while (c.n > 0) {
-		if (!der_get(&c, &t, depth) || t.indef)
+		if (depth > DER_MAX_DEPTH || n < 2 || (p[0] & 0x1f) == 0x1f || p[1] == 0x80)
 			return 0;
-		if (der_enter(&t, &in) && !der_all_definite(in.p, in.n, depth + 1))
+		if (p[1] < 0x80) {
+			len = p[1];
+		} else {
+			nb = p[1] & 0x7f;
+			if (nb > 4 || n - 2 < nb)
+				return 0;
+			for (k = 0; k < nb; k++)
+				len = (len << 8) | p[2 + k];
+			i = 2 + nb;
+		}
+		if (n - i < len)
 			return 0;
+		if ((p[0] & 0x20) && !der_all_definite(p + i, len, depth + 1))
+			return 0;
+		p += i + len;
+		n -= i + len;
 	}
 	return 1;
 }
@@ -359,12 +382,11 @@ static vn_err finding(v_sigobj *o, vn_level l, const char *code, const char *msg
 	return vn_findings_add(&o->findings, l, code, "%s", msg);
 }
 
-static int obj_is(const ASN1_OBJECT *obj, const char *dotted)
+static int obj_is(const ASN1_OBJECT *obj, const unsigned char *oid, size_t len)
 {
-	char buf[80];
-	int n = OBJ_obj2txt(buf, sizeof buf, obj, 1);
+	const unsigned char *d = OBJ_get0_data(obj);
 
-	return n > 0 && (size_t)n < sizeof buf && strcmp(buf, dotted) == 0;
+	return d != NULL && (size_t)OBJ_length(obj) == len && memcmp(d, oid, len) == 0;
 }
 
 /* DER of an attribute value. */
@@ -388,7 +410,8 @@ static vn_err attr_value_der(X509_ATTRIBUTE *a, int i, unsigned char **der, size
  * value (*out), -1 repeated or multi-valued (RFC 5652 11: a signed attribute
  * occurs once, with one value, for content-type, message-digest,
  * signing-time; EN 319 122-1 5.2.2.3 for the ESS attributes). */
-static int signed_attr_one(CMS_SignerInfo *si, const char *dotted, X509_ATTRIBUTE **out)
+static int signed_attr_one(CMS_SignerInfo *si, const unsigned char *oid, size_t len,
+			   X509_ATTRIBUTE **out)
 {
 	int i, n = CMS_signed_get_attr_count(si), found = 0;
 	X509_ATTRIBUTE *a;
@@ -396,7 +419,7 @@ static int signed_attr_one(CMS_SignerInfo *si, const char *dotted, X509_ATTRIBUT
 	*out = NULL;
 	for (i = 0; i < n; i++) {
 		a = CMS_signed_get_attr(si, i);
-		if (a == NULL || !obj_is(X509_ATTRIBUTE_get0_object(a), dotted))
+		if (a == NULL || !obj_is(X509_ATTRIBUTE_get0_object(a), oid, len))
 			continue;
 		if (found++ || X509_ATTRIBUTE_count(a) != 1)
 			return -1;
@@ -417,45 +440,83 @@ static int der_cmp(const void *a, const void *b)
 	return x->n < y->n ? -1 : x->n > y->n;
 }
 
+/* The DER of each signed attribute as OpenSSL holds it, in the order
+ * received: made once per SignerInfo, for the DER check and for the fast
+ * signature check, which both need them. */
+typedef struct sattr_enc {
+	int done;		/* tried */
+	int n;			/* attributes; -1 when they could not be encoded */
+	v_blob *enc;		/* n entries, OPENSSL_malloc'd bytes */
+} sattr_enc;
+
+static const sattr_enc *sattr_enc_get(CMS_SignerInfo *si, sattr_enc *se)
+{
+	int i, n = CMS_signed_get_attr_count(si);
+
+	if (se->done)
+		return se->n > 0 ? se : NULL;
+	se->done = 1;
+	se->n = -1;
+	if (n <= 0 || (se->enc = calloc((size_t)n, sizeof *se->enc)) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		unsigned char *p = NULL;
+		int len = i2d_X509_ATTRIBUTE(CMS_signed_get_attr(si, i), &p);
+		if (len <= 0) {
+			OPENSSL_free(p);
+			for (int k = 0; k < i; k++)
+				OPENSSL_free(se->enc[k].p);
+			free(se->enc);
+			se->enc = NULL;
+			return NULL;
+		}
+		se->enc[i].p = p;
+		se->enc[i].n = (size_t)len;
+	}
+	se->n = n;
+	return se;
+}
+
+static void sattr_enc_free(sattr_enc *se)
+{
+	for (int i = 0; se->enc != NULL && i < se->n; i++)
+		OPENSSL_free(se->enc[i].p);
+	free(se->enc);
+	memset(se, 0, sizeof *se);
+}
+
 /* Whether the signed attributes were sent in DER (RFC 5652 5.4: the
  * signature is computed over their DER; a verifier that re-encodes would
  * hide a BER encoding). 1 yes, 0 no, <0 could not tell. */
-static int signed_attrs_der(CMS_SignerInfo *si, const unsigned char *orig, size_t olen,
-			    int indef)
+static int signed_attrs_der(CMS_SignerInfo *si, sattr_enc *se, const unsigned char *orig,
+			    size_t olen, int indef)
 {
-	int i, n = CMS_signed_get_attr_count(si), r = -1;
+	const sattr_enc *s;
+	int i, r = -1;
 	v_blob *enc = NULL;
 	vn_buf b;
 
 	vn_buf_init(&b, V_MAX_DOCUMENT);
 	if (indef || orig == NULL || olen < 2 || orig[0] != 0xa0)
 		return 0;
-	if (n <= 0 || (enc = calloc((size_t)n, sizeof *enc)) == NULL)
+	if ((s = sattr_enc_get(si, se)) == NULL ||
+	    (enc = malloc((size_t)s->n * sizeof *enc)) == NULL)
 		goto out;
-	for (i = 0; i < n; i++) {
-		unsigned char *p = NULL;
-		int len = i2d_X509_ATTRIBUTE(CMS_signed_get_attr(si, i), &p);
-		if (len <= 0)
-			goto out;
-		enc[i].p = p;
-		enc[i].n = (size_t)len;
-	}
-	qsort(enc, (size_t)n, sizeof *enc, der_cmp);
+	/* sorted apart: the fast check needs the received order */
+	memcpy(enc, s->enc, (size_t)s->n * sizeof *enc);
+	qsort(enc, (size_t)s->n, sizeof *enc, der_cmp);
 	{
 		size_t total = 0;
-		for (i = 0; i < n; i++)
+		for (i = 0; i < s->n; i++)
 			total += enc[i].n;
 		if (der_hdr(&b, 0xa0, total) != VN_OK)
 			goto out;
-		for (i = 0; i < n; i++)
+		for (i = 0; i < s->n; i++)
 			if (vn_buf_append(&b, enc[i].p, enc[i].n) != VN_OK)
 				goto out;
 	}
 	r = b.len == olen && memcmp(b.data, orig, olen) == 0;
 out:
-	if (enc != NULL)
-		for (i = 0; i < n; i++)
-			OPENSSL_free(enc[i].p);
 	free(enc);
 	vn_buf_free(&b);
 	return r;
@@ -468,7 +529,9 @@ static int ess_first_matches(const unsigned char *der, size_t n, int v2, X509 *s
 {
 	der_cur c = { der, n }, in;
 	der_tlv t;
-	const EVP_MD *md = v2 ? EVP_sha256() : EVP_sha1();	/* v2: DEFAULT sha256 */
+	/* v2: DEFAULT sha256; v1: SHA-1, which X509_digest answers from the
+	 * hash OpenSSL keeps of every certificate. */
+	const EVP_MD *md = v2 ? vn_md_by_nid(NID_sha256) : EVP_sha1();
 	unsigned char h[EVP_MAX_MD_SIZE];
 	unsigned int hl = 0;
 
@@ -492,7 +555,7 @@ static int ess_first_matches(const unsigned char *der, size_t n, int v2, X509 *s
 		obj = d2i_ASN1_OBJECT(NULL, &q, (long)oid.len);
 		if (obj == NULL)
 			return -1;
-		md = EVP_get_digestbynid(OBJ_obj2nid(obj));
+		md = vn_md_by_nid(OBJ_obj2nid(obj));
 		ASN1_OBJECT_free(obj);
 		if (md == NULL)
 			return -1;
@@ -805,7 +868,7 @@ static int ats_v3_token(const unsigned char *tok, size_t tlen, const EVP_MD **md
 	for (i = 0; i < sk_X509_ATTRIBUTE_num(psi->unauth_attr); i++) {
 		X509_ATTRIBUTE *a = sk_X509_ATTRIBUTE_value(psi->unauth_attr, i);
 		const ASN1_OBJECT *obj = X509_ATTRIBUTE_get0_object(a);
-		if (obj == NULL || !obj_is(obj, "0.4.0.1733.2.5") /* id-aa-ATSHashIndex-v3 */)
+		if (obj == NULL || !obj_is(obj, OID_ARG(OID_ATS_HASH_INDEX_V3)))
 			continue;
 		/* a single instance, with a single value */
 		if (found++ || X509_ATTRIBUTE_count(a) != 1 ||
@@ -1143,21 +1206,21 @@ static vn_err unsigned_attrs(CMS_SignerInfo *si, v_sigobj *o, const cms_walk *w,
 			e = VN_ERR_MALFORMED;
 			goto out;
 		}
-		if (obj_is(obj, OID_SIG_TST)) {
+		if (obj_is(obj, OID_ARG(OID_SIG_TST))) {
 			/* RFC 3161 / EN 319 122-1 5.3: the imprint is over the
 			 * SignerInfo's signature field value (contents only). */
 			e = attr_timestamps(o, a, V_TS_SIGNATURE, sv->data, (size_t)sv->length);
-		} else if (obj_is(obj, OID_ATS_V2)) {
+		} else if (obj_is(obj, OID_ARG(OID_ATS_V2))) {
 			nats += X509_ATTRIBUTE_count(a);
 			e = ats_v2_timestamps(o, a, &ac);
 			if (e == VN_OK && ac.in.len == 0)
 				e = ats_not_checked(o, ac.why != NULL ? ac.why : "unknown");
 			*has_ats = 1;
-		} else if (obj_is(obj, OID_ATS_V3)) {
+		} else if (obj_is(obj, OID_ARG(OID_ATS_V3))) {
 			nats += X509_ATTRIBUTE_count(a);
 			e = ats_v3_timestamps(o, a, w, idx, ct);
 			*has_ats = 1;
-		} else if (obj_is(obj, OID_ATS_V1)) {
+		} else if (obj_is(obj, OID_ARG(OID_ATS_V1))) {
 			/* The v1 input (TS 101 733 v1) is not computed here: the
 			 * engine reports such a timestamp as not verifiable. */
 			nats += X509_ATTRIBUTE_count(a);
@@ -1165,8 +1228,8 @@ static vn_err unsigned_attrs(CMS_SignerInfo *si, v_sigobj *o, const cms_walk *w,
 			if (e == VN_OK)
 				e = ats_not_checked(o, "archive-timestamp (v1) is not supported");
 			*has_ats = 1;
-		} else if (obj_is(obj, OID_CERT_VALUES) || obj_is(obj, OID_REV_VALUES)) {
-			int cv = obj_is(obj, OID_CERT_VALUES);
+		} else if (obj_is(obj, OID_ARG(OID_CERT_VALUES)) || obj_is(obj, OID_ARG(OID_REV_VALUES))) {
+			int cv = obj_is(obj, OID_ARG(OID_CERT_VALUES));
 			for (j = 0; j < X509_ATTRIBUTE_count(a) && e == VN_OK; j++) {
 				unsigned char *d = NULL;
 				size_t dl = 0;
@@ -1252,7 +1315,7 @@ out:
 static vn_err check_message_digest(v_sigobj *o, const ASN1_OCTET_STRING *md_attr, int dnid,
 				   const cms_content *ct, const v_data *data)
 {
-	const EVP_MD *md = EVP_get_digestbynid(dnid);
+	const EVP_MD *md = vn_md_by_nid(dnid);
 	unsigned char h[EVP_MAX_MD_SIZE];
 	unsigned int hl = 0;
 
@@ -1298,10 +1361,10 @@ static vn_err check_signing_cert(v_sigobj *o, CMS_SignerInfo *si)
 	int v2 = 1, f, m;
 	vn_err e = VN_OK;
 
-	f = signed_attr_one(si, OID_SIGNING_CERT_V2, &a);
+	f = signed_attr_one(si, OID_ARG(OID_SIGNING_CERT_V2), &a);
 	if (f == 0) {
 		v2 = 0;
-		f = signed_attr_one(si, OID_SIGNING_CERT, &a);
+		f = signed_attr_one(si, OID_ARG(OID_SIGNING_CERT), &a);
 	}
 	if (f == 0) {
 		/* STANDARDS.md 9.5: a CMS signature without it is not CAdES. */
@@ -1411,15 +1474,16 @@ static int der_before(const unsigned char *a, int al, const unsigned char *b, in
 	return al <= bl;
 }
 
-static int cms_sig_fast(CMS_SignerInfo *si, X509 *signer)
+static int cms_sig_fast(CMS_SignerInfo *si, sattr_enc *se, X509 *signer)
 {
-	unsigned char *enc[FAST_MAX_ATTRS] = {NULL}, hdr[6], dg[EVP_MAX_MD_SIZE];
-	int len[FAST_MAX_ATTRS] = {0};
+	unsigned char hdr[6], dg[EVP_MAX_MD_SIZE];
 	int n = CMS_signed_get_attr_count(si), i, r = VN_P256_NOT_HANDLED;
 	size_t total = 0, hl;
 	unsigned dglen = 0;
 	X509_ALGOR *dig = NULL;
 	ASN1_OCTET_STRING *sig = CMS_SignerInfo_get0_signature(si);
+	const sattr_enc *s;
+	const v_blob *enc;
 	const EVP_MD *md;
 	EVP_MD_CTX *mc = NULL;
 
@@ -1430,13 +1494,13 @@ static int cms_sig_fast(CMS_SignerInfo *si, X509 *signer)
 		return VN_P256_NOT_HANDLED;
 	md = OBJ_obj2nid(dig->algorithm) == NID_sha256 ? vn_md_sha256()
 						     : EVP_get_digestbyobj(dig->algorithm);
-	if (md == NULL)
+	if (md == NULL || (s = sattr_enc_get(si, se)) == NULL || s->n != n)
 		return VN_P256_NOT_HANDLED;
+	enc = s->enc;
 	for (i = 0; i < n; i++) {
-		len[i] = i2d_X509_ATTRIBUTE(CMS_signed_get_attr(si, i), &enc[i]);
-		if (len[i] <= 0 || (i > 0 && !der_before(enc[i - 1], len[i - 1], enc[i], len[i])))
+		if (i > 0 && !der_before(enc[i - 1].p, (int)enc[i - 1].n, enc[i].p, (int)enc[i].n))
 			goto out;
-		total += (size_t)len[i];
+		total += enc[i].n;
 	}
 	/* SET OF header: tag, then the definite length */
 	hdr[0] = 0x31;
@@ -1456,24 +1520,23 @@ static int cms_sig_fast(CMS_SignerInfo *si, X509 *signer)
 	    EVP_DigestUpdate(mc, hdr, hl) != 1)
 		goto out;
 	for (i = 0; i < n; i++)
-		if (EVP_DigestUpdate(mc, enc[i], (size_t)len[i]) != 1)
+		if (EVP_DigestUpdate(mc, enc[i].p, enc[i].n) != 1)
 			goto out;
 	if (EVP_DigestFinal_ex(mc, dg, &dglen) != 1)
 		goto out;
 	r = vn_p256_verify(X509_get_X509_PUBKEY(signer), ASN1_STRING_get0_data(sig),
 			   (size_t)ASN1_STRING_length(sig), dg, dglen);
 out:
-	for (i = 0; i < n && i < FAST_MAX_ATTRS; i++)
-		OPENSSL_free(enc[i]);
 	EVP_MD_CTX_free(mc);
 	ERR_clear_error();
 	return r;
 }
 
-/* FC and CV over the signed attributes (RFC 5652 5.3, 11). */
-static vn_err check_signed_attrs(CMS_ContentInfo *cms, CMS_SignerInfo *si, v_sigobj *o,
+/* FC and CV over the signed attributes (RFC 5652 5.3, 11); se: their
+ * encodings, made when first needed. */
+static vn_err signed_attrs_check(CMS_ContentInfo *cms, CMS_SignerInfo *si, v_sigobj *o,
 				 const cms_walk *w, size_t idx, const cms_content *ct,
-				 const v_data *data)
+				 const v_data *data, sattr_enc *se)
 {
 	X509_ATTRIBUTE *a = NULL;
 	ASN1_TYPE *t;
@@ -1481,7 +1544,7 @@ static vn_err check_signed_attrs(CMS_ContentInfo *cms, CMS_SignerInfo *si, v_sig
 	int der, f;
 	vn_err e;
 
-	der = signed_attrs_der(si, w->sattr[idx], w->sattr_len[idx], w->sattr_indef[idx]);
+	der = signed_attrs_der(si, se, w->sattr[idx], w->sattr_len[idx], w->sattr_indef[idx]);
 	if (der == 0) {
 		raise_check(o, V_CHECK_FORMAT_FAILURE);
 		if ((e = finding(o, VN_LEVEL_ERROR, "V_CMS_SIGNED_ATTRS_NOT_DER",
@@ -1491,7 +1554,7 @@ static vn_err check_signed_attrs(CMS_ContentInfo *cms, CMS_SignerInfo *si, v_sig
 		return VN_ERR_CRYPTO;
 	}
 
-	f = signed_attr_one(si, "1.2.840.113549.1.9.3", &a);	/* content-type */
+	f = signed_attr_one(si, OID_ARG(OID_CONTENT_TYPE), &a);
 	t = f == 1 ? X509_ATTRIBUTE_get0_type(a, 0) : NULL;
 	if (t == NULL || ASN1_TYPE_get(t) != V_ASN1_OBJECT ||
 	    OBJ_cmp(t->value.object, CMS_get0_eContentType(cms)) != 0) {
@@ -1502,7 +1565,7 @@ static vn_err check_signed_attrs(CMS_ContentInfo *cms, CMS_SignerInfo *si, v_sig
 			return e;
 	}
 
-	f = signed_attr_one(si, "1.2.840.113549.1.9.5", &a);	/* signing-time */
+	f = signed_attr_one(si, OID_ARG(OID_SIGNING_TIME), &a);
 	if (f != 0) {
 		vn_time st;
 		t = f == 1 ? X509_ATTRIBUTE_get0_type(a, 0) : NULL;
@@ -1518,13 +1581,13 @@ static vn_err check_signed_attrs(CMS_ContentInfo *cms, CMS_SignerInfo *si, v_sig
 	if ((e = check_signing_cert(o, si)) != VN_OK)
 		return e;
 
-	f = signed_attr_one(si, OID_CONTENT_TST, &a);
+	f = signed_attr_one(si, OID_ARG(OID_CONTENT_TST), &a);
 	if (f == 1) {
 		if ((e = attr_timestamps(o, a, V_TS_CONTENT, ct->p, ct->n)) != VN_OK)
 			return e;
 	}
 
-	f = signed_attr_one(si, "1.2.840.113549.1.9.4", &a);	/* message-digest */
+	f = signed_attr_one(si, OID_ARG(OID_MESSAGE_DIGEST), &a);
 	t = f == 1 ? X509_ATTRIBUTE_get0_type(a, 0) : NULL;
 	if (t == NULL || ASN1_TYPE_get(t) != V_ASN1_OCTET_STRING) {
 		raise_check(o, V_CHECK_FORMAT_FAILURE);
@@ -1539,7 +1602,7 @@ static vn_err check_signed_attrs(CMS_ContentInfo *cms, CMS_SignerInfo *si, v_sig
 
 	/* The signature over the DER of the signed attributes. */
 	if (o->signer != NULL) {
-		int r = cms_sig_fast(si, o->signer) == VN_P256_VALID ? 1 : CMS_SignerInfo_verify(si);
+		int r = cms_sig_fast(si, se, o->signer) == VN_P256_VALID ? 1 : CMS_SignerInfo_verify(si);
 		ERR_clear_error();
 		if (r != 1) {
 			raise_check(o, V_CHECK_SIG_CRYPTO_FAILURE);
@@ -1548,6 +1611,19 @@ static vn_err check_signed_attrs(CMS_ContentInfo *cms, CMS_SignerInfo *si, v_sig
 		}
 	}
 	return VN_OK;
+}
+
+static vn_err check_signed_attrs(CMS_ContentInfo *cms, CMS_SignerInfo *si, v_sigobj *o,
+				 const cms_walk *w, size_t idx, const cms_content *ct,
+				 const v_data *data)
+{
+	sattr_enc se;
+	vn_err e;
+
+	memset(&se, 0, sizeof se);
+	e = signed_attrs_check(cms, si, o, w, idx, ct, data, &se);
+	sattr_enc_free(&se);
+	return e;
 }
 
 static vn_err cms_signer(CMS_ContentInfo *cms, CMS_SignerInfo *si, size_t idx,
