@@ -1737,7 +1737,6 @@ vn_err v_cms_parse(const unsigned char *der, size_t n, const v_data *data, v_sig
 	STACK_OF(X509) *sdcerts = NULL;
 	ASN1_OCTET_STRING **pos;
 	cms_walk w;
-	vn_buf rest;
 	cms_content ct = { NULL, 0, NULL };
 	v_sigobj *objs = NULL;
 	int embedded = 0;
@@ -1761,19 +1760,7 @@ vn_err v_cms_parse(const unsigned char *der, size_t n, const v_data *data, v_sig
 	/* The carried certificates from the certificate cache and the rest
 	 * decoded without them (v_dersplit.h); any other shape, or a rest
 	 * OpenSSL refuses, is decoded whole as received. */
-	vn_buf_init(&rest, V_MAX_DOCUMENT);
-	if (n >= 2 && n <= (size_t)LONG_MAX && v_der_cms_split(der, n, &rest, &sdcerts) == VN_OK) {
-		q = rest.data;
-		cms = d2i_CMS_ContentInfo(NULL, &q, (long)rest.len);
-		if (cms == NULL || q != rest.data + rest.len) {
-			CMS_ContentInfo_free(cms);
-			cms = NULL;
-			sk_X509_pop_free(sdcerts, X509_free);
-			sdcerts = NULL;
-			ERR_clear_error();
-		}
-	}
-	vn_buf_free(&rest);
+	cms = v_der_cms_decode(der, n, V_MAX_DOCUMENT, &sdcerts);
 	q = der;
 	if (cms == NULL &&
 	    (n < 2 || der[0] != 0x30 || (cms = d2i_CMS_ContentInfo(NULL, &q, (long)n)) == NULL ||

@@ -2,7 +2,10 @@
  * by a strict DER walk (see v_dersplit.h for the rules, D/C/O/K). */
 #include "node/v_dersplit.h"
 
+#include <limits.h>
 #include <string.h>
+
+#include <openssl/err.h>
 
 #include "common/vn_certcache.h"
 
@@ -243,4 +246,30 @@ vn_err v_der_ocsp_split(const unsigned char *der, size_t n, vn_buf *basic, STACK
 out:
 	sk_X509_pop_free(sk, X509_free);
 	return e;
+}
+
+CMS_ContentInfo *v_der_cms_decode(const unsigned char *der, size_t n, size_t cap,
+				  STACK_OF(X509) **certs)
+{
+	CMS_ContentInfo *cms = NULL;
+	const unsigned char *q;
+	vn_buf rest;
+
+	*certs = NULL;
+	if (der == NULL || n < 2 || n > (size_t)LONG_MAX)
+		return NULL;
+	vn_buf_init(&rest, cap);
+	if (v_der_cms_split(der, n, &rest, certs) == VN_OK) {
+		q = rest.data;
+		cms = d2i_CMS_ContentInfo(NULL, &q, (long)rest.len);
+		if (cms == NULL || q != rest.data + rest.len) {
+			CMS_ContentInfo_free(cms);
+			cms = NULL;
+			sk_X509_pop_free(*certs, X509_free);
+			*certs = NULL;
+			ERR_clear_error();
+		}
+	}
+	vn_buf_free(&rest);
+	return cms;
 }

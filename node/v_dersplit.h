@@ -47,6 +47,7 @@
 #define V_DERSPLIT_H
 
 #include <stddef.h>
+#include <openssl/cms.h>
 #include <openssl/x509.h>
 
 #include "common/vn_buf.h"
@@ -68,5 +69,13 @@ vn_err v_der_cms_split(const unsigned char *der, size_t n, vn_buf *rest,
  * *certs a new stack of its certificates, as above. Errors as above. */
 vn_err v_der_ocsp_split(const unsigned char *der, size_t n, vn_buf *basic,
 			STACK_OF(X509) **certs) VN_WUR VN_NONNULL(3, 4);
+
+/* The ContentInfo der/n decoded by OpenSSL with its certificates taken out
+ * by v_der_cms_split (rest capped at cap bytes): the new ContentInfo, and
+ * the certificates in *certs (caller frees both); NULL with *certs NULL
+ * when the walk refuses the input or OpenSSL refuses the rest (the caller
+ * then decodes der as received). */
+CMS_ContentInfo *v_der_cms_decode(const unsigned char *der, size_t n, size_t cap,
+				  STACK_OF(X509) **certs) VN_NONNULL(4);
 
 #endif

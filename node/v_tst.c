@@ -272,7 +272,6 @@ static vn_err ts_validate(const v_ctx *ctx, const v_timestamp *ts, vn_time t, v_
 	CMS_SignerInfo *si;
 	ASN1_OCTET_STRING **pos;
 	const unsigned char *p;
-	vn_buf rest;
 	X509 *signer = NULL;
 	vn_subind psub = VN_SUB_NONE;
 	v_trust none = {NULL, NULL};
@@ -291,19 +290,7 @@ static vn_err ts_validate(const v_ctx *ctx, const v_timestamp *ts, vn_time t, v_
 	/* The token's certificates from the certificate cache and the rest
 	 * decoded without them (v_dersplit.h); any other shape, or a rest
 	 * OpenSSL refuses, is decoded whole as received. */
-	vn_buf_init(&rest, V_MAX_TST);
-	if (v_der_cms_split(ts->token.p, ts->token.n, &rest, &certs) == VN_OK) {
-		p = rest.data;
-		cms = d2i_CMS_ContentInfo(NULL, &p, (long)rest.len);
-		if (cms == NULL || p != rest.data + rest.len) {
-			CMS_ContentInfo_free(cms);
-			cms = NULL;
-			sk_X509_pop_free(certs, X509_free);
-			certs = NULL;
-			ERR_clear_error();
-		}
-	}
-	vn_buf_free(&rest);
+	cms = v_der_cms_decode(ts->token.p, ts->token.n, V_MAX_TST, &certs);
 	p = ts->token.p;
 	if (cms == NULL && (cms = d2i_CMS_ContentInfo(NULL, &p, (long)ts->token.n)) != NULL &&
 	    p != ts->token.p + ts->token.n) {

@@ -421,8 +421,28 @@ static void cms_real(int nocerts)
 			sk_X509_free(with);
 	}
 	sk_X509_pop_free(certs, X509_free);
-	sk_X509_pop_free(theirs, X509_free);
 	CMS_ContentInfo_free(back);
+	/* v_der_cms_decode: the same split and decode in one call; refused
+	 * input (a byte short, or a rest beyond the cap) gives nothing */
+	back = v_der_cms_decode(der, (size_t)n, (size_t)1 << 20, &certs);
+	ck_assert_ptr_nonnull(back);
+	ck_assert_int_eq(sk_X509_num(certs), nocerts ? 0 : 2);
+	for (i = 0; i < sk_X509_num(certs); i++)
+		ck_assert_int_eq(X509_cmp(sk_X509_value(certs, i), sk_X509_value(theirs, i)), 0);
+	sk_X509_pop_free(certs, X509_free);
+	CMS_ContentInfo_free(back);
+	{
+		STACK_OF(X509) *junk = sk_X509_new_null();	/* overwritten with NULL */
+
+		certs = junk;
+		ck_assert_ptr_null(v_der_cms_decode(der, (size_t)n - 1, (size_t)1 << 20, &certs));
+		ck_assert_ptr_null(certs);
+		certs = junk;
+		ck_assert_ptr_null(v_der_cms_decode(der, (size_t)n, 16, &certs));
+		ck_assert_ptr_null(certs);
+		sk_X509_free(junk);
+	}
+	sk_X509_pop_free(theirs, X509_free);
 	CMS_ContentInfo_free(cms);
 	OPENSSL_free(der);
 	BIO_free(data);
