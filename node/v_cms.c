@@ -75,6 +75,30 @@ typedef struct der_tlv {
 
 static int der_get(der_cur *cur, der_tlv *t, int depth);
 
+/* The definite length of the element at p (n >= 2 bytes, p[1] != 0x80):
+ * its header size in *hl and contents length in *len, both inside n; 0 when
+ * the length is longer than 4 octets or runs past n. */
+static int der_def_len(const unsigned char *p, size_t n, size_t *hl, size_t *len)
+{
+	size_t nb, k, l = 0;
+
+	if (p[1] < 0x80) {
+		*hl = 2;
+		l = p[1];
+	} else {
+		nb = p[1] & 0x7f;
+		if (nb > 4 || n - 2 < nb)
+			return 0;
+		for (k = 0; k < nb; k++)
+			l = (l << 8) | p[2 + k];
+		*hl = 2 + nb;
+	}
+	if (n - *hl < l)
+		return 0;
+	*len = l;
+	return 1;
+}
+
 /* Contents of an indefinite-length element: elements up to end-of-contents. */
 static int der_indef_len(const unsigned char *p, size_t n, size_t *clen, int depth)
 {
@@ -95,16 +119,14 @@ static int der_indef_len(const unsigned char *p, size_t n, size_t *clen, int dep
 static int der_get(der_cur *cur, der_tlv *t, int depth)
 {
 	const unsigned char *p = cur->p;
-	size_t n = cur->n, i = 2, len = 0, k, nb;
+	size_t n = cur->n, i = 2, len = 0;
 
 	if (depth > DER_MAX_DEPTH || n < 2 || (p[0] & 0x1f) == 0x1f)
 		return 0;
 	memset(t, 0, sizeof *t);
 	t->tag = p[0];
 	t->start = p;
-	if (p[1] < 0x80) {
-		len = p[1];
-	} else if (p[1] == 0x80) {
+	if (p[1] == 0x80) {
 		if (!(p[0] & 0x20) || !der_indef_len(p + 2, n - 2, &len, depth))
 			return 0;
 		t->indef = 1;
@@ -114,15 +136,8 @@ static int der_get(der_cur *cur, der_tlv *t, int depth)
 		cur->p += t->len;
 		cur->n -= t->len;
 		return 1;
-	} else {
-		nb = p[1] & 0x7f;
-		if (nb > 4 || n - 2 < nb)
-			return 0;
-		for (k = 0; k < nb; k++)
-			len = (len << 8) | p[2 + k];
-		i = 2 + nb;
 	}
-	if (n - i < len)
+	if (!der_def_len(p, n, &i, &len))
 		return 0;
 	t->c = p + i;
 	t->clen = len;
@@ -139,24 +154,6 @@ static int der_enter(const der_tlv *t, der_cur *c)
 	return (t->tag & 0x20) != 0;
 }
 
-/* Append a DER header (tag, definite length). */
-static vn_err der_hdr(vn_buf *b, unsigned char tag, size_t len)
-{
-	unsigned char h[6];
-	size_t n = 0, k;
-
-	h[n++] = tag;
-	if (len < 0x80) {
-		h[n++] = (unsigned char)len;
-	} else {
-		size_t bytes = len > 0xffffff ? 4 : len > 0xffff ? 3 : len > 0xff ? 2 : 1;
-		h[n++] = (unsigned char)(0x80 | bytes);
-		for (k = bytes; k > 0; k--)
-			h[n++] = (unsigned char)(len >> (8 * (k - 1)));
-	}
-	return vn_buf_append(b, h, n);
-}
-
 /* Whether every element in p/n, at any depth, has a definite length (X.690
  * 10.1: DER). Constructed contents are elements themselves (X.690 8.1.1);
  * anything unreadable or deeper than DER_MAX_DEPTH counts as not DER. */
@@ -165,21 +162,10 @@ static int der_all_definite(const unsigned char *p, size_t n, int depth)
 	/* der_get's rules, read in place: the walk covers every element of
 	 * the input, certificates included, so it does no more than check. */
 	while (n > 0) {
-		size_t i = 2, len = 0, nb, k;
+		size_t i, len;
 
-		if (depth > DER_MAX_DEPTH || n < 2 || (p[0] & 0x1f) == 0x1f || p[1] == 0x80)
-			return 0;
-		if (p[1] < 0x80) {
-			len = p[1];
-		} else {
-			nb = p[1] & 0x7f;
-			if (nb > 4 || n - 2 < nb)
-				return 0;
-			for (k = 0; k < nb; k++)
-				len = (len << 8) | p[2 + k];
-			i = 2 + nb;
-		}
-		if (n - i < len)
+		if (depth > DER_MAX_DEPTH || n < 2 || (p[0] & 0x1f) == 0x1f || p[1] == 0x80 ||
+		    !der_def_len(p, n, &i, &len))
 			return 0;
 		if ((p[0] & 0x20) && !der_all_definite(p + i, len, depth + 1))
 			return 0;
@@ -238,9 +224,9 @@ static vn_err push_basic_ocsp(v_blob **arr, size_t *n, const unsigned char *p, s
 		vn_buf ob2;
 		vn_buf_init(&ob2, V_MAX_DOCUMENT);
 		if ((e = vn_buf_append(&ob2, oid_ocsp_basic, sizeof oid_ocsp_basic)) != VN_OK ||
-		    (e = der_hdr(&ob2, 0x04, len)) != VN_OK ||
+		    (e = v_der_put_hdr(&ob2, 0x04, len)) != VN_OK ||
 		    (e = vn_buf_append(&ob2, p, len)) != VN_OK ||
-		    (e = der_hdr(&rb, 0x30, ob2.len)) != VN_OK ||
+		    (e = v_der_put_hdr(&rb, 0x30, ob2.len)) != VN_OK ||
 		    (e = vn_buf_append(&rb, ob2.data, ob2.len)) != VN_OK) {
 			vn_buf_free(&ob2);
 			goto out;
@@ -249,9 +235,9 @@ static vn_err push_basic_ocsp(v_blob **arr, size_t *n, const unsigned char *p, s
 	}
 	/* OCSPResponse ::= SEQUENCE { responseStatus, [0] EXPLICIT ResponseBytes } */
 	if ((e = vn_buf_append(&body, status, sizeof status)) != VN_OK ||
-	    (e = der_hdr(&body, 0xa0, rb.len)) != VN_OK ||
+	    (e = v_der_put_hdr(&body, 0xa0, rb.len)) != VN_OK ||
 	    (e = vn_buf_append(&body, rb.data, rb.len)) != VN_OK ||
-	    (e = der_hdr(&ob, 0x30, body.len)) != VN_OK ||
+	    (e = v_der_put_hdr(&ob, 0x30, body.len)) != VN_OK ||
 	    (e = vn_buf_append(&ob, body.data, body.len)) != VN_OK)
 		goto out;
 	e = v_blob_push(arr, n, V_MAX_REVOCATION, ob.data, ob.len);
@@ -509,7 +495,7 @@ static int signed_attrs_der(CMS_SignerInfo *si, sattr_enc *se, const unsigned ch
 		size_t total = 0;
 		for (i = 0; i < s->n; i++)
 			total += enc[i].n;
-		if (der_hdr(&b, 0xa0, total) != VN_OK)
+		if (v_der_put_hdr(&b, 0xa0, total) != VN_OK)
 			goto out;
 		for (i = 0; i < s->n; i++)
 			if (vn_buf_append(&b, enc[i].p, enc[i].n) != VN_OK)
@@ -763,7 +749,7 @@ static vn_err ats_v2_input(const cms_walk *w, size_t idx, const cms_content *ct,
 		/* UnsignedAttributes is SIZE (1..MAX): with nothing left, the
 		 * field was absent when the timestamp was made. */
 		if (kept.len > 0) {
-			if ((e = der_hdr(in, 0xa1, kept.len)) != VN_OK)
+			if ((e = v_der_put_hdr(in, 0xa1, kept.len)) != VN_OK)
 				goto out;
 			BOTH(kept.data, kept.len);
 		}

@@ -80,7 +80,7 @@ static size_t hdr_size(size_t len)
 	return len < 0x80 ? 2 : len <= 0xff ? 3 : len <= 0xffff ? 4 : len <= 0xffffff ? 5 : 6;
 }
 
-static vn_err put_hdr(vn_buf *b, unsigned char tag, size_t len)
+vn_err v_der_put_hdr(vn_buf *b, unsigned char tag, size_t len)
 {
 	unsigned char h[6];
 	size_t hs = hdr_size(len), k;
@@ -164,6 +164,10 @@ vn_err v_der_cms_split(const unsigned char *der, size_t n, vn_buf *rest, STACK_O
 	}
 	if (!get(&sd, &crt))
 		return VN_ERR_NOT_FOUND;
+	/* C4: a second [0] cannot follow (crls is [1], then signerInfos): such
+	 * input is not a SignedData, and its rest would walk differently */
+	if (sd.n > 0 && sd.p[0] == 0xa0)
+		return VN_ERR_NOT_FOUND;
 	/* C3, K1, K2 */
 	if ((e = decode_certs((cur){ crt.c, crt.clen }, &sk)) != VN_OK)
 		return e;
@@ -172,9 +176,10 @@ vn_err v_der_cms_split(const unsigned char *der, size_t n, vn_buf *rest, STACK_O
 	l_sd = l_before + l_after;
 	l_ctx = hdr_size(l_sd) + l_sd;
 	l_top = oid.len + hdr_size(l_ctx) + l_ctx;
-	if ((e = put_hdr(rest, 0x30, l_top)) != VN_OK ||
+	if ((e = v_der_put_hdr(rest, 0x30, l_top)) != VN_OK ||
 	    (e = vn_buf_append(rest, oid.start, oid.len)) != VN_OK ||
-	    (e = put_hdr(rest, 0xa0, l_ctx)) != VN_OK || (e = put_hdr(rest, 0x30, l_sd)) != VN_OK ||
+	    (e = v_der_put_hdr(rest, 0xa0, l_ctx)) != VN_OK ||
+	    (e = v_der_put_hdr(rest, 0x30, l_sd)) != VN_OK ||
 	    (e = vn_buf_append(rest, sdt.c, l_before)) != VN_OK ||
 	    (e = vn_buf_append(rest, sd.p, l_after)) != VN_OK)
 		goto out;
@@ -238,7 +243,7 @@ vn_err v_der_ocsp_split(const unsigned char *der, size_t n, vn_buf *basic, STACK
 	if ((e = decode_certs((cur){ seq.c, seq.clen }, &sk)) != VN_OK)
 		return e;
 	l_before = (size_t)(before_end - bst.c);
-	if ((e = put_hdr(basic, 0x30, l_before)) != VN_OK ||
+	if ((e = v_der_put_hdr(basic, 0x30, l_before)) != VN_OK ||
 	    (e = vn_buf_append(basic, bst.c, l_before)) != VN_OK)
 		goto out;
 	*certs = sk;

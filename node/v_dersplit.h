@@ -30,6 +30,7 @@
  *      encapContentInfo SEQUENCE;
  *   C3 certificates [0] IMPLICIT holds only Certificate SEQUENCEs (no
  *      attribute or other certificate choices);
+ *   C4 no second [0] element follows the certificates field;
  * OCSP (RFC 6960 4.2.1):
  *   O1 OCSPResponse ::= SEQUENCE { responseStatus ENUMERATED successful
  *      (one octet, 0), [0] EXPLICIT ResponseBytes }, nothing after;
@@ -69,6 +70,10 @@ vn_err v_der_cms_split(const unsigned char *der, size_t n, vn_buf *rest,
  * *certs a new stack of its certificates, as above. Errors as above. */
 vn_err v_der_ocsp_split(const unsigned char *der, size_t n, vn_buf *basic,
 			STACK_OF(X509) **certs) VN_WUR VN_NONNULL(3, 4);
+
+/* Append a DER header (one-octet tag, definite length in the fewest
+ * octets) to b. */
+vn_err v_der_put_hdr(vn_buf *b, unsigned char tag, size_t len) VN_WUR VN_NONNULL(1);
 
 /* The ContentInfo der/n decoded by OpenSSL with its certificates taken out
  * by v_der_cms_split (rest capped at cap bytes): the new ContentInfo, and

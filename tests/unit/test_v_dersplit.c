@@ -107,6 +107,7 @@ typedef struct cms_shape {
 	int not_a_cert;			/* a SEQUENCE that is not a certificate */
 	int long_version;		/* D3: version's length in the long form */
 	int no_field;			/* no certificates field at all */
+	int two_fields;			/* C4: a second [0] after the certificates */
 } cms_shape;
 
 static blob cms_build(const cms_shape *s)
@@ -121,7 +122,8 @@ static blob cms_build(const cms_shape *s)
 		 : s->long_version ? raw("\x02\x81\x01\x01", 4) : tlv(0x02, raw("\x01", 1)),
 		 tlv(0x31, none()),
 		 tlv(0x30, tlv(0x06, raw(OID_DATA, sizeof OID_DATA))),
-		 s->no_field ? (free(certs.p), none()) : tlv(0xa0, certs),
+		 s->no_field ? (free(certs.p), none())
+		 : s->two_fields ? cat(2, tlv(0xa0, certs), tlv(0xa0, none())) : tlv(0xa0, certs),
 		 tlv(0x31, none()));
 	ci = cat(2, tlv(0x06, raw(s->oid_data ? OID_DATA : OID_SD, sizeof OID_SD)),
 		 tlv(0xa0, cat(2, tlv(0x30, sd), s->after_sd ? tlv(0x05, none()) : none())));
@@ -275,6 +277,8 @@ static const neg negs[] = {
 	{ "C1 element after [0]", 0, { 0x30, 0, 0, 1, 0, 0x30, 1, 0 }, OCSP_OK, 0 },
 	{ "C2 no version", 0, { 0x30, 0, 0, 0, 1, 0x30, 1, 0 }, OCSP_OK, 0 },
 	{ "C3 attribute certificate choice", 0, { 0x30, 0, 0, 0, 0, 0xa1, 1, 0 }, OCSP_OK, 0 },
+	{ "C4 a second [0] after the certificates", 0, { 0x30, 0, 0, 0, 0, 0x30, 1, 0, 0, 0, 1 },
+	  OCSP_OK, 0 },
 	{ "K1 too many certificates (CMS)", 0, { 0x30, 0, 0, 0, 0, 0x30, 65, 0 }, OCSP_OK, 0 },
 	{ "K2 not a certificate (CMS)", 0, { 0x30, 0, 0, 0, 0, 0x30, 1, 1 }, OCSP_OK, 0 },
 	{ "O1 status not successful", 1, CMS_OK, { 1, 0, 0, 0, 0, 0, 0, 0x03, 0xa0, 0, 0, 1, 0 }, 0 },
