@@ -128,84 +128,6 @@ static void write_cms(const char *path, CMS_ContentInfo *cms)
 
 /* --- timestamps -------------------------------------------------------- */
 
-struct tsa {
-	X509 *cert;
-	EVP_PKEY *key;
-	STACK_OF(X509) *chain;
-};
-
-static ASN1_INTEGER *serial_cb(TS_RESP_CTX *ctx, void *data)
-{
-	unsigned char r[8];
-	BIGNUM *bn = NULL;
-	ASN1_INTEGER *ai = NULL;
-
-	(void)data;
-	if (RAND_bytes(r, sizeof r) == 1) {
-		r[0] &= 0x7f;
-		r[0] |= 0x01;
-		bn = BN_bin2bn(r, sizeof r, NULL);
-		ai = bn ? BN_to_ASN1_INTEGER(bn, NULL) : NULL;
-	}
-	BN_free(bn);
-	if (ai == NULL)
-		TS_RESP_CTX_set_status_info(ctx, TS_STATUS_REJECTION, "no serial");
-	return ai;
-}
-
-/* An RFC 3161 TimeStampToken (DER ContentInfo) over SHA-256(data), genTime
- * at `when` (-1: now). */
-static unsigned char *make_ts(const struct tsa *t, const unsigned char *data, size_t n,
-			      long when, int *outlen)
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	TS_REQ *req = TS_REQ_new();
-	TS_MSG_IMPRINT *mi = TS_MSG_IMPRINT_new();
-	X509_ALGOR *alg = X509_ALGOR_new();
-	TS_RESP_CTX *ctx = TS_RESP_CTX_new();
-	ASN1_OBJECT *policy = OBJ_txt2obj("0.4.0.2023.1.1", 1);
-	BIO *rb = BIO_new(BIO_s_mem());
-	TS_RESP *resp = NULL;
-	unsigned char *der = NULL;
-	long fixed = when;
-
-	if (!req || !mi || !alg || !ctx || !policy || !rb)
-		die("out of memory");
-	if (!EVP_Digest(data, n, md, &mdlen, EVP_sha256(), NULL))
-		die("digest");
-	X509_ALGOR_set0(alg, OBJ_nid2obj(NID_sha256), V_ASN1_NULL, NULL);
-	if (!TS_MSG_IMPRINT_set_algo(mi, alg) || !TS_MSG_IMPRINT_set_msg(mi, md, (int)mdlen) ||
-	    !TS_REQ_set_version(req, 1) || !TS_REQ_set_msg_imprint(req, mi) ||
-	    !TS_REQ_set_cert_req(req, 1) || i2d_TS_REQ_bio(rb, req) <= 0)
-		die("cannot make the timestamp request");
-	if (!TS_RESP_CTX_set_signer_cert(ctx, t->cert) || !TS_RESP_CTX_set_signer_key(ctx, t->key) ||
-	    !TS_RESP_CTX_set_signer_digest(ctx, EVP_sha256()) ||
-	    !TS_RESP_CTX_set_ess_cert_id_digest(ctx, EVP_sha256()) ||
-	    !TS_RESP_CTX_set_def_policy(ctx, policy) || !TS_RESP_CTX_add_md(ctx, EVP_sha256()) ||
-	    !TS_RESP_CTX_set_accuracy(ctx, 1, 0, 0))
-		die("cannot set up the TSA");
-	if (t->chain && !TS_RESP_CTX_set_certs(ctx, t->chain))
-		die("TSA chain");
-	TS_RESP_CTX_set_serial_cb(ctx, serial_cb, NULL);
-	if (when >= 0)
-		TS_RESP_CTX_set_time_cb(ctx, fixed_time_cb, &fixed);
-	resp = TS_RESP_create_response(ctx, rb);
-	if (resp == NULL || ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(TS_RESP_get_status_info(resp))) != 0)
-		die("the TSA refused");
-	*outlen = i2d_PKCS7(TS_RESP_get_token(resp), &der);
-	if (*outlen <= 0)
-		die("cannot encode the token");
-	TS_RESP_free(resp);
-	BIO_free(rb);
-	ASN1_OBJECT_free(policy);
-	TS_RESP_CTX_free(ctx);
-	X509_ALGOR_free(alg);
-	TS_MSG_IMPRINT_free(mi);
-	TS_REQ_free(req);
-	return der;
-}
-
 /* --- DER walking (for the archive timestamp input) ---------------------- */
 
 /* The TLV at *p (within end): its total length and where its contents start. */
@@ -340,7 +262,7 @@ static int cmd_sign(int argc, char **argv)
 		ASN1_TIME_free(t);
 	}
 	if (cts != -2) {
-		struct tsa t = { read_cert(tsa_cert), read_key(tsa_key),
+		struct demo_tsa t = { read_cert(tsa_cert), read_key(tsa_key),
 				 tsa_chain ? read_certs(tsa_chain) : NULL };
 		int tl;
 		unsigned char *tok = make_ts(&t, doc, docn, cts, &tl);
@@ -402,7 +324,7 @@ static int cmd_extend(int argc, char **argv)
 	if (sis == NULL || sk_CMS_SignerInfo_num(sis) < 1)
 		die("no SignerInfo");
 	CMS_SignerInfo *si = sk_CMS_SignerInfo_value(sis, 0);
-	struct tsa t = { NULL, NULL, NULL };
+	struct demo_tsa t = { NULL, NULL, NULL };
 	if (tsa_cert) {
 		t.cert = read_cert(tsa_cert);
 		t.key = read_key(tsa_key);

@@ -14,6 +14,9 @@
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/evp.h>
+#include <openssl/bn.h>
+#include <openssl/rand.h>
 #include <openssl/ts.h>
 #include <openssl/x509.h>
 
@@ -106,6 +109,86 @@ static int fixed_time_cb(TS_RESP_CTX *ctx, void *data, long *sec, long *usec)
 	*sec = *(long *)data;
 	*usec = 0;
 	return 1;
+}
+
+/* --- timestamps: a demo TSA answering at a fixed time ------------------ */
+
+struct demo_tsa {
+	X509 *cert;
+	EVP_PKEY *key;
+	STACK_OF(X509) *chain;
+};
+
+static ASN1_INTEGER *serial_cb(TS_RESP_CTX *ctx, void *data)
+{
+	unsigned char r[8];
+	BIGNUM *bn = NULL;
+	ASN1_INTEGER *ai = NULL;
+
+	(void)data;
+	if (RAND_bytes(r, sizeof r) == 1) {
+		r[0] &= 0x7f;
+		r[0] |= 0x01;
+		bn = BN_bin2bn(r, sizeof r, NULL);
+		ai = bn ? BN_to_ASN1_INTEGER(bn, NULL) : NULL;
+	}
+	BN_free(bn);
+	if (ai == NULL)
+		TS_RESP_CTX_set_status_info(ctx, TS_STATUS_REJECTION, "no serial");
+	return ai;
+}
+
+/* An RFC 3161 TimeStampToken (DER ContentInfo) over SHA-256(data), genTime
+ * at `when` (-1: now). */
+static unsigned char *make_ts(const struct demo_tsa *t, const unsigned char *data, size_t n,
+			      long when, int *outlen)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	TS_REQ *req = TS_REQ_new();
+	TS_MSG_IMPRINT *mi = TS_MSG_IMPRINT_new();
+	X509_ALGOR *alg = X509_ALGOR_new();
+	TS_RESP_CTX *ctx = TS_RESP_CTX_new();
+	ASN1_OBJECT *policy = OBJ_txt2obj("0.4.0.2023.1.1", 1);
+	BIO *rb = BIO_new(BIO_s_mem());
+	TS_RESP *resp = NULL;
+	unsigned char *der = NULL;
+	long fixed = when;
+
+	if (!req || !mi || !alg || !ctx || !policy || !rb)
+		die("out of memory");
+	if (!EVP_Digest(data, n, md, &mdlen, EVP_sha256(), NULL))
+		die("digest");
+	X509_ALGOR_set0(alg, OBJ_nid2obj(NID_sha256), V_ASN1_NULL, NULL);
+	if (!TS_MSG_IMPRINT_set_algo(mi, alg) || !TS_MSG_IMPRINT_set_msg(mi, md, (int)mdlen) ||
+	    !TS_REQ_set_version(req, 1) || !TS_REQ_set_msg_imprint(req, mi) ||
+	    !TS_REQ_set_cert_req(req, 1) || i2d_TS_REQ_bio(rb, req) <= 0)
+		die("cannot make the timestamp request");
+	if (!TS_RESP_CTX_set_signer_cert(ctx, t->cert) || !TS_RESP_CTX_set_signer_key(ctx, t->key) ||
+	    !TS_RESP_CTX_set_signer_digest(ctx, EVP_sha256()) ||
+	    !TS_RESP_CTX_set_ess_cert_id_digest(ctx, EVP_sha256()) ||
+	    !TS_RESP_CTX_set_def_policy(ctx, policy) || !TS_RESP_CTX_add_md(ctx, EVP_sha256()) ||
+	    !TS_RESP_CTX_set_accuracy(ctx, 1, 0, 0))
+		die("cannot set up the TSA");
+	if (t->chain && !TS_RESP_CTX_set_certs(ctx, t->chain))
+		die("TSA chain");
+	TS_RESP_CTX_set_serial_cb(ctx, serial_cb, NULL);
+	if (when >= 0)
+		TS_RESP_CTX_set_time_cb(ctx, fixed_time_cb, &fixed);
+	resp = TS_RESP_create_response(ctx, rb);
+	if (resp == NULL || ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(TS_RESP_get_status_info(resp))) != 0)
+		die("the TSA refused");
+	*outlen = i2d_PKCS7(TS_RESP_get_token(resp), &der);
+	if (*outlen <= 0)
+		die("cannot encode the token");
+	TS_RESP_free(resp);
+	BIO_free(rb);
+	ASN1_OBJECT_free(policy);
+	TS_RESP_CTX_free(ctx);
+	X509_ALGOR_free(alg);
+	TS_MSG_IMPRINT_free(mi);
+	TS_REQ_free(req);
+	return der;
 }
 
 static void dump(const char *dir, const char *name, const unsigned char *p, size_t n)

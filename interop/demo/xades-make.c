@@ -341,76 +341,29 @@ static char *cert_b64(X509 *x)
 	return s;
 }
 
-/* --- timestamps (as cades-extend) --------------------------------------- */
-
-static ASN1_INTEGER *serial_cb(TS_RESP_CTX *ctx, void *data)
+/* A timestamp token from the TSA in the given files over the bytes of b,
+ * genTime when; base64 (free() it). The token and its input are dumped as
+ * NAME.tst and NAME.input in dir. */
+static char *stamp(const char *cert, const char *key, const char *chain, xmlBufferPtr b,
+		   long when, const char *dir, const char *name)
 {
-	unsigned char r[8];
-	BIGNUM *bn = NULL;
-	ASN1_INTEGER *ai = NULL;
+	struct demo_tsa t = { read_cert(cert), read_key(key), chain ? read_certs(chain) : NULL };
+	const unsigned char *in = xmlBufferContent(b);
+	size_t n = (size_t)xmlBufferLength(b);
+	char path[256];
+	int tl;
+	unsigned char *tok = make_ts(&t, in, n, when, &tl);
+	char *t64 = b64(tok, (size_t)tl);
 
-	(void)data;
-	if (RAND_bytes(r, sizeof r) == 1) {
-		r[0] &= 0x7f;
-		r[0] |= 0x01;
-		bn = BN_bin2bn(r, sizeof r, NULL);
-		ai = bn ? BN_to_ASN1_INTEGER(bn, NULL) : NULL;
-	}
-	BN_free(bn);
-	if (ai == NULL)
-		TS_RESP_CTX_set_status_info(ctx, TS_STATUS_REJECTION, "no serial");
-	return ai;
-}
-
-/* An RFC 3161 TimeStampToken (DER) over SHA-256(data), genTime `when`
- * (-1: now). */
-static unsigned char *make_ts(X509 *cert, EVP_PKEY *key, STACK_OF(X509) *chain,
-			      const unsigned char *data, size_t n, long when, int *outlen)
-{
-	unsigned char md[32];
-	TS_REQ *req = TS_REQ_new();
-	TS_MSG_IMPRINT *mi = TS_MSG_IMPRINT_new();
-	X509_ALGOR *alg = X509_ALGOR_new();
-	TS_RESP_CTX *ctx = TS_RESP_CTX_new();
-	ASN1_OBJECT *policy = OBJ_txt2obj("0.4.0.2023.1.1", 1);
-	BIO *rb = BIO_new(BIO_s_mem());
-	TS_RESP *resp;
-	unsigned char *der = NULL;
-	long fixed = when;
-
-	if (!req || !mi || !alg || !ctx || !policy || !rb)
-		die("out of memory");
-	sha256(data, n, md);
-	X509_ALGOR_set0(alg, OBJ_nid2obj(NID_sha256), V_ASN1_NULL, NULL);
-	if (!TS_MSG_IMPRINT_set_algo(mi, alg) || !TS_MSG_IMPRINT_set_msg(mi, md, (int)sizeof md) ||
-	    !TS_REQ_set_version(req, 1) || !TS_REQ_set_msg_imprint(req, mi) ||
-	    !TS_REQ_set_cert_req(req, 1) || i2d_TS_REQ_bio(rb, req) <= 0)
-		die("cannot make the timestamp request");
-	if (!TS_RESP_CTX_set_signer_cert(ctx, cert) || !TS_RESP_CTX_set_signer_key(ctx, key) ||
-	    !TS_RESP_CTX_set_signer_digest(ctx, EVP_sha256()) ||
-	    !TS_RESP_CTX_set_ess_cert_id_digest(ctx, EVP_sha256()) ||
-	    !TS_RESP_CTX_set_def_policy(ctx, policy) || !TS_RESP_CTX_add_md(ctx, EVP_sha256()) ||
-	    !TS_RESP_CTX_set_accuracy(ctx, 1, 0, 0))
-		die("cannot set up the TSA");
-	if (chain && !TS_RESP_CTX_set_certs(ctx, chain))
-		die("TSA chain");
-	TS_RESP_CTX_set_serial_cb(ctx, serial_cb, NULL);
-	if (when >= 0)
-		TS_RESP_CTX_set_time_cb(ctx, fixed_time_cb, &fixed);
-	resp = TS_RESP_create_response(ctx, rb);
-	if (resp == NULL || ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(TS_RESP_get_status_info(resp))) != 0)
-		die("the TSA refused");
-	*outlen = i2d_PKCS7(TS_RESP_get_token(resp), &der);
-	if (*outlen <= 0)
-		die("cannot encode the token");
-	TS_RESP_free(resp);
-	BIO_free(rb);
-	ASN1_OBJECT_free(policy);
-	TS_RESP_CTX_free(ctx);
-	X509_ALGOR_free(alg);
-	TS_MSG_IMPRINT_free(mi);
-	TS_REQ_free(req);
-	return der;
+	snprintf(path, sizeof path, "%s.tst", name);
+	dump(dir, path, tok, (size_t)tl);
+	snprintf(path, sizeof path, "%s.input", name);
+	dump(dir, path, in, n);
+	OPENSSL_free(tok);
+	X509_free(t.cert);
+	EVP_PKEY_free(t.key);
+	sk_X509_pop_free(t.chain, X509_free);
+	return t64;
 }
 
 /* --- the signature value ------------------------------------------------- */
@@ -768,27 +721,15 @@ static int cmd_sign(int argc, char **argv)
 	if (sigts != -2 || nv > 0 || no > 0 || atstime != -2) {
 		xmlNodePtr usp = el(el(qp, xa, "UnsignedProperties", NULL), xa, "UnsignedSignatureProperties", NULL);
 		if (sigts != -2) {
-			X509 *tc = read_cert(tsa_cert);
-			EVP_PKEY *tk = read_key(tsa_key);
-			STACK_OF(X509) *tch = tsa_chain ? read_certs(tsa_chain) : NULL;
 			xmlBufferPtr b = c14n(sv, XML_C14N_1_0, 0);
-			int tl;
-			unsigned char *tok = make_ts(tc, tk, tch, xmlBufferContent(b),
-						     (size_t)xmlBufferLength(b), sigts, &tl);
 			xmlNodePtr ts = el(usp, xa, "SignatureTimeStamp", NULL);
 			snprintf(buf, sizeof buf, "%s-SigTST", id);
 			attr(ts, "Id", buf);
 			alg_el(ts, ds, "CanonicalizationMethod", ALG_C10);
-			char *t64 = b64(tok, (size_t)tl);
+			char *t64 = stamp(tsa_cert, tsa_key, tsa_chain, b, sigts, dir, "sig-ts");
 			el(ts, xa, "EncapsulatedTimeStamp", t64);
-			dump(dir, "sig-ts.tst", tok, (size_t)tl);
-			dump(dir, "sig-ts.input", xmlBufferContent(b), (size_t)xmlBufferLength(b));
 			free(t64);
-			OPENSSL_free(tok);
 			xmlBufferFree(b);
-			X509_free(tc);
-			EVP_PKEY_free(tk);
-			sk_X509_pop_free(tch, X509_free);
 		}
 		if (nv > 0) {
 			xmlNodePtr cv = cvals = el(usp, xa, "CertificateValues", NULL);
@@ -813,9 +754,6 @@ static int cmd_sign(int argc, char **argv)
 		}
 		if (atstime != -2) {
 			int m = ats_exc ? XML_C14N_EXCLUSIVE_1_0 : XML_C14N_1_0;
-			X509 *tc = read_cert(tsa_cert);
-			EVP_PKEY *tk = read_key(tsa_key);
-			STACK_OF(X509) *tch = tsa_chain ? read_certs(tsa_chain) : NULL;
 			/* The element, its namespace and its c14n method first:
 			 * nothing it contains is covered, but the covered
 			 * octets are those of the document as written. */
@@ -827,19 +765,10 @@ static int cmd_sign(int argc, char **argv)
 			attr(ats, "Id", buf);
 			alg_el(ats, ds, "CanonicalizationMethod", ats_exc ? ALG_EXC : ALG_C10);
 			xmlBufferPtr b = ats_input(sig, &refs, usp, ats, m);
-			int tl;
-			unsigned char *tok = make_ts(tc, tk, tch, xmlBufferContent(b),
-						     (size_t)xmlBufferLength(b), atstime, &tl);
-			char *t64 = b64(tok, (size_t)tl);
+			char *t64 = stamp(tsa_cert, tsa_key, tsa_chain, b, atstime, dir, "ats");
 			el(ats, xa, "EncapsulatedTimeStamp", t64);
-			dump(dir, "ats.tst", tok, (size_t)tl);
-			dump(dir, "ats.input", xmlBufferContent(b), (size_t)xmlBufferLength(b));
 			free(t64);
-			OPENSSL_free(tok);
 			xmlBufferFree(b);
-			X509_free(tc);
-			EVP_PKEY_free(tk);
-			sk_X509_pop_free(tch, X509_free);
 			if (tamper) {
 				if (cvals == NULL)
 					die("--tamper-ats needs --value-cert");
