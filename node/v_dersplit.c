@@ -278,3 +278,47 @@ CMS_ContentInfo *v_der_cms_decode(const unsigned char *der, size_t n, size_t cap
 	vn_buf_free(&rest);
 	return cms;
 }
+
+OCSP_BASICRESP *v_der_ocsp_decode(const unsigned char *der, size_t n, size_t cap,
+				  STACK_OF(X509) **certs)
+{
+	OCSP_BASICRESP *bs = NULL;
+	const unsigned char *q;
+	vn_buf basic;
+
+	*certs = NULL;
+	if (der == NULL || n < 2 || n > (size_t)LONG_MAX)
+		return NULL;
+	vn_buf_init(&basic, cap);
+	if (v_der_ocsp_split(der, n, &basic, certs) == VN_OK) {
+		q = basic.data;
+		bs = d2i_OCSP_BASICRESP(NULL, &q, (long)basic.len);
+		if (bs == NULL || q != basic.data + basic.len) {
+			OCSP_BASICRESP_free(bs);
+			bs = NULL;
+			sk_X509_pop_free(*certs, X509_free);
+			*certs = NULL;
+			ERR_clear_error();
+		}
+	}
+	vn_buf_free(&basic);
+	return bs;
+}
+
+OCSP_BASICRESP *v_der_ocsp_basic(const unsigned char *der, size_t n, size_t cap)
+{
+	STACK_OF(X509) *certs = NULL;
+	OCSP_BASICRESP *bs = v_der_ocsp_decode(der, n, cap, &certs);
+	OCSP_RESPONSE *r;
+	const unsigned char *q = der;
+
+	sk_X509_pop_free(certs, X509_free);
+	if (bs != NULL || der == NULL || n == 0 || n > cap || n > (size_t)LONG_MAX)
+		return bs;
+	r = d2i_OCSP_RESPONSE(NULL, &q, (long)n);
+	if (r != NULL && q == der + n && OCSP_response_status(r) == OCSP_RESPONSE_STATUS_SUCCESSFUL)
+		bs = OCSP_response_get1_basic(r);
+	OCSP_RESPONSE_free(r);
+	ERR_clear_error();
+	return bs;
+}

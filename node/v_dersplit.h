@@ -49,6 +49,7 @@
 
 #include <stddef.h>
 #include <openssl/cms.h>
+#include <openssl/ocsp.h>
 #include <openssl/x509.h>
 
 #include "common/vn_buf.h"
@@ -82,5 +83,19 @@ vn_err v_der_put_hdr(vn_buf *b, unsigned char tag, size_t len) VN_WUR VN_NONNULL
  * then decodes der as received). */
 CMS_ContentInfo *v_der_cms_decode(const unsigned char *der, size_t n, size_t cap,
 				  STACK_OF(X509) **certs) VN_NONNULL(4);
+
+/* The BasicOCSPResponse of the OCSPResponse der/n decoded by OpenSSL with
+ * its certificates taken out by v_der_ocsp_split (basic capped at cap
+ * bytes), and the certificates in *certs (caller frees both); NULL with
+ * *certs NULL when the walk or OpenSSL refuses (the caller then decodes der
+ * as received). */
+OCSP_BASICRESP *v_der_ocsp_decode(const unsigned char *der, size_t n, size_t cap,
+				  STACK_OF(X509) **certs) VN_NONNULL(4);
+
+/* The BasicOCSPResponse of der/n when it is a successful OCSPResponse
+ * spanning exactly n bytes: through v_der_ocsp_decode when it can, else
+ * decoded whole; NULL otherwise. For readers that need neither the
+ * certificates nor why a response is refused. */
+OCSP_BASICRESP *v_der_ocsp_basic(const unsigned char *der, size_t n, size_t cap);
 
 #endif

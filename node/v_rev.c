@@ -355,7 +355,6 @@ static int ocsp_eval(rev_ctx *rc, const unsigned char *der, size_t n, OCSP_REQUE
 	OCSP_BASICRESP *bs = NULL;
 	OCSP_CERTID *id = NULL;
 	STACK_OF(X509) *extra = NULL, *one = NULL, *rcerts = NULL;
-	vn_buf basic;
 	X509_STORE *st = NULL;
 	X509 *signer = NULL;
 	ASN1_GENERALIZEDTIME *rev = NULL, *tu = NULL, *nu = NULL;
@@ -370,19 +369,7 @@ static int ocsp_eval(rev_ctx *rc, const unsigned char *der, size_t n, OCSP_REQUE
 	/* The response's certificates from the certificate cache and the
 	 * BasicOCSPResponse decoded without them (v_dersplit.h); any other
 	 * shape, or a rest OpenSSL refuses, is decoded whole as received. */
-	vn_buf_init(&basic, V_REV_OCSP_MAX);
-	if (v_der_ocsp_split(der, n, &basic, &rcerts) == VN_OK) {
-		const unsigned char *q = basic.data;
-		bs = d2i_OCSP_BASICRESP(NULL, &q, (long)basic.len);
-		if (bs == NULL || q != basic.data + basic.len) {
-			OCSP_BASICRESP_free(bs);
-			bs = NULL;
-			sk_X509_pop_free(rcerts, X509_free);
-			rcerts = NULL;
-			ERR_clear_error();
-		}
-	}
-	vn_buf_free(&basic);
+	bs = v_der_ocsp_decode(der, n, V_REV_OCSP_MAX, &rcerts);
 	if (bs == NULL) {
 		if ((resp = d2i_OCSP_RESPONSE(NULL, &p, (long)n)) == NULL) {
 			why_add(rc, "unreadable OCSP response");

@@ -13,6 +13,7 @@
 #include <openssl/ocsp.h>
 #include <openssl/x509v3.h>
 
+#include "node/v_dersplit.h"
 #include "node/v_pki.h"
 #include "node/v_qual.h"
 #include "node/v_rev.h"
@@ -106,22 +107,15 @@ static const char *format_name(const v_sigobj *s)
  * revocation check has authenticated that very response. */
 static vn_time timemark_time(const v_sigobj *s)
 {
-	const unsigned char *q;
-	OCSP_RESPONSE *resp = NULL;
-	OCSP_BASICRESP *br = NULL;
+	OCSP_BASICRESP *br;
 	vn_time t = VN_TIME_NONE;
 
 	if (s->timemark < 0 || (size_t)s->timemark >= s->nocsps)
 		return VN_TIME_NONE;
-	q = s->ocsps[s->timemark].p;
-	resp = d2i_OCSP_RESPONSE(NULL, &q, (long)s->ocsps[s->timemark].n);
-	if (resp != NULL && OCSP_response_status(resp) == OCSP_RESPONSE_STATUS_SUCCESSFUL)
-		br = OCSP_response_get1_basic(resp);
+	br = v_der_ocsp_basic(s->ocsps[s->timemark].p, s->ocsps[s->timemark].n, V_MAX_DOCUMENT);
 	if (br != NULL)
 		t = asn1_to_time(OCSP_resp_get0_produced_at(br));
 	OCSP_BASICRESP_free(br);
-	OCSP_RESPONSE_free(resp);
-	ERR_clear_error();
 	return t;
 }
 

@@ -2,6 +2,7 @@
  * signature timestamps, 5.4 validation data, 5.5.2 archive timestamps; the
  * BDOC 2.1 time-mark). See node/v_xades_int.h. */
 #include "common/vn_certcache.h"
+#include "node/v_dersplit.h"
 #include "node/v_xades_int.h"
 
 #include <limits.h>
@@ -240,11 +241,19 @@ static vn_err cert_values(v_sigobj *o, const xmlNode *cv)
 	return e;
 }
 
+/* A DER OCSPResponse, exactly n bytes (any status). Through the split first
+ * (v_dersplit.h), so that the usual successful response does not send its
+ * certificates through OpenSSL's decoders here and again in v_rev. */
 static int ocsp_ok(const unsigned char *p, size_t n)
 {
+	OCSP_BASICRESP *bs = v_der_ocsp_basic(p, n, V_MAX_DOCUMENT);
 	const unsigned char *q = p;
 	OCSP_RESPONSE *r;
 
+	if (bs != NULL) {
+		OCSP_BASICRESP_free(bs);
+		return 1;
+	}
 	if (n > LONG_MAX || (r = d2i_OCSP_RESPONSE(NULL, &q, (long)n)) == NULL)
 		return 0;
 	OCSP_RESPONSE_free(r);
@@ -434,17 +443,11 @@ out:
 static int ocsp_nonce(const v_blob *b, OCSP_BASICRESP **basic, const unsigned char **p,
 		      size_t *n)
 {
-	const unsigned char *q = b->p;
-	OCSP_RESPONSE *r = NULL;
 	X509_EXTENSION *x;
 	ASN1_OCTET_STRING *v;
 	int i;
 
-	*basic = NULL;
-	if (b->n > LONG_MAX || (r = d2i_OCSP_RESPONSE(NULL, &q, (long)b->n)) == NULL)
-		return 0;
-	*basic = OCSP_response_get1_basic(r);
-	OCSP_RESPONSE_free(r);
+	*basic = v_der_ocsp_basic(b->p, b->n, V_MAX_DOCUMENT);
 	if (*basic == NULL)
 		return 0;
 	i = OCSP_BASICRESP_get_ext_by_NID(*basic, NID_id_pkix_OCSP_Nonce, -1);

@@ -51,6 +51,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	e = v_der_ocsp_split(data, size, &rest, &certs);
 	check(e, &rest, certs, size);
 	sk_X509_pop_free(certs, X509_free);
+	certs = NULL;
+	/* the decoding wrappers: certificates exactly with a result */
+	{
+		CMS_ContentInfo *cms = v_der_cms_decode(data, size, (size_t)1 << 20, &certs);
+		if ((cms == NULL) != (certs == NULL))
+			abort();
+		CMS_ContentInfo_free(cms);
+		sk_X509_pop_free(certs, X509_free);
+		OCSP_BASICRESP *bs = v_der_ocsp_decode(data, size, (size_t)1 << 20, &certs);
+		if ((bs == NULL) != (certs == NULL))
+			abort();
+		OCSP_BASICRESP_free(bs);
+		sk_X509_pop_free(certs, X509_free);
+		OCSP_BASICRESP_free(v_der_ocsp_basic(data, size, (size_t)1 << 20));
+	}
 	vn_buf_free(&rest);
 	vn_buf_free(&rest2);
 	return 0;

@@ -512,9 +512,44 @@ static void ocsp_real(int nocerts)
 	ck_assert_int_eq(OCSP_basic_verify(back, one, st,
 					   OCSP_NOINTERN | OCSP_NOVERIFY | OCSP_NOCHAIN), 1);
 	sk_X509_pop_free(certs, X509_free);
+	OCSP_BASICRESP_free(back);
+	/* v_der_ocsp_decode: the split and the decode in one call */
+	back = v_der_ocsp_decode(der, (size_t)n, (size_t)1 << 20, &certs);
+	ck_assert_ptr_nonnull(back);
+	ck_assert_int_eq(sk_X509_num(certs), nocerts ? 0 : 1);
+	ck_assert_int_eq(OCSP_resp_count(back), 1);
+	sk_X509_pop_free(certs, X509_free);
+	OCSP_BASICRESP_free(back);
+	ck_assert_ptr_null(v_der_ocsp_decode(der, (size_t)n - 1, (size_t)1 << 20, &certs));
+	ck_assert_ptr_null(certs);
+	/* v_der_ocsp_basic: the split first; the whole decode when the walk
+	 * refuses (here a length in BER's long form with a leading zero, which
+	 * OpenSSL reads); nothing for a truncated response or over the cap */
+	back = v_der_ocsp_basic(der, (size_t)n, (size_t)1 << 20);
+	ck_assert_ptr_nonnull(back);
+	OCSP_BASICRESP_free(back);
+	ck_assert(der[1] == 0x81 || der[1] == 0x82);
+	{
+		unsigned char *ber = malloc((size_t)n + 1);
+
+		ck_assert_ptr_nonnull(ber);
+		ber[0] = 0x30;
+		ber[1] = (unsigned char)(der[1] + 1);	/* one more length octet ... */
+		ber[2] = 0;				/* ... a leading zero */
+		memcpy(ber + 3, der + 2, (size_t)n - 2);
+		ck_assert_ptr_null(v_der_ocsp_decode(ber, (size_t)n + 1, (size_t)1 << 20, &certs));
+		back = v_der_ocsp_basic(ber, (size_t)n + 1, (size_t)1 << 20);
+		ck_assert_ptr_nonnull(back);
+		ck_assert_int_eq(OCSP_resp_count(back), 1);
+		OCSP_BASICRESP_free(back);
+		ck_assert_ptr_null(v_der_ocsp_basic(ber, (size_t)n + 1, (size_t)n));
+		free(ber);
+	}
+	ck_assert_ptr_null(v_der_ocsp_basic(der, (size_t)n - 1, (size_t)1 << 20));
+	ck_assert_ptr_null(v_der_ocsp_basic(der, (size_t)n, 16));
 	sk_X509_free(one);
 	X509_STORE_free(st);
-	OCSP_BASICRESP_free(back);
+	back = NULL;
 	OCSP_RESPONSE_free(resp);
 	OCSP_BASICRESP_free(bs);
 	OCSP_CERTID_free(id);
@@ -524,6 +559,26 @@ static void ocsp_real(int nocerts)
 	vn_buf_free(&out);
 	ERR_clear_error();
 }
+
+/* A response that is not successful has no BasicOCSPResponse: both refuse
+ * it (the walk by rule O1, the whole decode by its status). */
+START_TEST(t_ocsp_not_successful)
+{
+	OCSP_RESPONSE *r = OCSP_response_create(OCSP_RESPONSE_STATUS_TRYLATER, NULL);
+	STACK_OF(X509) *certs = NULL;
+	unsigned char *der = NULL;
+	int n;
+
+	ck_assert_ptr_nonnull(r);
+	n = i2d_OCSP_RESPONSE(r, &der);
+	ck_assert_int_gt(n, 0);
+	ck_assert_ptr_null(v_der_ocsp_decode(der, (size_t)n, (size_t)1 << 20, &certs));
+	ck_assert_ptr_null(certs);
+	ck_assert_ptr_null(v_der_ocsp_basic(der, (size_t)n, (size_t)1 << 20));
+	OPENSSL_free(der);
+	OCSP_RESPONSE_free(r);
+}
+END_TEST
 
 START_TEST(t_ocsp_real)
 {
@@ -540,6 +595,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, t_shapes_ok);
 	tcase_add_loop_test(tc, t_cms_real, 0, 2);
 	tcase_add_loop_test(tc, t_ocsp_real, 0, 2);
+	tcase_add_test(tc, t_ocsp_not_successful);
 	suite_add_tcase(s, tc);
 	return s;
 }
