@@ -211,20 +211,17 @@ static vn_err cert_values(v_sigobj *o, const xmlNode *cv)
 
 	for (c = tl_xml_first_elem(cv); c != NULL && e == VN_OK; c = tl_xml_next_elem(c)) {
 		unsigned char *der = NULL;
-		const unsigned char *q;
 		size_t n = 0;
 		X509 *x = NULL;
 		if (!is_xades(c, "EncapsulatedX509Certificate"))
 			continue;
 		if ((e = encapsulated(c, &der, &n)) == VN_ERR_NOMEM)
 			break;
-		q = der;
-		if (e == VN_OK && n <= LONG_MAX) {
-			/* the same bytes decode once per process (vn_certcache.h) */
+		/* the same bytes decode once per process (vn_certcache.h); trailing
+		 * bytes make it fail */
+		if (e == VN_OK)
 			x = vn_cert_decode(der, n);
-			q = der + n;
-		}
-		if (x == NULL || q != der + n) {
+		if (x == NULL) {
 			e = finding(o, VN_LEVEL_ERROR, "V_XADES_CERT_MALFORMED",
 				    "an EncapsulatedX509Certificate is not a DER certificate in "
 				    "base64; ignored");
