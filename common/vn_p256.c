@@ -16,6 +16,7 @@
 #include <openssl/objects.h>
 
 #define SLOTS 1024
+#define PROBES 8	/* slots a key may take, from its hash on */
 #define PT_MAX 65	/* an uncompressed P-256 point: 04 || x || y */
 #define ORDER_BYTES 32
 
@@ -135,15 +136,30 @@ static EC_GROUP *build(slot *s, const unsigned char *pt, size_t n)
  * the key has just reached its count; NULL otherwise. */
 static EC_GROUP *table_for(const unsigned char *pt, size_t n, int force)
 {
-	slot *s = &slots[slot_of(pt, n)];
+	size_t h = slot_of(pt, n), k;
+	slot *s = NULL, *free_slot = NULL;
 	EC_GROUP *t = NULL;
 	int mine = 0;
 
 	(void)pthread_mutex_lock(&lock);
-	if (s->ptlen != n || memcmp(s->pt, pt, n) != 0) {
-		/* A slot with a table keeps it: the newcomer is not counted. */
-		if (s->table != NULL || s->building)
+	/* The key's slot among PROBES neighbours: a slot holding a table (or
+	 * building one) is never taken over, so a key has PROBES chances to
+	 * find room; a counting slot goes to the newcomer, the emptiest
+	 * first. */
+	for (k = 0; k < PROBES; k++) {
+		slot *c = &slots[(h + k) % SLOTS];
+		if (c->ptlen == n && memcmp(c->pt, pt, n) == 0) {
+			s = c;
+			break;
+		}
+		if (c->table == NULL && !c->building &&
+		    (free_slot == NULL || c->uses < free_slot->uses))
+			free_slot = c;
+	}
+	if (s == NULL) {
+		if (free_slot == NULL)
 			goto unlock;
+		s = free_slot;
 		memcpy(s->pt, pt, n);
 		s->ptlen = n;
 		s->uses = 0;

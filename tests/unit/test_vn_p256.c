@@ -379,6 +379,34 @@ START_TEST(t_x_above_order)
 }
 END_TEST
 
+/* Many keys each get their table: keys whose hashes meet share the
+ * neighbouring slots (a slot with a table is never taken over), and the cap
+ * set by vn_p256_set_max_tables holds. */
+START_TEST(t_many_keys)
+{
+	enum { NKEYS = 48 };
+	key k[NKEYS + 1];
+	unsigned char dg[32], sig[80];
+	size_t n;
+
+	vn_p256_set_max_tables(NKEYS);
+	memset(dg, 0x77, sizeof dg);
+	for (int i = 0; i <= NKEYS; i++)
+		k[i] = make_key("P-256", 0);
+	for (int i = 0; i < NKEYS; i++)
+		ck_assert_msg(vn_p256_table_now(k[i].spki) == 0, "key %d has no table", i);
+	ck_assert_uint_eq(vn_p256_tables(), NKEYS);
+	ck_assert_int_eq(vn_p256_table_now(k[NKEYS].spki), -1);	/* over the cap */
+	for (int i = 0; i < NKEYS; i++) {
+		n = sign(&k[i], dg, sizeof dg, sig, sizeof sig);
+		ck_assert_int_eq(agree(&k[i], sig, n, dg, sizeof dg), VN_P256_VALID);
+		ck_assert_int_eq(agree(&k[(i + 1) % NKEYS], sig, n, dg, sizeof dg), VN_P256_INVALID);
+	}
+	for (int i = 0; i <= NKEYS; i++)
+		free_key(&k[i]);
+}
+END_TEST
+
 /* The limb inversion modulo the order agrees with BN_mod_inverse on edge
  * values and random ones, and refuses 0 and n. */
 START_TEST(t_inverse)
@@ -429,6 +457,7 @@ int main(void)
 	tcase_add_loop_test(tc, t_not_p256, 0, 3);
 	tcase_add_test(tc, t_threshold);
 	tcase_add_test(tc, t_inverse);
+	tcase_add_test(tc, t_many_keys);
 	tcase_add_test(tc, t_x_above_order);
 	suite_add_tcase(tc == NULL ? NULL : s, tc);
 	return vn_test_run(s);
