@@ -190,43 +190,60 @@ out:
 	return e;
 }
 
-vn_err v_der_ocsp_split(const unsigned char *der, size_t n, vn_buf *basic, STACK_OF(X509) **certs)
+/* Rules D5, O1-O3 down to the BasicOCSPResponse: its element bst, its
+ * first three fields, and in seq the SEQUENCE OF Certificate of its certs
+ * field (seq->start NULL when there is none). 1 walked, 0 refused. */
+static int ocsp_outer(const unsigned char *der, size_t n, tlv *bst, tlv *tbs, tlv *alg,
+		      tlv *sig, tlv *seq)
 {
 	cur c = { der, n }, in, rb, br, bs, cc;
-	tlv top, st, ctx0, rbt, oid, os, bst, t, ct, seq;
-	const unsigned char *before_end;
+	tlv top, st, ctx0, rbt, oid, os, ct;
+
+	seq->start = NULL;
+	if (der == NULL)
+		return 0;
+	/* D5, O1 */
+	if (!get_tag(&c, &top, 0x30) || c.n != 0)
+		return 0;
+	enter(&top, &in);
+	if (!get_tag(&in, &st, 0x0a) || st.clen != 1 || st.c[0] != 0 ||
+	    !get_tag(&in, &ctx0, 0xa0) || in.n != 0)
+		return 0;
+	/* O2 */
+	enter(&ctx0, &rb);
+	if (!get_tag(&rb, &rbt, 0x30) || rb.n != 0)
+		return 0;
+	enter(&rbt, &br);
+	if (!get_tag(&br, &oid, 0x06) || oid.len != sizeof oid_ocsp_basic ||
+	    memcmp(oid.start, oid_ocsp_basic, oid.len) != 0 || !get_tag(&br, &os, 0x04) ||
+	    br.n != 0)
+		return 0;
+	/* O3 */
+	enter(&os, &bs);
+	if (!get_tag(&bs, bst, 0x30) || bs.n != 0)
+		return 0;
+	enter(bst, &bs);
+	if (!get_tag(&bs, tbs, 0x30) || !get_tag(&bs, alg, 0x30) || !get_tag(&bs, sig, 0x03))
+		return 0;
+	if (bs.n == 0)	/* no certs */
+		return 1;
+	if (!get_tag(&bs, &ct, 0xa0) || bs.n != 0)
+		return 0;
+	enter(&ct, &cc);
+	return get_tag(&cc, seq, 0x30) && cc.n == 0;
+}
+
+vn_err v_der_ocsp_split(const unsigned char *der, size_t n, vn_buf *basic, STACK_OF(X509) **certs)
+{
+	tlv bst, tbs, alg, sig, seq;
 	STACK_OF(X509) *sk = NULL;
 	size_t l_before;
 	vn_err e = VN_ERR_NOT_FOUND;
 
 	*certs = NULL;
-	if (der == NULL)
+	if (!ocsp_outer(der, n, &bst, &tbs, &alg, &sig, &seq))
 		return VN_ERR_NOT_FOUND;
-	/* D5, O1 */
-	if (!get_tag(&c, &top, 0x30) || c.n != 0)
-		return VN_ERR_NOT_FOUND;
-	enter(&top, &in);
-	if (!get_tag(&in, &st, 0x0a) || st.clen != 1 || st.c[0] != 0 ||
-	    !get_tag(&in, &ctx0, 0xa0) || in.n != 0)
-		return VN_ERR_NOT_FOUND;
-	/* O2 */
-	enter(&ctx0, &rb);
-	if (!get_tag(&rb, &rbt, 0x30) || rb.n != 0)
-		return VN_ERR_NOT_FOUND;
-	enter(&rbt, &br);
-	if (!get_tag(&br, &oid, 0x06) || oid.len != sizeof oid_ocsp_basic ||
-	    memcmp(oid.start, oid_ocsp_basic, oid.len) != 0 || !get_tag(&br, &os, 0x04) ||
-	    br.n != 0)
-		return VN_ERR_NOT_FOUND;
-	/* O3 */
-	enter(&os, &bs);
-	if (!get_tag(&bs, &bst, 0x30) || bs.n != 0)
-		return VN_ERR_NOT_FOUND;
-	enter(&bst, &bs);
-	if (!get_tag(&bs, &t, 0x30) || !get_tag(&bs, &t, 0x30) || !get_tag(&bs, &t, 0x03))
-		return VN_ERR_NOT_FOUND;
-	before_end = bs.p;
-	if (bs.n == 0) {	/* no certs */
+	if (seq.start == NULL) {	/* no certs */
 		if ((sk = sk_X509_new_null()) == NULL)
 			return VN_ERR_NOMEM;
 		if ((e = vn_buf_append(basic, bst.start, bst.len)) != VN_OK)
@@ -234,15 +251,10 @@ vn_err v_der_ocsp_split(const unsigned char *der, size_t n, vn_buf *basic, STACK
 		*certs = sk;
 		return VN_OK;
 	}
-	if (!get_tag(&bs, &ct, 0xa0) || bs.n != 0)
-		return VN_ERR_NOT_FOUND;
-	enter(&ct, &cc);
-	if (!get_tag(&cc, &seq, 0x30) || cc.n != 0)
-		return VN_ERR_NOT_FOUND;
 	/* K1, K2 */
 	if ((e = decode_certs((cur){ seq.c, seq.clen }, &sk)) != VN_OK)
 		return e;
-	l_before = (size_t)(before_end - bst.c);
+	l_before = (size_t)(sig.start + sig.len - bst.c);
 	if ((e = v_der_put_hdr(basic, 0x30, l_before)) != VN_OK ||
 	    (e = vn_buf_append(basic, bst.c, l_before)) != VN_OK)
 		goto out;
@@ -250,6 +262,225 @@ vn_err v_der_ocsp_split(const unsigned char *der, size_t n, vn_buf *basic, STACK
 	sk = NULL;
 out:
 	sk_X509_pop_free(sk, X509_free);
+	return e;
+}
+
+/* --- the BasicOCSPResponse read (rules R1-R8 of v_dersplit.h) ------------ */
+
+static void bytes_of(const tlv *t, v_der_bytes *b)
+{
+	b->p = t->c;
+	b->n = t->clen;
+}
+
+/* R5: what OpenSSL's OBJECT IDENTIFIER decoder accepts. */
+static int oid_ok(const tlv *t)
+{
+	size_t i;
+
+	if (t->tag != 0x06 || t->clen == 0 || (t->c[t->clen - 1] & 0x80))
+		return 0;
+	for (i = 0; i < t->clen; i++)
+		if (t->c[i] == 0x80 && (i == 0 || !(t->c[i - 1] & 0x80)))
+			return 0;
+	return 1;
+}
+
+/* R6: an INTEGER (or ENUMERATED) in the fewest octets (X.690 8.3.2). */
+static int int_ok(const tlv *t)
+{
+	if (t->clen == 0)
+		return 0;
+	return t->clen == 1 || !((t->c[0] == 0x00 && !(t->c[1] & 0x80)) ||
+				 (t->c[0] == 0xff && (t->c[1] & 0x80)));
+}
+
+/* R7: GeneralizedTime YYYYMMDDHHMMSSZ (RFC 5280 4.1.2.5.2). */
+static int time_ok(const tlv *t)
+{
+	return t->tag == 0x18 && t->clen == 15 && t->c[14] == 'Z';
+}
+
+/* R2: AlgorithmIdentifier { OBJECT IDENTIFIER, NULL OPTIONAL }. */
+static int algid_ok(const tlv *t, tlv *oid)
+{
+	cur c;
+	tlv prm;
+
+	enter(t, &c);
+	if (!get(&c, oid) || !oid_ok(oid))
+		return 0;
+	return c.n == 0 || (get_tag(&c, &prm, 0x05) && prm.clen == 0 && c.n == 0);
+}
+
+/* R4: the contents of [1] EXPLICIT Extensions ::= SEQUENCE SIZE (1..MAX) OF
+ * SEQUENCE { OBJECT IDENTIFIER, BOOLEAN TRUE OPTIONAL, OCTET STRING }. */
+static int exts_ok(const tlv *ctx1)
+{
+	cur c, l, e;
+	tlv seq, ext, f;
+
+	enter(ctx1, &c);
+	if (!get_tag(&c, &seq, 0x30) || c.n != 0 || seq.clen == 0)
+		return 0;
+	enter(&seq, &l);
+	while (l.n > 0) {
+		if (!get_tag(&l, &ext, 0x30))
+			return 0;
+		enter(&ext, &e);
+		if (!get(&e, &f) || !oid_ok(&f) || !get(&e, &f))
+			return 0;
+		/* DER: critical FALSE is left out (X.690 11.5), TRUE is 0xff (11.1) */
+		if (f.tag == 0x01 && (f.clen != 1 || f.c[0] != 0xff || !get(&e, &f)))
+			return 0;
+		if (f.tag != 0x04 || e.n != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* R3: one SingleResponse. */
+static int single_ok(const tlv *t, v_der_single *s)
+{
+	cur c, id, rv, sub;
+	tlv cid, alg, oid, f, g, e;
+
+	memset(s, 0, sizeof *s);
+	s->reason = -1;
+	enter(t, &c);
+	if (!get_tag(&c, &cid, 0x30))
+		return 0;
+	enter(&cid, &id);
+	if (!get_tag(&id, &alg, 0x30) || !algid_ok(&alg, &oid))
+		return 0;
+	bytes_of(&oid, &s->hash_oid);
+	if (!get_tag(&id, &f, 0x04))
+		return 0;
+	bytes_of(&f, &s->name_hash);
+	if (!get_tag(&id, &f, 0x04))
+		return 0;
+	bytes_of(&f, &s->key_hash);
+	if (!get_tag(&id, &f, 0x02) || !int_ok(&f) || id.n != 0)
+		return 0;
+	bytes_of(&f, &s->serial);
+	if (!get(&c, &f))
+		return 0;
+	switch (f.tag) {
+	case 0x80:	/* good [0] IMPLICIT NULL */
+		if (f.clen != 0)
+			return 0;
+		s->status = V_OCSP_CERTSTATUS_GOOD;
+		break;
+	case 0x82:	/* unknown [2] IMPLICIT NULL */
+		if (f.clen != 0)
+			return 0;
+		s->status = V_OCSP_CERTSTATUS_UNKNOWN;
+		break;
+	case 0xa1:	/* revoked [1] IMPLICIT RevokedInfo */
+		enter(&f, &rv);
+		if (!get(&rv, &g) || !time_ok(&g))
+			return 0;
+		bytes_of(&g, &s->rev_time);
+		if (rv.n > 0) {	/* revocationReason [0] EXPLICIT CRLReason */
+			if (!get_tag(&rv, &g, 0xa0) || rv.n != 0)
+				return 0;
+			enter(&g, &sub);
+			if (!get_tag(&sub, &e, 0x0a) || sub.n != 0 || e.clen != 1 || e.c[0] >= 0x80)
+				return 0;
+			s->reason = e.c[0];
+		}
+		s->status = V_OCSP_CERTSTATUS_REVOKED;
+		break;
+	default:
+		return 0;
+	}
+	if (!get(&c, &f) || !time_ok(&f))
+		return 0;
+	bytes_of(&f, &s->this_update);
+	if (c.n > 0 && c.p[0] == 0xa0) {	/* nextUpdate [0] EXPLICIT */
+		if (!get(&c, &f))
+			return 0;
+		enter(&f, &sub);
+		if (!get(&sub, &g) || !time_ok(&g) || sub.n != 0)
+			return 0;
+		bytes_of(&g, &s->next_update);
+	}
+	/* singleExtensions [1] EXPLICIT */
+	return c.n == 0 || (get_tag(&c, &f, 0xa1) && exts_ok(&f) && c.n == 0);
+}
+
+/* R1: tbsResponseData. */
+static int respdata_ok(const tlv *t, v_der_ocsp *o)
+{
+	cur c, v, rl;
+	tlv f, g;
+
+	enter(t, &c);
+	if (!get(&c, &f))
+		return 0;
+	if (f.tag == 0xa0) {	/* version [0] EXPLICIT */
+		enter(&f, &v);
+		if (!get_tag(&v, &g, 0x02) || !int_ok(&g) || v.n != 0 || !get(&c, &f))
+			return 0;
+	}
+	enter(&f, &v);
+	if (f.tag == 0xa1) {	/* byName [1] EXPLICIT Name, whole */
+		if (!get_tag(&v, &g, 0x30) || v.n != 0)
+			return 0;
+		o->by_key = 0;
+		o->responder.p = g.start;
+		o->responder.n = g.len;
+	} else if (f.tag == 0xa2) {	/* byKey [2] EXPLICIT KeyHash */
+		if (!get_tag(&v, &g, 0x04) || v.n != 0)
+			return 0;
+		o->by_key = 1;
+		bytes_of(&g, &o->responder);
+	} else {
+		return 0;
+	}
+	if (!get(&c, &f) || !time_ok(&f))
+		return 0;
+	bytes_of(&f, &o->produced_at);
+	if (!get_tag(&c, &f, 0x30) || f.clen == 0)
+		return 0;
+	enter(&f, &rl);
+	o->nsingles = 0;
+	while (rl.n > 0) {
+		if (o->nsingles >= V_DER_OCSP_MAX_SINGLES || !get_tag(&rl, &g, 0x30) ||
+		    !single_ok(&g, &o->singles[o->nsingles]))
+			return 0;
+		o->nsingles++;
+	}
+	/* responseExtensions [1] EXPLICIT */
+	return c.n == 0 || (get_tag(&c, &f, 0xa1) && exts_ok(&f) && c.n == 0);
+}
+
+vn_err v_der_ocsp_read(const unsigned char *der, size_t n, v_der_ocsp *o, STACK_OF(X509) **certs)
+{
+	tlv bst, tbs, alg, sig, seq, oid;
+	vn_err e;
+
+	*certs = NULL;
+	memset(o, 0, sizeof *o);
+	if (!ocsp_outer(der, n, &bst, &tbs, &alg, &sig, &seq))
+		return VN_ERR_NOT_FOUND;
+	/* R8 */
+	if (!algid_ok(&alg, &oid) || sig.clen < 1 || sig.c[0] != 0 || !respdata_ok(&tbs, o)) {
+		memset(o, 0, sizeof *o);
+		return VN_ERR_NOT_FOUND;
+	}
+	o->tbs.p = tbs.start;
+	o->tbs.n = tbs.len;
+	bytes_of(&oid, &o->sig_alg);
+	o->sig.p = sig.c + 1;
+	o->sig.n = sig.clen - 1;
+	/* K1, K2 */
+	if (seq.start == NULL)
+		e = (*certs = sk_X509_new_null()) != NULL ? VN_OK : VN_ERR_NOMEM;
+	else
+		e = decode_certs((cur){ seq.c, seq.clen }, certs);
+	if (e != VN_OK)
+		memset(o, 0, sizeof *o);
 	return e;
 }
 

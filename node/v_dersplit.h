@@ -43,6 +43,42 @@
  * both:
  *   K1 at most V_DERSPLIT_MAX_CERTS certificates, each a SEQUENCE;
  *   K2 each one decodes (vn_cert_decode).
+ *
+ * The BasicOCSPResponse read (v_der_ocsp_read), RFC 6960 4.2.1, on top of
+ * D1-D5, O1-O3, K1, K2; each field in exactly the shape below, everything
+ * inside the bytes of its parent, nothing after the last field:
+ *   R1 tbsResponseData ::= SEQUENCE { version [0] EXPLICIT INTEGER
+ *      OPTIONAL, responderID ([1] EXPLICIT Name, a SEQUENCE whose contents
+ *      are not walked, or [2] EXPLICIT OCTET STRING), producedAt, responses
+ *      SEQUENCE of 1..V_DER_OCSP_MAX_SINGLES SingleResponse,
+ *      responseExtensions [1] EXPLICIT Extensions OPTIONAL };
+ *   R2 AlgorithmIdentifier ::= SEQUENCE { OBJECT IDENTIFIER, NULL (empty)
+ *      OPTIONAL } (the signature's and each CertID's);
+ *   R3 SingleResponse ::= SEQUENCE { certID SEQUENCE { hashAlgorithm,
+ *      issuerNameHash OCTET STRING, issuerKeyHash OCTET STRING,
+ *      serialNumber INTEGER }, certStatus (good [0] IMPLICIT NULL, revoked
+ *      [1] IMPLICIT SEQUENCE { revocationTime, revocationReason [0]
+ *      EXPLICIT ENUMERATED of one octet 0..127 OPTIONAL }, unknown [2]
+ *      IMPLICIT NULL), thisUpdate, nextUpdate [0] EXPLICIT OPTIONAL,
+ *      singleExtensions [1] EXPLICIT Extensions OPTIONAL };
+ *   R4 Extensions ::= SEQUENCE of at least one SEQUENCE { OBJECT
+ *      IDENTIFIER, critical BOOLEAN 0xff OPTIONAL, OCTET STRING } (DER:
+ *      FALSE, the default, is left out);
+ *   R5 an OBJECT IDENTIFIER has contents, ends with an octet below 0x80 and
+ *      no subidentifier starts with 0x80 (what OpenSSL's decoder refuses);
+ *   R6 INTEGERs in the fewest octets (X.690 8.3.2);
+ *   R7 every time a GeneralizedTime of 15 octets ending in 'Z' (RFC 5280
+ *      4.1.2.5.2: YYYYMMDDHHMMSSZ);
+ *   R8 the signature BIT STRING has no unused bits.
+ * The responder's Name is handed over as bytes, not looked into: OpenSSL
+ * decodes the response exactly when it decodes that Name alone
+ * (d2i_X509_NAME), and the caller must know it does (same bytes as a
+ * decoded certificate's subject, or decoded) before it relies on the read.
+ * With that, whatever the read accepts OpenSSL's d2i_OCSP_BASICRESP accepts
+ * too, with the same values, and re-encodes tbsResponseData to the same
+ * bytes (a Name keeps its received encoding in OpenSSL; every other field
+ * is in its only DER form): so the bytes hashed for the signature are the
+ * received ones, which RFC 6960 4.2.1 says are signed.
  */
 #ifndef V_DERSPLIT_H
 #define V_DERSPLIT_H
@@ -71,6 +107,45 @@ vn_err v_der_cms_split(const unsigned char *der, size_t n, vn_buf *rest,
  * *certs a new stack of its certificates, as above. Errors as above. */
 vn_err v_der_ocsp_split(const unsigned char *der, size_t n, vn_buf *basic,
 			STACK_OF(X509) **certs) VN_WUR VN_NONNULL(3, 4);
+
+#define V_DER_OCSP_MAX_SINGLES 16	/* more go the general way */
+
+/* Bytes inside the input given to v_der_ocsp_read. */
+typedef struct v_der_bytes {
+	const unsigned char *p;	/* NULL: absent */
+	size_t n;
+} v_der_bytes;
+
+/* One SingleResponse (R3); contents octets unless said otherwise. */
+typedef struct v_der_single {
+	v_der_bytes hash_oid;		/* hashAlgorithm's OBJECT IDENTIFIER */
+	v_der_bytes name_hash, key_hash;
+	v_der_bytes serial;		/* the INTEGER's, two's complement */
+	int status;			/* V_OCSP_CERTSTATUS_* */
+	v_der_bytes rev_time;		/* revoked only */
+	int reason;			/* revocationReason, -1 when absent */
+	v_der_bytes this_update, next_update;	/* the GeneralizedTimes' */
+} v_der_single;
+
+/* A BasicOCSPResponse as read by v_der_ocsp_read. */
+typedef struct v_der_ocsp {
+	v_der_bytes tbs;		/* tbsResponseData, the whole element */
+	v_der_bytes sig_alg;		/* signatureAlgorithm's OBJECT IDENTIFIER */
+	v_der_bytes sig;		/* signature value (after the unused-bits octet) */
+	int by_key;			/* responderID: 1 byKey, 0 byName */
+	v_der_bytes responder;		/* byName: the whole Name; byKey: the hash */
+	v_der_bytes produced_at;
+	size_t nsingles;
+	v_der_single singles[V_DER_OCSP_MAX_SINGLES];
+} v_der_ocsp;
+
+/* der/n: a DER OCSPResponse read by the rules above (D, O, K, R). On VN_OK,
+ * *o points into der (valid while der is) and *certs is a new stack of the
+ * response's certificates as for v_der_ocsp_split. VN_ERR_NOT_FOUND: not
+ * in that shape (the caller decodes with OpenSSL), *o zeroed, *certs NULL;
+ * VN_ERR_NOMEM. */
+vn_err v_der_ocsp_read(const unsigned char *der, size_t n, v_der_ocsp *o,
+		       STACK_OF(X509) **certs) VN_WUR VN_NONNULL(3, 4);
 
 /* Append a DER header (one-octet tag, definite length in the fewest
  * octets) to b. */

@@ -343,6 +343,334 @@ static int ocsp_sig_fast(const OCSP_BASICRESP *bs, X509 *signer)
 	return r;
 }
 
+/* What a response says for rc->cert once read and its signature checked. */
+typedef struct ocsp_said {
+	X509 *signer;
+	int status, reason;		/* V_OCSP_CERTSTATUS_*, CRLReason or -1 */
+	vn_time rev, tu, nu, produced;	/* VN_TIME_NONE when absent */
+} ocsp_said;
+
+/* Who signed, the nonce (req: the request sent, with bs its response), the
+ * status and its freshness: 1 with out filled, else 0 with a reason. */
+static int ocsp_conclude(rev_ctx *rc, const ocsp_said *s, OCSP_REQUEST *req, OCSP_BASICRESP *bs,
+			 v_rev_result *out)
+{
+	vn_time produced = s->produced != VN_TIME_NONE ? s->produced : s->tu;
+	const char *why;
+
+	if (!responder_trusted(rc, s->signer, produced))
+		return 0;
+	if (req != NULL) {
+		int nr = OCSP_check_nonce(req, bs);
+		if (nr == 0) {
+			why_add(rc, "response not trusted: OCSP nonce mismatch");
+			return 0;
+		}
+		if (nr == -1 && (why = stale(rc->ctx->policy, rc->now, rc->now, s->tu, s->nu, 0)) != NULL) {
+			why_add(rc, "responder ignored the nonce and its response is not current (%s)", why);
+			return 0;
+		}
+	}
+	if (s->status == V_OCSP_CERTSTATUS_UNKNOWN) {
+		why_add(rc, "the OCSP responder does not know the certificate");
+		return 0;
+	}
+	if ((why = stale(rc->ctx->policy, rc->t, rc->now, s->tu, s->nu,
+			 s->status == V_OCSP_CERTSTATUS_REVOKED)) != NULL) {
+		why_add(rc, "%s%s", strncmp(why, "response", 8) == 0 ? "" : "response not fresh: ", why);
+		return 0;
+	}
+	out->status = s->status == V_OCSP_CERTSTATUS_REVOKED ? V_REV_REVOKED : V_REV_GOOD;
+	out->revocation_time = s->status == V_OCSP_CERTSTATUS_REVOKED ? s->rev : VN_TIME_NONE;
+	out->reason = s->status == V_OCSP_CERTSTATUS_REVOKED ? s->reason : -1;
+	out->this_update = s->tu;
+	out->next_update = s->nu;
+	out->produced_at = produced;
+	if (X509_NAME_oneline(X509_get_subject_name(s->signer), out->responder,
+			      sizeof out->responder) == NULL)
+		out->responder[0] = '\0';
+	return 1;
+}
+
+/* ------------------------------------------------ the embedded fast way */
+
+/* What the CertIDs and responder ids of RFC 6960 4.1.1 and 4.2.1 take
+ * from one certificate, as OpenSSL computes them (OCSP_cert_to_id,
+ * X509_pubkey_digest): a pure function of the certificate, kept beside it
+ * (vn_cert_memo) instead of hashed again at every response. */
+typedef struct ocsp_facts {
+	unsigned char in_sha1[20], in_sha256[32];	/* its issuer Name, as a subject of a CertID */
+	unsigned char key_sha1[20], key_sha256[32];	/* its key, as an issuer or a responder */
+	size_t serial_len;
+	unsigned char serial[];	/* its serialNumber's DER contents */
+} ocsp_facts;
+
+static void *ocsp_facts_make(X509 *x)
+{
+	const EVP_MD *s1 = vn_md_by_nid(NID_sha1), *s256 = vn_md_by_nid(NID_sha256);
+	unsigned char *ser = NULL;
+	ocsp_facts *f = NULL;
+	unsigned int l1 = 0, l2 = 0, l3 = 0, l4 = 0;
+	int ns = i2d_ASN1_INTEGER(X509_get0_serialNumber(x), &ser);
+	size_t hl;
+
+	/* header: one identifier octet and a definite length (i2d is DER) */
+	if (s1 == NULL || s256 == NULL || ns < 2)
+		goto out;
+	hl = ser[1] < 0x80 ? 2 : 2 + (size_t)(ser[1] & 0x7f);
+	if (hl > (size_t)ns || (f = calloc(1, sizeof *f + ((size_t)ns - hl))) == NULL)
+		goto out;
+	f->serial_len = (size_t)ns - hl;
+	memcpy(f->serial, ser + hl, f->serial_len);
+	if (X509_NAME_digest(X509_get_issuer_name(x), s1, f->in_sha1, &l1) != 1 || l1 != 20 ||
+	    X509_NAME_digest(X509_get_issuer_name(x), s256, f->in_sha256, &l2) != 1 || l2 != 32 ||
+	    X509_pubkey_digest(x, s1, f->key_sha1, &l3) != 1 || l3 != 20 ||
+	    X509_pubkey_digest(x, s256, f->key_sha256, &l4) != 1 || l4 != 32) {
+		free(f);
+		f = NULL;
+	}
+out:
+	OPENSSL_free(ser);
+	ERR_clear_error();
+	return f;
+}
+
+static vn_cert_memo_kind ocsp_facts_kind = {ocsp_facts_make, free, 0};
+
+enum { FAST_FALLBACK = -1 };
+
+/* DER contents of the OBJECT IDENTIFIERs the fast way knows. */
+static const unsigned char oid_sha1[] = {0x2b, 0x0e, 0x03, 0x02, 0x1a};
+static const unsigned char oid_sha256[] = {0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01};
+
+static const struct {
+	unsigned char oid[9];
+	size_t n;
+	int nid;
+} sig_oids[] = {
+	{{0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x01}, 7, NID_ecdsa_with_SHA1},
+	{{0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x01}, 8, NID_ecdsa_with_SHA224},
+	{{0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02}, 8, NID_ecdsa_with_SHA256},
+	{{0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03}, 8, NID_ecdsa_with_SHA384},
+	{{0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x04}, 8, NID_ecdsa_with_SHA512},
+	{{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05}, 9, NID_sha1WithRSAEncryption},
+	{{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b}, 9, NID_sha256WithRSAEncryption},
+	{{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0c}, 9, NID_sha384WithRSAEncryption},
+	{{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0d}, 9, NID_sha512WithRSAEncryption},
+	{{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0e}, 9, NID_sha224WithRSAEncryption},
+};
+
+static int bytes_eq(const v_der_bytes *b, const unsigned char *p, size_t n)
+{
+	return b->n == n && memcmp(b->p, p, n) == 0;
+}
+
+/* A GeneralizedTime's contents as v_asn1_time reads the decoded one. */
+static vn_time der_time(const v_der_bytes *b)
+{
+	ASN1_GENERALIZEDTIME a;
+
+	if (b->p == NULL)
+		return VN_TIME_NONE;
+	memset(&a, 0, sizeof a);
+	a.type = V_ASN1_GENERALIZEDTIME;
+	a.length = (int)b->n;
+	a.data = (unsigned char *)(uintptr_t)b->p;
+	return v_asn1_time(&a);
+}
+
+/* The signature over the received tbsResponseData (R: the bytes OpenSSL
+ * would re-encode) with signer's key, the checks of OCSP_basic_verify with
+ * OCSP_NOVERIFY (ASN1_item_verify: the algorithm's key type is the key's,
+ * its digest known): through the key's P-256 table when it has one, else
+ * EVP_DigestVerify. 1 only when it verifies; any other answer is left to
+ * OpenSSL (0), which then decides alone. */
+static int ocsp_sig_raw(const v_der_ocsp *o, X509 *signer)
+{
+	EVP_PKEY *pk = X509_get0_pubkey(signer);
+	EVP_MD_CTX *mc = NULL;
+	unsigned char dg[EVP_MAX_MD_SIZE];
+	unsigned dglen = 0;
+	int nid = NID_undef, mdnid = NID_undef, pknid = NID_undef, r = 0;
+	const EVP_MD *md;
+	size_t i;
+
+	for (i = 0; i < sizeof sig_oids / sizeof sig_oids[0] && nid == NID_undef; i++)
+		if (bytes_eq(&o->sig_alg, sig_oids[i].oid, sig_oids[i].n))
+			nid = sig_oids[i].nid;
+	if (pk == NULL || nid == NID_undef || !OBJ_find_sigid_algs(nid, &mdnid, &pknid) ||
+	    mdnid == NID_undef)
+		goto out;
+	md = mdnid == NID_sha256 ? vn_md_sha256() : EVP_get_digestbynid(mdnid);
+	if (md == NULL)
+		goto out;
+	/* as ocsp_sig_fast: the table answers for a P-256 key (vn_p256.h) */
+	if (pknid == NID_X9_62_id_ecPublicKey) {
+		int v = VN_P256_NOT_HANDLED;
+
+		if (EVP_Digest(o->tbs.p, o->tbs.n, dg, &dglen, md, NULL) == 1)
+			v = vn_p256_verify(X509_get_X509_PUBKEY(signer), o->sig.p, o->sig.n, dg, dglen);
+		if (v != VN_P256_NOT_HANDLED) {
+			r = v == VN_P256_VALID;
+			goto out;
+		}
+	}
+	if (!EVP_PKEY_is_a(pk, OBJ_nid2sn(pknid)))
+		goto out;
+	mc = EVP_MD_CTX_new();
+	r = mc != NULL && EVP_DigestVerifyInit_ex(mc, NULL, EVP_MD_get0_name(md), NULL, NULL, pk, NULL) == 1 &&
+	    EVP_DigestVerify(mc, o->sig.p, o->sig.n, o->tbs.p, o->tbs.n) == 1;
+out:
+	EVP_MD_CTX_free(mc);
+	ERR_clear_error();
+	return r;
+}
+
+/* The responder as OCSP_resp_get0_signer finds it in the response's
+ * certificates, then the issuer, then the signature's certificates (the
+ * order of ocsp_eval's extra): byName the first whose subject compares equal
+ * (X509_NAME_cmp; identical bytes are equal without decoding), byKey the
+ * first whose key's SHA-1 is the hash. *sure 0: an answer could not be had
+ * here (the Name does not decode, no memory): the general way decides. */
+typedef struct signer_find {
+	const v_der_ocsp *o;
+	X509_NAME *name;	/* decoded on the first need */
+	int sure;
+} signer_find;
+
+static int signer_is(signer_find *sf, X509 *x)
+{
+	const unsigned char *q, *der = NULL;
+	size_t dn = 0;
+
+	if (sf->o->by_key) {
+		const ocsp_facts *f = vn_cert_memo(x, &ocsp_facts_kind);
+
+		if (f == NULL) {
+			sf->sure = 0;
+			return 0;
+		}
+		return sf->o->responder.n == 20 && memcmp(f->key_sha1, sf->o->responder.p, 20) == 0;
+	}
+	if (X509_NAME_get0_der(X509_get_subject_name(x), &der, &dn) == 1 &&
+	    bytes_eq(&sf->o->responder, der, dn))
+		return 1;
+	if (sf->name == NULL) {
+		q = sf->o->responder.p;
+		sf->name = d2i_X509_NAME(NULL, &q, (long)sf->o->responder.n);
+		if (sf->name == NULL || q != sf->o->responder.p + sf->o->responder.n) {
+			sf->sure = 0;
+			return 0;
+		}
+	}
+	return X509_NAME_cmp(X509_get_subject_name(x), sf->name) == 0;
+}
+
+static X509 *find_signer(signer_find *sf, rev_ctx *rc, STACK_OF(X509) *rcerts)
+{
+	const STACK_OF(X509) *emb = rc->embedded != NULL ? rc->embedded->certs : NULL;
+	int k;
+
+	/* byKey with a hash that is not SHA-1 long: nobody (ocsp_find_signer_sk) */
+	if (sf->o->by_key && sf->o->responder.n != 20)
+		return NULL;
+	for (k = 0; k < sk_X509_num(rcerts) && sf->sure; k++)
+		if (signer_is(sf, sk_X509_value(rcerts, k)))
+			return sk_X509_value(rcerts, k);
+	if (sf->sure && signer_is(sf, rc->issuer))
+		return rc->issuer;
+	for (k = 0; emb != NULL && k < sk_X509_num(emb) && sf->sure; k++)
+		if (signer_is(sf, sk_X509_value(emb, k)))
+			return sk_X509_value(emb, k);
+	return NULL;
+}
+
+/* ocsp_eval for an embedded response that v_der_ocsp_read accepts, without
+ * decoding it: the same steps on the fields read in place, the same
+ * answer. FAST_FALLBACK, with nothing added to rc or out, whenever a step
+ * cannot be taken here (another shape, another CertID digest, a Name that
+ * must be decoded and does not decode, a signature not found valid): the
+ * general way then decides alone. */
+static int ocsp_eval_fast(rev_ctx *rc, const unsigned char *der, size_t n, v_rev_result *out)
+{
+	v_der_ocsp o;
+	STACK_OF(X509) *rcerts = NULL;
+	const ocsp_facts *cf, *isf;
+	signer_find sf = {&o, NULL, 1};
+	const v_der_single *hit = NULL;
+	X509 *signer;
+	ocsp_said said;
+	size_t i, j;
+	int r = FAST_FALLBACK;
+
+	if (v_der_ocsp_read(der, n, &o, &rcerts) != VN_OK)
+		return FAST_FALLBACK;
+	cf = vn_cert_memo(rc->cert, &ocsp_facts_kind);
+	isf = vn_cert_memo(rc->issuer, &ocsp_facts_kind);
+	if (cf == NULL || isf == NULL)
+		goto out;
+	/* The CertID loop of ocsp_eval: for each SingleResponse's digest in
+	 * turn, the first SingleResponse equal to the certificate's CertID in
+	 * it (OCSP_resp_find_status: algorithm, both hashes, serial). */
+	for (i = 0; i < o.nsingles && i < V_REV_MAX_SINGLES && hit == NULL; i++) {
+		const v_der_bytes *alg = &o.singles[i].hash_oid;
+		const unsigned char *nh, *kh;
+		size_t hl;
+
+		if (bytes_eq(alg, oid_sha1, sizeof oid_sha1)) {
+			if (vn_md_by_nid(NID_sha1) == NULL)
+				continue;
+			nh = cf->in_sha1;
+			kh = isf->key_sha1;
+			hl = 20;
+		} else if (bytes_eq(alg, oid_sha256, sizeof oid_sha256)) {
+			if (vn_md_by_nid(NID_sha256) == NULL)
+				continue;
+			nh = cf->in_sha256;
+			kh = isf->key_sha256;
+			hl = 32;
+		} else {
+			goto out;	/* another digest, known or not: the general way */
+		}
+		for (j = 0; j < o.nsingles && hit == NULL; j++) {
+			const v_der_single *s = &o.singles[j];
+
+			if (bytes_eq(&s->hash_oid, alg->p, alg->n) && bytes_eq(&s->name_hash, nh, hl) &&
+			    bytes_eq(&s->key_hash, kh, hl) &&
+			    bytes_eq(&s->serial, cf->serial, cf->serial_len))
+				hit = s;
+		}
+	}
+	/* The signer is looked for even when nothing answers: the Name is
+	 * then known to decode, as the whole decode would have required. */
+	signer = find_signer(&sf, rc, rcerts);
+	if (!sf.sure)
+		goto out;
+	if (hit == NULL) {
+		r = 0;
+		goto out;
+	}
+	if (signer == NULL) {
+		why_add(rc, "response not trusted: OCSP response signer not found");
+		r = 0;
+		goto out;
+	}
+	if (!ocsp_sig_raw(&o, signer))
+		goto out;
+	said.signer = signer;
+	said.status = hit->status;
+	said.reason = hit->reason;
+	said.rev = der_time(&hit->rev_time);
+	said.tu = der_time(&hit->this_update);
+	said.nu = der_time(&hit->next_update);
+	said.produced = der_time(&o.produced_at);
+	r = ocsp_conclude(rc, &said, NULL, NULL, out);
+out:
+	X509_NAME_free(sf.name);
+	sk_X509_pop_free(rcerts, X509_free);
+	return r;
+}
+
 /* Evaluate one DER OCSPResponse for rc->cert. req: the request sent (its
  * nonce is checked), NULL for an embedded response. 1 when it answers
  * good or revoked, trustworthy and fresh (out filled), else 0 with a reason
@@ -359,13 +687,16 @@ static int ocsp_eval(rev_ctx *rc, const unsigned char *der, size_t n, OCSP_REQUE
 	X509 *signer = NULL;
 	ASN1_GENERALIZEDTIME *rev = NULL, *tu = NULL, *nu = NULL;
 	int status = -1, reason = -1, i, cnt, found = 0, ok = 0;
-	vn_time produced, vtu, vnu;
-	const char *why;
+	ocsp_said said;
 
 	if (n == 0 || n > V_REV_OCSP_MAX) {
 		why_add(rc, "unreadable OCSP response");
 		goto out;
 	}
+	/* An embedded response in the usual strict DER shape: read in place
+	 * (v_der_ocsp_read); anything else, and any doubt, the way below. */
+	if (req == NULL && (i = ocsp_eval_fast(rc, der, n, out)) != FAST_FALLBACK)
+		return i;
 	/* The response's certificates from the certificate cache and the
 	 * BasicOCSPResponse decoded without them (v_dersplit.h); any other
 	 * shape, or a rest OpenSSL refuses, is decoded whole as received. */
@@ -446,42 +777,15 @@ static int ocsp_eval(rev_ctx *rc, const unsigned char *der, size_t n, OCSP_REQUE
 			goto out;
 		}
 	}
-	produced = v_asn1_time(OCSP_resp_get0_produced_at(bs));
-	vtu = v_asn1_time(tu);
-	vnu = v_asn1_time(nu);
-	if (produced == VN_TIME_NONE)
-		produced = vtu;
-	if (!responder_trusted(rc, signer, produced))
+	said.signer = signer;
+	said.status = status;
+	said.reason = reason;
+	said.rev = v_asn1_time(rev);
+	said.tu = v_asn1_time(tu);
+	said.nu = v_asn1_time(nu);
+	said.produced = v_asn1_time(OCSP_resp_get0_produced_at(bs));
+	if (!ocsp_conclude(rc, &said, req, bs, out))
 		goto out;
-	if (req != NULL) {
-		int nr = OCSP_check_nonce(req, bs);
-		if (nr == 0) {
-			why_add(rc, "response not trusted: OCSP nonce mismatch");
-			goto out;
-		}
-		if (nr == -1 && (why = stale(rc->ctx->policy, rc->now, rc->now, vtu, vnu, 0)) != NULL) {
-			why_add(rc, "responder ignored the nonce and its response is not current (%s)", why);
-			goto out;
-		}
-	}
-	if (status == V_OCSP_CERTSTATUS_UNKNOWN) {
-		why_add(rc, "the OCSP responder does not know the certificate");
-		goto out;
-	}
-	if ((why = stale(rc->ctx->policy, rc->t, rc->now, vtu, vnu, status == V_OCSP_CERTSTATUS_REVOKED)) !=
-	    NULL) {
-		why_add(rc, "%s%s", strncmp(why, "response", 8) == 0 ? "" : "response not fresh: ", why);
-		goto out;
-	}
-	out->status = status == V_OCSP_CERTSTATUS_REVOKED ? V_REV_REVOKED : V_REV_GOOD;
-	out->revocation_time = status == V_OCSP_CERTSTATUS_REVOKED ? v_asn1_time(rev) : VN_TIME_NONE;
-	out->reason = status == V_OCSP_CERTSTATUS_REVOKED ? reason : -1;
-	out->this_update = vtu;
-	out->next_update = vnu;
-	out->produced_at = produced;
-	if (X509_NAME_oneline(X509_get_subject_name(signer), out->responder, sizeof out->responder) ==
-	    NULL)
-		out->responder[0] = '\0';
 	ok = 1;
 out:
 	sk_X509_free(extra);

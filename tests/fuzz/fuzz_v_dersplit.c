@@ -7,7 +7,11 @@
  * without the responder certificate), all with throwaway P-256 test keys.
  * Invariants: VN_OK or VN_ERR_NOT_FOUND only, certificates returned exactly
  * on VN_OK (at most V_DERSPLIT_MAX_CERTS), the rest never longer than the
- * input, and the CMS rest, walked again, is itself with no certificates. */
+ * input, and the CMS rest, walked again, is itself with no certificates.
+ * The BasicOCSPResponse read (v_der_ocsp_read) is checked against OpenSSL:
+ * whatever it accepts OpenSSL decodes too (when the responder's Name, which
+ * the read does not look into, decodes alone: else neither), to the same
+ * values, and re-encodes tbsResponseData to the very bytes read. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +19,99 @@
 #include "node/v_dersplit.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int same(const v_der_bytes *b, const unsigned char *p, int n)
+{
+	return n >= 0 && b->n == (size_t)n && (n == 0 || memcmp(b->p, p, (size_t)n) == 0);
+}
+
+static int same_str(const v_der_bytes *b, const ASN1_STRING *s)
+{
+	if (s == NULL)
+		return b->p == NULL;
+	return b->p != NULL && same(b, ASN1_STRING_get0_data(s), ASN1_STRING_length(s));
+}
+
+/* The read of data against OpenSSL's decode of it. */
+static void check_read(const uint8_t *data, size_t size)
+{
+	v_der_ocsp o;
+	STACK_OF(X509) *rc = NULL, *c2 = NULL;
+	OCSP_BASICRESP *bs;
+	unsigned char *t = NULL;
+	int tn, i;
+	vn_err e = v_der_ocsp_read(data, size, &o, &rc);
+
+	if (e != VN_OK && e != VN_ERR_NOT_FOUND && e != VN_ERR_NOMEM)
+		abort();
+	if ((e == VN_OK) != (rc != NULL))
+		abort();
+	if (e != VN_OK)
+		return;
+	bs = v_der_ocsp_decode(data, size, (size_t)1 << 20, &c2);
+	if (!o.by_key) {	/* the Name is not looked into: OpenSSL decodes both or neither */
+		const unsigned char *q = o.responder.p;
+		X509_NAME *nm = d2i_X509_NAME(NULL, &q, (long)o.responder.n);
+		int named = nm != NULL && q == o.responder.p + o.responder.n;
+
+		X509_NAME_free(nm);
+		if (!named) {
+			if (bs != NULL)
+				abort();
+			sk_X509_pop_free(rc, X509_free);
+			return;
+		}
+	}
+	if (bs == NULL || sk_X509_num(c2) != sk_X509_num(rc) || o.nsingles == 0 ||
+	    OCSP_resp_count(bs) != (int)o.nsingles)
+		abort();
+	tn = i2d_OCSP_RESPDATA((OCSP_RESPDATA *)OCSP_resp_get0_respdata(bs), &t);
+	if (!same(&o.tbs, t, tn) || !same_str(&o.produced_at, OCSP_resp_get0_produced_at(bs)) ||
+	    !same_str(&o.sig, OCSP_resp_get0_signature(bs)))
+		abort();
+	{
+		const ASN1_OCTET_STRING *kid = NULL;
+		const X509_NAME *nm = NULL;
+		const unsigned char *nd = NULL;
+		size_t nl = 0;
+
+		if (OCSP_resp_get0_id(bs, &kid, &nm) != 1 || (kid != NULL) != o.by_key)
+			abort();
+		if (kid != NULL ? !same_str(&o.responder, kid)
+				: (X509_NAME_get0_der(nm, &nd, &nl) != 1 || !same(&o.responder, nd, (int)nl)))
+			abort();
+	}
+	for (i = 0; i < OCSP_resp_count(bs); i++) {
+		OCSP_SINGLERESP *sr = OCSP_resp_get0(bs, i);
+		const v_der_single *s = &o.singles[i];
+		ASN1_GENERALIZEDTIME *rev = NULL, *tu = NULL, *nu = NULL;
+		ASN1_OCTET_STRING *nh = NULL, *kh = NULL;
+		ASN1_OBJECT *alg = NULL;
+		ASN1_INTEGER *ser = NULL;
+		unsigned char *sd = NULL;
+		int reason = -7, st = OCSP_single_get0_status(sr, &reason, &rev, &tu, &nu), sl;
+
+		if (st != s->status || !same_str(&s->rev_time, rev) || !same_str(&s->this_update, tu) ||
+		    !same_str(&s->next_update, nu) ||
+		    (st == V_OCSP_CERTSTATUS_REVOKED ? reason != s->reason : s->reason != -1))
+			abort();
+		if (OCSP_id_get0_info(&nh, &alg, &kh, &ser, (OCSP_CERTID *)OCSP_SINGLERESP_get0_id(sr)) != 1 ||
+		    !same_str(&s->name_hash, nh) || !same_str(&s->key_hash, kh) ||
+		    !same(&s->hash_oid, OBJ_get0_data(alg), (int)OBJ_length(alg)))
+			abort();
+		sl = i2d_ASN1_INTEGER(ser, &sd);
+		{
+			int hl = sl < 2 ? 0 : sd[1] < 0x80 ? 2 : 2 + (sd[1] & 0x7f);
+			if (hl == 0 || hl > sl || !same(&s->serial, sd + hl, sl - hl))
+				abort();
+		}
+		OPENSSL_free(sd);
+	}
+	OPENSSL_free(t);
+	OCSP_BASICRESP_free(bs);
+	sk_X509_pop_free(c2, X509_free);
+	sk_X509_pop_free(rc, X509_free);
+}
 
 static void check(vn_err e, const vn_buf *rest, STACK_OF(X509) *certs, size_t size)
 {
@@ -66,6 +163,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sk_X509_pop_free(certs, X509_free);
 		OCSP_BASICRESP_free(v_der_ocsp_basic(data, size, (size_t)1 << 20));
 	}
+	check_read(data, size);
 	vn_buf_free(&rest);
 	vn_buf_free(&rest2);
 	return 0;

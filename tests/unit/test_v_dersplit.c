@@ -586,6 +586,216 @@ START_TEST(t_ocsp_real)
 }
 END_TEST
 
+/* --- the BasicOCSPResponse read (rules R1-R8) ---------------------------- */
+
+static const unsigned char OID_SHA1[] = { 0x2b, 0x0e, 0x03, 0x02, 0x1a };
+static const unsigned char OID_ECDSA256[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02 };
+static const char TIME[] = "20250102030405Z";
+
+/* What the hand-made response varies, one rule at a time (0: as valid). */
+typedef struct rd_shape {
+	int version;		/* 1 v1 present, 2 version in a SET */
+	unsigned char rid_tag;	/* 0xa1 (0: 0xa1), 0xa2 byKey, else that tag */
+	int time_len14, time_no_z, time_utc;	/* R7 on producedAt */
+	int serial_pad;		/* R6: serial 00 01 */
+	int oid_lead80, oid_last_high, oid_empty;	/* R5 on the CertID digest */
+	int alg_param_int;	/* R2: parameters not NULL */
+	unsigned char status_tag;	/* 0x80 (0: 0x80) */
+	int good_content;	/* good NULL with a content octet */
+	int reason_len2, reason_neg;	/* R3 */
+	int next_no_time;	/* nextUpdate [0] with an INTEGER */
+	int nsingles;		/* 1 (0: 1) */
+	int ext_crit;		/* critical: 1 0xff, 2 0x01, 3 0x00 */
+	int ext_empty;		/* R4: an empty Extensions */
+	int after_exts;		/* an element after responseExtensions */
+	int sig_unused;		/* R8 */
+	int no_ext;		/* no responseExtensions at all */
+} rd_shape;
+
+static blob rd_build(const rd_shape *s)
+{
+	blob singles = none(), tbs, ext, certid, oid;
+	int i;
+
+	oid = s->oid_empty ? none()
+	    : s->oid_lead80 ? raw("\x2b\x80\x03", 3)
+	    : s->oid_last_high ? raw("\x2b\x0e\x83", 3) : raw(OID_SHA1, sizeof OID_SHA1);
+	certid = tlv(0x30, cat(4, tlv(0x30, cat(2, tlv(0x06, oid),
+						  s->alg_param_int ? tlv(0x02, raw("\x01", 1))
+								    : tlv(0x05, none()))),
+			       tlv(0x04, raw("0123456789abcdefghij", 20)),
+			       tlv(0x04, raw("klmnopqrstuvwxyz0123", 20)),
+			       tlv(0x02, s->serial_pad ? raw("\x00\x01", 2) : raw("\x01", 1))));
+	for (i = 0; i < (s->nsingles ? s->nsingles : 1); i++) {
+		blob status;
+		unsigned char st = s->status_tag ? s->status_tag : 0x80;
+
+		if (st == 0xa1)
+			status = tlv(0xa1, cat(2, tlv(0x18, raw(TIME, 15)),
+					       tlv(0xa0, tlv(0x0a, s->reason_len2 ? raw("\x00\x01", 2)
+							   : s->reason_neg ? raw("\x80", 1)
+							   : raw("\x01", 1)))));
+		else
+			status = tlv(st, s->good_content ? raw("\x00", 1) : none());
+		singles = cat(2, singles,
+			      tlv(0x30, cat(4, raw(certid.p, certid.n), status, tlv(0x18, raw(TIME, 15)),
+					    tlv(0xa0, s->next_no_time ? tlv(0x02, raw("\x01", 1))
+								      : tlv(0x18, raw(TIME, 15))))));
+	}
+	free(certid.p);
+	ext = s->ext_empty ? tlv(0xa1, tlv(0x30, none()))
+	    : tlv(0xa1, tlv(0x30, tlv(0x30, cat(3, tlv(0x06, raw("\x2b\x06\x01\x05\x05\x07\x30\x01\x02", 9)),
+					       s->ext_crit == 1 ? raw("\x01\x01\xff", 3)
+					       : s->ext_crit == 2 ? raw("\x01\x01\x01", 3)
+					       : s->ext_crit == 3 ? raw("\x01\x01\x00", 3) : none(),
+					       tlv(0x04, tlv(0x04, raw("nonce-nonce", 11)))))));
+	tbs = tlv(0x30, cat(6,
+			    s->version == 1 ? tlv(0xa0, tlv(0x02, raw("\x00", 1)))
+			    : s->version == 2 ? tlv(0xa0, tlv(0x31, none())) : none(),
+			    s->rid_tag == 0xa2 ? tlv(0xa2, tlv(0x04, raw("01234567890123456789", 20)))
+					       : tlv(s->rid_tag ? s->rid_tag : 0xa1, tlv(0x30, none())),
+			    tlv(s->time_utc ? 0x17 : 0x18,
+				raw(s->time_no_z ? "20250102030405+" : TIME, s->time_len14 ? 14 : 15)),
+			    tlv(0x30, singles), s->no_ext ? (free(ext.p), none()) : ext,
+			    s->after_exts ? tlv(0x05, none()) : none()));
+	return tlv(0x30, cat(2, tlv(0x0a, raw("\x00", 1)),
+			     tlv(0xa0, tlv(0x30, cat(2, tlv(0x06, raw(OID_BASIC, sizeof OID_BASIC)),
+						     tlv(0x04, tlv(0x30, cat(3, tbs,
+							tlv(0x30, tlv(0x06, raw(OID_ECDSA256, sizeof OID_ECDSA256))),
+							tlv(0x03, raw(s->sig_unused ? "\x01\x30" : "\x00\x30", 2))))))))));
+}
+
+typedef struct rd_neg {
+	const char *name;
+	rd_shape s;
+} rd_neg;
+
+static const rd_neg rd_negs[] = {
+	{ "R1 version not an INTEGER", { .version = 2 } },
+	{ "R1 responderID [3]", { .rid_tag = 0xa3 } },
+	{ "R1 17 SingleResponses", { .nsingles = 17 } },
+	{ "R1 an element after responseExtensions", { .after_exts = 1 } },
+	{ "R2 CertID digest parameters not NULL", { .alg_param_int = 1 } },
+	{ "R3 good with contents", { .good_content = 1 } },
+	{ "R3 certStatus [3]", { .status_tag = 0x83 } },
+	{ "R3 revocationReason of two octets", { .status_tag = 0xa1, .reason_len2 = 1 } },
+	{ "R3 revocationReason negative", { .status_tag = 0xa1, .reason_neg = 1 } },
+	{ "R3 nextUpdate not a time", { .next_no_time = 1 } },
+	{ "R4 empty Extensions", { .ext_empty = 1 } },
+	{ "R4 critical TRUE as 0x01", { .ext_crit = 2 } },
+	{ "R4 critical FALSE spelt out", { .ext_crit = 3 } },
+	{ "R5 OID subidentifier starting 0x80", { .oid_lead80 = 1 } },
+	{ "R5 OID ending mid-subidentifier", { .oid_last_high = 1 } },
+	{ "R5 empty OID", { .oid_empty = 1 } },
+	{ "R6 serial with a padding octet", { .serial_pad = 1 } },
+	{ "R7 producedAt of 14 octets", { .time_len14 = 1 } },
+	{ "R7 producedAt not in Z", { .time_no_z = 1 } },
+	{ "R7 producedAt a UTCTime", { .time_utc = 1 } },
+	{ "R8 signature with unused bits", { .sig_unused = 1 } },
+};
+
+START_TEST(t_read_negative)
+{
+	const rd_neg *c = &rd_negs[_i];
+	blob b = rd_build(&c->s);
+	STACK_OF(X509) *certs = NULL;
+	v_der_ocsp o;
+
+	ck_assert_msg(v_der_ocsp_read(b.p, b.n, &o, &certs) == VN_ERR_NOT_FOUND, "%s", c->name);
+	ck_assert_ptr_null(certs);
+	ck_assert(o.nsingles == 0 && o.tbs.p == NULL);
+	free(b.p);
+}
+END_TEST
+
+/* The valid shapes are read, with the fields where they are; OpenSSL
+ * decodes each too and re-encodes tbsResponseData to the same bytes. */
+START_TEST(t_read_shapes_ok)
+{
+	static const rd_shape ok[] = {
+		{ 0 }, { .version = 1 }, { .rid_tag = 0xa2 }, { .nsingles = 16 },
+		{ .status_tag = 0xa1 }, { .status_tag = 0x82 }, { .ext_crit = 1 }, { .no_ext = 1 },
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof ok / sizeof ok[0]; k++) {
+		blob b = rd_build(&ok[k]);
+		STACK_OF(X509) *certs = NULL, *c2 = NULL;
+		OCSP_BASICRESP *bs;
+		unsigned char *t = NULL;
+		v_der_ocsp o;
+		int tn;
+
+		ck_assert_msg(v_der_ocsp_read(b.p, b.n, &o, &certs) == VN_OK, "shape %zu", k);
+		ck_assert_int_eq(sk_X509_num(certs), 0);
+		ck_assert_uint_eq(o.nsingles, ok[k].nsingles ? (size_t)ok[k].nsingles : 1);
+		ck_assert_int_eq(o.by_key, ok[k].rid_tag == 0xa2);
+		ck_assert(o.produced_at.n == 15 && memcmp(o.produced_at.p, TIME, 15) == 0);
+		ck_assert(o.sig.n == 1 && o.sig.p[0] == 0x30);
+		ck_assert(o.sig_alg.n == sizeof OID_ECDSA256);
+		ck_assert_int_eq(o.singles[0].status, ok[k].status_tag == 0xa1 ? V_OCSP_CERTSTATUS_REVOKED
+						  : ok[k].status_tag == 0x82 ? V_OCSP_CERTSTATUS_UNKNOWN
+						  : V_OCSP_CERTSTATUS_GOOD);
+		ck_assert_int_eq(o.singles[0].reason, ok[k].status_tag == 0xa1 ? 1 : -1);
+		ck_assert(o.singles[0].serial.n == 1 && o.singles[0].serial.p[0] == 1);
+		ck_assert(o.singles[0].next_update.n == 15);
+		bs = v_der_ocsp_decode(b.p, b.n, (size_t)1 << 20, &c2);
+		ck_assert_ptr_nonnull(bs);
+		tn = i2d_OCSP_RESPDATA((OCSP_RESPDATA *)OCSP_resp_get0_respdata(bs), &t);
+		ck_assert(tn > 0 && (size_t)tn == o.tbs.n && memcmp(t, o.tbs.p, o.tbs.n) == 0);
+		OPENSSL_free(t);
+		OCSP_BASICRESP_free(bs);
+		sk_X509_pop_free(c2, X509_free);
+		sk_X509_pop_free(certs, X509_free);
+		free(b.p);
+	}
+}
+END_TEST
+
+/* The read of a response OpenSSL made, with its certificate. */
+START_TEST(t_read_real)
+{
+	OCSP_BASICRESP *bs = OCSP_BASICRESP_new();
+	OCSP_RESPONSE *resp = NULL;
+	OCSP_CERTID *id = OCSP_cert_to_id(NULL, other.x, ca.x);
+	ASN1_TIME *now = X509_gmtime_adj(NULL, 0);
+	STACK_OF(X509) *certs = NULL;
+	unsigned char *der = NULL, *t = NULL;
+	v_der_ocsp o;
+	int n, tn;
+
+	ck_assert(bs != NULL && id != NULL && now != NULL);
+	ck_assert_ptr_nonnull(OCSP_basic_add1_status(bs, id, V_OCSP_CERTSTATUS_REVOKED,
+						      OCSP_REVOKED_STATUS_SUPERSEDED, now, now, now));
+	ck_assert_int_eq(OCSP_basic_add1_nonce(bs, NULL, 16), 1);
+	ck_assert_int_eq(OCSP_basic_sign(bs, ca.x, ca.k, EVP_sha256(), NULL, OCSP_RESPID_KEY), 1);
+	resp = OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, bs);
+	ck_assert_ptr_nonnull(resp);
+	n = i2d_OCSP_RESPONSE(resp, &der);
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(v_der_ocsp_read(der, (size_t)n, &o, &certs), VN_OK);
+	ck_assert_int_eq(sk_X509_num(certs), 1);
+	ck_assert_int_eq(X509_cmp(sk_X509_value(certs, 0), ca.x), 0);
+	tn = i2d_OCSP_RESPDATA((OCSP_RESPDATA *)OCSP_resp_get0_respdata(bs), &t);
+	ck_assert(tn > 0 && (size_t)tn == o.tbs.n && memcmp(t, o.tbs.p, o.tbs.n) == 0);
+	ck_assert(o.by_key && o.responder.n == 20);
+	ck_assert_uint_eq(o.nsingles, 1);
+	ck_assert_int_eq(o.singles[0].status, V_OCSP_CERTSTATUS_REVOKED);
+	ck_assert_int_eq(o.singles[0].reason, OCSP_REVOKED_STATUS_SUPERSEDED);
+	ck_assert(o.singles[0].rev_time.n == 15 && o.singles[0].next_update.n == 15);
+	/* a byte short: nothing */
+	sk_X509_pop_free(certs, X509_free);
+	ck_assert_int_eq(v_der_ocsp_read(der, (size_t)n - 1, &o, &certs), VN_ERR_NOT_FOUND);
+	ck_assert_ptr_null(certs);
+	OPENSSL_free(t);
+	OPENSSL_free(der);
+	OCSP_RESPONSE_free(resp);
+	OCSP_BASICRESP_free(bs);
+	OCSP_CERTID_free(id);
+	ASN1_TIME_free(now);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("v_dersplit");
@@ -596,6 +806,9 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, t_cms_real, 0, 2);
 	tcase_add_loop_test(tc, t_ocsp_real, 0, 2);
 	tcase_add_test(tc, t_ocsp_not_successful);
+	tcase_add_loop_test(tc, t_read_negative, 0, (int)(sizeof rd_negs / sizeof rd_negs[0]));
+	tcase_add_test(tc, t_read_shapes_ok);
+	tcase_add_test(tc, t_read_real);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -8,7 +8,9 @@
 
 #include <openssl/ocsp.h>
 
+#include "common/vn_buf.h"
 #include "common/vn_p256.h"
+#include "node/v_dersplit.h"
 #include "node/v_rev.h"
 #include "node/v_validate.h"
 
@@ -30,6 +32,7 @@ typedef struct rcase {
 	v_rev_status want;
 	v_rev_source src;	/* checked unless want is UNKNOWN */
 	const char *why;	/* substring of why when UNKNOWN */
+	int no_reason;		/* REVOKED without a revocationReason */
 } rcase;
 
 static const rcase cases[] = {
@@ -91,6 +94,58 @@ static const rcase cases[] = {
 	 "no revocation source"},
 	{"embedded answer wins over the network", &revoked, {"emb_rev.der"}, {NULL}, 0, 1, T_NOW,
 	 V_REV_REVOKED, V_REVSRC_EMBEDDED_OCSP, NULL},
+	/* Responses read in place (v_der_ocsp_read) and those it leaves to
+	 * OpenSSL: each answer as the whole decode gives it. */
+	{"two SingleResponses, the second answers", &good, {"fx_two.der"}, {NULL}, 0, 0, T_NOW,
+	 V_REV_GOOD, V_REVSRC_EMBEDDED_OCSP, NULL},
+	{"two SingleResponses, the first answers", &revoked, {"fx_two.der"}, {NULL}, 0, 0, T_NOW,
+	 V_REV_REVOKED, V_REVSRC_EMBEDDED_OCSP, NULL},
+	{"17 SingleResponses (decoded by OpenSSL)", &good, {"fx_many.der"}, {NULL}, 0, 0, T_NOW,
+	 V_REV_GOOD, V_REVSRC_EMBEDDED_OCSP, NULL},
+	{"a SHA-384 CertID (decoded by OpenSSL)", &good, {"fx_sha384.der"}, {NULL}, 0, 0, T_NOW,
+	 V_REV_GOOD, V_REVSRC_EMBEDDED_OCSP, NULL},
+	{"a nonce in the response", &good, {"fx_nonce.der"}, {NULL}, 0, 0, T_NOW, V_REV_GOOD,
+	 V_REVSRC_EMBEDDED_OCSP, NULL},
+	{"a nonce (openssl ocsp)", &good, {"emb_nonce.der"}, {NULL}, 0, 0, T_NOW, V_REV_GOOD,
+	 V_REVSRC_EMBEDDED_OCSP, NULL},
+	{"responder by key", &good, {"fx_bykey.der"}, {NULL}, 0, 0, T_NOW, V_REV_GOOD,
+	 V_REVSRC_EMBEDDED_OCSP, NULL},
+	{"responder by key (openssl ocsp)", &good, {"emb_bykey.der"}, {NULL}, 0, 0, T_NOW, V_REV_GOOD,
+	 V_REVSRC_EMBEDDED_OCSP, NULL},
+	{"responder by key, another certificate", &revoked, {"fx_bykey.der"}, {NULL}, 0, 0, T_NOW,
+	 V_REV_UNKNOWN, 0, "no revocation source"},
+	{"responder by key, hash not SHA-1 long", &good, {"fx_bykey32.der"}, {NULL}, 0, 0, T_NOW,
+	 V_REV_UNKNOWN, 0, "signer not found"},
+	{"responder by a Name in another encoding", &good, {"fx_name_enc.der"}, {NULL}, 0, 0, T_NOW,
+	 V_REV_GOOD, V_REVSRC_EMBEDDED_OCSP, NULL},
+	{"responder by a Name nobody has", &good, {"fx_name_none.der"}, {NULL}, 0, 0, T_NOW,
+	 V_REV_UNKNOWN, 0, "signer not found"},
+	{"responder Name that does not decode", &good, {"fx_name_bad.der"}, {NULL}, 0, 0, T_NOW,
+	 V_REV_UNKNOWN, 0, "unreadable"},
+	{"responder Name that does not decode, another certificate", &revoked, {"fx_name_bad.der"},
+	 {NULL}, 0, 0, T_NOW, V_REV_UNKNOWN, 0, "unreadable"},
+	{"no nextUpdate (read in place)", &good, {"fx_nonext.der"}, {NULL}, 0, 0, T_NOW, V_REV_GOOD,
+	 V_REVSRC_EMBEDDED_OCSP, NULL},
+	{"no nextUpdate, beyond the maximum age (read in place)", &good, {"fx_nonext.der"}, {NULL},
+	 0, 0, T_PLUS_10D, V_REV_UNKNOWN, 0, "not fresh"},
+	{"revoked with no reason", &revoked, {"fx_noreason.der"}, {NULL}, 0, 0, T_NOW,
+	 V_REV_REVOKED, V_REVSRC_EMBEDDED_OCSP, NULL, 1},
+	{"status unknown (read in place)", &good, {"fx_unknown.der"}, {NULL}, 0, 0, T_NOW,
+	 V_REV_UNKNOWN, 0, "does not know"},
+	{"re-signed as received", &good, {"fx_resigned.der"}, {NULL}, 0, 0, T_NOW, V_REV_GOOD,
+	 V_REVSRC_EMBEDDED_OCSP, NULL},
+	{"a tampered tbsResponseData byte", &good, {"fx_tampered.der"}, {NULL}, 0, 0, T_NOW,
+	 V_REV_UNKNOWN, 0, "signature does not verify"},
+	{"tbsResponseData with a BER length, signed so", &good, {"fx_ber.der"}, {NULL}, 0, 0, T_NOW,
+	 V_REV_UNKNOWN, 0, "signature does not verify"},
+	{"critical FALSE spelt out (OpenSSL keeps it), signed so", &good, {"fx_critfalse.der"},
+	 {NULL}, 0, 0, T_NOW, V_REV_GOOD, V_REVSRC_EMBEDDED_OCSP, NULL},
+	{"the responder's certificate in the signature only", &good, {"fx_nocerts.der"}, {NULL}, 0,
+	 0, T_NOW, V_REV_UNKNOWN, 0, "signer not found"},
+	{"two responses, the second answers", &good, {"emb_rev.der", "fx_two.der"}, {NULL}, 0, 0,
+	 T_NOW, V_REV_GOOD, V_REVSRC_EMBEDDED_OCSP, NULL},
+	{"an unreadable response before a good one", &good, {"garbage.der", "fx_bykey.der"}, {NULL},
+	 0, 0, T_NOW, V_REV_GOOD, V_REVSRC_EMBEDDED_OCSP, NULL},
 };
 
 static void add_blob(v_blob **arr, size_t *n, const char *file)
@@ -181,7 +236,7 @@ static void run_rev(int i_case)
 	if (c->want == V_REV_REVOKED) {
 		ck_assert(r.revocation_time != VN_TIME_NONE);
 		ck_assert(r.revocation_time < now);
-		ck_assert_int_eq(r.reason, 1);	/* keyCompromise */
+		ck_assert_int_eq(r.reason, c->no_reason ? -1 : 1);	/* keyCompromise */
 	} else {
 		ck_assert(r.revocation_time == VN_TIME_NONE);
 	}
@@ -344,11 +399,315 @@ static void index_line(FILE *fp, const tp_cert *c, int rev)
 static void make_resp(const char *out, const char *cert, const char *rsigner, const char *reqopt,
 		      const char *respopt)
 {
-	TP_REQUIRE(tp_sh("openssl ocsp %s -issuer ica.pem -cert %s.pem -reqout %s.req -no_nonce "
+	TP_REQUIRE(tp_sh("openssl ocsp %s -issuer ica.pem -cert %s.pem -reqout %s.req %s "
 			 ">/dev/null 2>&1 && openssl ocsp -index index.txt -CA ica.pem -rsigner "
 			 "%s.pem -rkey %s.key -reqin %s.req -respout %s %s >/dev/null 2>&1",
-			 reqopt, cert, out, rsigner, rsigner, out, out, respopt) == 0);
+			 reqopt, cert, out, strstr(reqopt, "-nonce") != NULL ? "" : "-no_nonce", rsigner,
+			 rsigner, out, out, respopt) == 0);
 }
+
+/* ---- responses built here, for the in-place read and its fallbacks ---- */
+
+static void der_hdr(vn_buf *b, unsigned char tag, size_t len)
+{
+	TP_REQUIRE(v_der_put_hdr(b, tag, len) == VN_OK);
+}
+
+static void der_put(vn_buf *b, const void *p, size_t n)
+{
+	TP_REQUIRE(vn_buf_append(b, p, n) == VN_OK);
+}
+
+/* Length of the whole DER element at p (definite, up to 3 length octets). */
+static size_t der_elem(const unsigned char *p)
+{
+	size_t k, len = 0, nb;
+
+	if (p[1] < 0x80)
+		return 2 + (size_t)p[1];
+	nb = p[1] & 0x7f;
+	for (k = 0; k < nb; k++)
+		len = len << 8 | p[2 + k];
+	return 2 + nb + len;
+}
+
+static size_t der_hlen(const unsigned char *p)
+{
+	return p[1] < 0x80 ? 2 : 2 + (size_t)(p[1] & 0x7f);
+}
+
+/* Edits of tbsResponseData, each signed over afterwards unless said. */
+enum { FX_NONE, FX_RESIGN, FX_TAMPER, FX_BER, FX_CRITFALSE, FX_BYKEY32, FX_NAME_BAD };
+
+typedef struct fx {
+	const char *out;
+	int by_key, name_enc, name_none, nonce, no_next, nocerts;
+	int n_before;		/* SingleResponses about revoked before good's */
+	int good_status;	/* V_OCSP_CERTSTATUS_* of good's, GOOD by default */
+	int no_reason;		/* revoked ones without a reason */
+	const char *idmd;	/* CertID digest, "SHA1" unless said */
+	int edit;
+} fx;
+
+/* A responder certificate stand-in whose subject is the responder's Name
+ * with other string types (or another Name), with the responder's key: it
+ * signs, the response carries the real one. */
+static X509 *stand_in(int none)
+{
+	X509 *d = X509_new();
+	X509_NAME *nm = X509_NAME_new(), *src = X509_get_subject_name(responder.x);
+	int i;
+
+	TP_REQUIRE(d != NULL && nm != NULL);
+	for (i = 0; i < X509_NAME_entry_count(src) && !none; i++) {
+		X509_NAME_ENTRY *e = X509_NAME_get_entry(src, i);
+		ASN1_STRING *v = X509_NAME_ENTRY_get_data(e);
+		int t = ASN1_STRING_type(v) == V_ASN1_UTF8STRING ? V_ASN1_PRINTABLESTRING
+								 : V_ASN1_UTF8STRING;
+		TP_REQUIRE(X509_NAME_add_entry_by_OBJ(nm, X509_NAME_ENTRY_get_object(e), t,
+						      ASN1_STRING_get0_data(v), ASN1_STRING_length(v),
+						      -1, 0) == 1);
+	}
+	if (none)
+		TP_REQUIRE(X509_NAME_add_entry_by_txt(nm, "CN", MBSTRING_ASC,
+						      (const unsigned char *)"Nobody", -1, -1, 0) == 1);
+	TP_REQUIRE(X509_set_subject_name(d, nm) == 1 && X509_set_pubkey(d, responder.k) == 1);
+	X509_NAME_free(nm);
+	return d;
+}
+
+/* b's contents enclosed in an element tag. */
+static void enclose(vn_buf *b, unsigned char tag)
+{
+	vn_buf n;
+
+	vn_buf_init(&n, (size_t)1 << 20);
+	der_hdr(&n, tag, b->len);
+	der_put(&n, b->data, b->len);
+	vn_buf_free(b);
+	*b = n;
+}
+
+/* The OCSPResponse around tbs (the responder's ECDSA-SHA256 signature over
+ * exactly those bytes) with a certificate (DER, cn 0: none), into out. */
+static void wrap_signed(vn_buf *out, const unsigned char *tbs, size_t tn, const unsigned char *cert,
+			size_t cn)
+{
+	static const unsigned char alg[] = {0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce,
+					    0x3d, 0x04, 0x03, 0x02};
+	static const unsigned char basic_oid[] = {0x06, 0x09, 0x2b, 0x06, 0x01, 0x05, 0x05,
+						  0x07, 0x30, 0x01, 0x01};
+	EVP_MD_CTX *mc = EVP_MD_CTX_new();
+	unsigned char sig[128];
+	size_t sn = sizeof sig;
+	vn_buf b, c;
+
+	TP_REQUIRE(mc != NULL &&
+		   EVP_DigestSignInit(mc, NULL, EVP_sha256(), NULL, responder.k) == 1 &&
+		   EVP_DigestSign(mc, sig, &sn, tbs, tn) == 1);
+	EVP_MD_CTX_free(mc);
+	vn_buf_init(&b, (size_t)1 << 20);
+	der_put(&b, tbs, tn);
+	der_put(&b, alg, sizeof alg);
+	der_hdr(&b, 0x03, sn + 1);
+	der_put(&b, "", 1);
+	der_put(&b, sig, sn);
+	if (cn > 0) {
+		vn_buf_init(&c, (size_t)1 << 20);
+		der_put(&c, cert, cn);
+		enclose(&c, 0x30);
+		enclose(&c, 0xa0);
+		der_put(&b, c.data, c.len);
+		vn_buf_free(&c);
+	}
+	enclose(&b, 0x30);	/* BasicOCSPResponse */
+	enclose(&b, 0x04);
+	vn_buf_init(&c, (size_t)1 << 20);
+	der_put(&c, basic_oid, sizeof basic_oid);
+	der_put(&c, b.data, b.len);
+	enclose(&c, 0x30);	/* ResponseBytes */
+	enclose(&c, 0xa0);
+	vn_buf_free(&b);
+	vn_buf_init(&b, (size_t)1 << 20);
+	der_put(&b, "\x0a\x01\x00", 3);
+	der_put(&b, c.data, c.len);
+	enclose(&b, 0x30);
+	der_put(out, b.data, b.len);
+	vn_buf_free(&b);
+	vn_buf_free(&c);
+}
+
+/* tbs (whole element) rebuilt with its top-level element number k replaced
+ * by rep (rn octets). */
+static void tbs_replace(vn_buf *out, const unsigned char *tbs, size_t k, const unsigned char *rep,
+			size_t rn)
+{
+	const unsigned char *c = tbs + der_hlen(tbs), *end = tbs + der_elem(tbs), *q;
+	size_t i, len = 0;
+
+	for (q = c, i = 0; q < end; q += der_elem(q), i++)
+		len += i == k ? rn : der_elem(q);
+	der_hdr(out, 0x30, len);
+	for (q = c, i = 0; q < end; q += der_elem(q), i++)
+		if (i == k)
+			der_put(out, rep, rn);
+		else
+			der_put(out, q, der_elem(q));
+}
+
+static void make_fx(const fx *f)
+{
+	OCSP_BASICRESP *bs = OCSP_BASICRESP_new();
+	OCSP_RESPONSE *resp = NULL;
+	ASN1_TIME *tu = X509_gmtime_adj(NULL, -60), *nu = X509_gmtime_adj(NULL, TP_DAY),
+		  *rt = X509_gmtime_adj(NULL, -2 * TP_DAY);
+	const EVP_MD *md = EVP_get_digestbyname(f->idmd != NULL ? f->idmd : "SHA1");
+	X509 *who = responder.x, *d = NULL;
+	STACK_OF(X509) *rc = NULL;
+	unsigned char *der = NULL, *cder = NULL;
+	v_der_ocsp o;
+	vn_buf b, t;
+	char path[512];
+	FILE *fp;
+	int i, n, cn = 0;
+	unsigned long flags = f->by_key ? OCSP_RESPID_KEY : 0;
+
+	TP_REQUIRE(bs != NULL && tu != NULL && nu != NULL && rt != NULL && md != NULL);
+	for (i = 0; i < f->n_before; i++) {
+		OCSP_CERTID *id = OCSP_cert_to_id(md, revoked.x, ica.x);
+		TP_REQUIRE(OCSP_basic_add1_status(bs, id, V_OCSP_CERTSTATUS_REVOKED,
+						  f->no_reason ? -1 : OCSP_REVOKED_STATUS_KEYCOMPROMISE,
+						  rt, tu, f->no_next ? NULL : nu) != NULL);
+		OCSP_CERTID_free(id);
+	}
+	{
+		OCSP_CERTID *id = OCSP_cert_to_id(md, good.x, ica.x);
+		TP_REQUIRE(OCSP_basic_add1_status(bs, id, f->good_status, 0, NULL, tu,
+						  f->no_next ? NULL : nu) != NULL);
+		OCSP_CERTID_free(id);
+	}
+	if (f->nonce)
+		TP_REQUIRE(OCSP_basic_add1_nonce(bs, NULL, 16) == 1);
+	if (f->name_enc || f->name_none) {
+		who = d = stand_in(f->name_none);
+		flags |= OCSP_NOCERTS;
+		if (!f->nocerts)
+			TP_REQUIRE(OCSP_basic_add1_cert(bs, responder.x) == 1);
+	} else if (f->nocerts) {
+		flags |= OCSP_NOCERTS;
+	}
+	TP_REQUIRE(OCSP_basic_sign(bs, who, responder.k, EVP_sha256(), NULL, flags) == 1);
+	resp = OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, bs);
+	TP_REQUIRE(resp != NULL && (n = i2d_OCSP_RESPONSE(resp, &der)) > 0);
+	vn_buf_init(&b, (size_t)1 << 20);
+	vn_buf_init(&t, (size_t)1 << 20);
+	if (f->edit == FX_NONE) {
+		der_put(&b, der, (size_t)n);
+		goto write;
+	}
+	/* the tbsResponseData as OpenSSL signed it, edited, signed again */
+	TP_REQUIRE(v_der_ocsp_read(der, (size_t)n, &o, &rc) == VN_OK);
+	if (sk_X509_num(rc) > 0)
+		TP_REQUIRE((cn = i2d_X509(sk_X509_value(rc, 0), &cder)) > 0);
+	switch (f->edit) {
+	case FX_BER: {	/* producedAt (element 1) with its length in the long form */
+		static const unsigned char pre[] = {0x18, 0x81, 0x0f};
+		unsigned char rep[18];
+		const unsigned char *c = o.tbs.p + der_hlen(o.tbs.p);
+
+		c += der_elem(c);	/* responderID */
+		TP_REQUIRE(c[0] == 0x18 && c[1] == 0x0f);
+		memcpy(rep, pre, 3);
+		memcpy(rep + 3, c + 2, 15);
+		tbs_replace(&t, o.tbs.p, 1, rep, sizeof rep);
+		break;
+	}
+	case FX_CRITFALSE: {	/* the nonce extension marked critical FALSE */
+		const unsigned char *c = o.tbs.p + der_hlen(o.tbs.p), *ext;
+		vn_buf e;
+
+		c += der_elem(c);
+		c += der_elem(c);
+		c += der_elem(c);	/* responseExtensions [1] */
+		TP_REQUIRE(c[0] == 0xa1);
+		ext = c + 2 + 2 + 2;	/* [1], Extensions, Extension headers (short) */
+		TP_REQUIRE(ext[0] == 0x06);
+		vn_buf_init(&e, 4096);
+		{
+			size_t ol = der_elem(ext), vl = der_elem(ext + ol), il = ol + 3 + vl;
+			der_hdr(&e, 0xa1, il + 4);
+			der_hdr(&e, 0x30, il + 2);
+			der_hdr(&e, 0x30, il);
+			der_put(&e, ext, ol);
+			der_put(&e, "\x01\x01\x00", 3);
+			der_put(&e, ext + ol, vl);
+		}
+		tbs_replace(&t, o.tbs.p, 3, e.data, e.len);
+		vn_buf_free(&e);
+		break;
+	}
+	case FX_BYKEY32: {	/* responderID byKey with 32 octets */
+		unsigned char rep[36] = {0xa2, 0x22, 0x04, 0x20};
+		memcpy(rep + 4, o.responder.p, 20);
+		tbs_replace(&t, o.tbs.p, 0, rep, sizeof rep);
+		break;
+	}
+	case FX_NAME_BAD: {	/* responderID: a Name with a UTF8String that is not UTF-8 */
+		static const unsigned char rep[] = {0xa1, 0x11, 0x30, 0x0f, 0x31, 0x0d, 0x30, 0x0b,
+						    0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x04, 0xff,
+						    0xfe, 0x41, 0x42};
+		tbs_replace(&t, o.tbs.p, 0, rep, sizeof rep);
+		break;
+	}
+	default:	/* FX_RESIGN, FX_TAMPER */
+		der_put(&t, o.tbs.p, o.tbs.n);
+		break;
+	}
+	wrap_signed(&b, t.data, t.len, cder, (size_t)cn);
+	if (f->edit == FX_TAMPER) {	/* producedAt's last digit, after signing */
+		size_t k;
+		for (k = 0; k + 17 <= b.len; k++)
+			if (b.data[k] == 0x18 && b.data[k + 1] == 0x0f && b.data[k + 16] == 'Z')
+				break;
+		TP_REQUIRE(k + 17 <= b.len);
+		b.data[k + 15] = b.data[k + 15] == '9' ? '8' : (unsigned char)(b.data[k + 15] + 1);
+	}
+write:
+	fp = fopen(tp_path(f->out, path, sizeof path), "wb");
+	TP_REQUIRE(fp != NULL && fwrite(b.data, 1, b.len, fp) == b.len);
+	fclose(fp);
+	vn_buf_free(&b);
+	vn_buf_free(&t);
+	sk_X509_pop_free(rc, X509_free);
+	OPENSSL_free(der);
+	OPENSSL_free(cder);
+	X509_free(d);
+	ASN1_TIME_free(tu);
+	ASN1_TIME_free(nu);
+	ASN1_TIME_free(rt);
+	OCSP_RESPONSE_free(resp);
+	OCSP_BASICRESP_free(bs);
+}
+
+static const fx fxs[] = {
+	{"fx_two.der", 0, 0, 0, 0, 0, 0, 1, V_OCSP_CERTSTATUS_GOOD, 0, NULL, FX_NONE},
+	{"fx_many.der", 0, 0, 0, 0, 0, 0, 16, V_OCSP_CERTSTATUS_GOOD, 0, NULL, FX_NONE},
+	{"fx_sha384.der", 0, 0, 0, 0, 0, 0, 0, V_OCSP_CERTSTATUS_GOOD, 0, "SHA384", FX_NONE},
+	{"fx_nonce.der", 0, 0, 0, 1, 0, 0, 0, V_OCSP_CERTSTATUS_GOOD, 0, NULL, FX_NONE},
+	{"fx_bykey.der", 1, 0, 0, 0, 0, 0, 0, V_OCSP_CERTSTATUS_GOOD, 0, NULL, FX_NONE},
+	{"fx_bykey32.der", 1, 0, 0, 0, 0, 0, 0, V_OCSP_CERTSTATUS_GOOD, 0, NULL, FX_BYKEY32},
+	{"fx_name_enc.der", 0, 1, 0, 0, 0, 0, 0, V_OCSP_CERTSTATUS_GOOD, 0, NULL, FX_NONE},
+	{"fx_name_none.der", 0, 0, 1, 0, 0, 0, 0, V_OCSP_CERTSTATUS_GOOD, 0, NULL, FX_NONE},
+	{"fx_name_bad.der", 0, 0, 0, 0, 0, 0, 0, V_OCSP_CERTSTATUS_GOOD, 0, NULL, FX_NAME_BAD},
+	{"fx_nonext.der", 0, 0, 0, 0, 1, 0, 0, V_OCSP_CERTSTATUS_GOOD, 0, NULL, FX_NONE},
+	{"fx_noreason.der", 0, 0, 0, 0, 0, 0, 1, V_OCSP_CERTSTATUS_GOOD, 1, NULL, FX_NONE},
+	{"fx_unknown.der", 0, 0, 0, 0, 0, 0, 0, V_OCSP_CERTSTATUS_UNKNOWN, 0, NULL, FX_NONE},
+	{"fx_resigned.der", 0, 0, 0, 0, 0, 0, 0, V_OCSP_CERTSTATUS_GOOD, 0, NULL, FX_RESIGN},
+	{"fx_tampered.der", 0, 0, 0, 0, 0, 0, 0, V_OCSP_CERTSTATUS_GOOD, 0, NULL, FX_TAMPER},
+	{"fx_ber.der", 0, 0, 0, 0, 0, 0, 0, V_OCSP_CERTSTATUS_GOOD, 0, NULL, FX_BER},
+	{"fx_critfalse.der", 0, 0, 0, 1, 0, 0, 0, V_OCSP_CERTSTATUS_GOOD, 0, NULL, FX_CRITFALSE},
+	{"fx_nocerts.der", 0, 0, 0, 0, 0, 1, 0, V_OCSP_CERTSTATUS_GOOD, 0, NULL, FX_NONE},
+};
 
 static void make_pki(void)
 {
@@ -423,6 +782,10 @@ static void make_pki(void)
 	make_resp("emb_rogue.der", "good", "rogue", "", "-ndays 1");
 	make_resp("emb_nonocheck.der", "good", "nonocheck", "", "-ndays 1");
 	make_resp("emb_nonext.der", "good", "responder", "", "");
+	make_resp("emb_nonce.der", "good", "responder", "-nonce", "-ndays 1");
+	make_resp("emb_bykey.der", "good", "responder", "", "-ndays 1 -resp_key_id");
+	for (size_t k = 0; k < sizeof fxs / sizeof fxs[0]; k++)
+		make_fx(&fxs[k]);
 	tamper_sig("emb_good.der", "emb_badsig.der");
 	TP_REQUIRE(tp_sh("printf 'not an OCSP response' > garbage.der") == 0);
 	make_crl("crl.der", ica.k, now - 3600, now + TP_DAY);
