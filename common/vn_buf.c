@@ -57,6 +57,15 @@ static vn_err buf_reserve(vn_buf *b, size_t extra)
 	return VN_OK;
 }
 
+vn_err vn_buf_reserve(vn_buf *b, size_t extra)
+{
+	vn_err e = buf_reserve(b, extra);
+
+	if (e == VN_OK)
+		b->data[b->len] = '\0';	/* the text stays terminated, even empty */
+	return e;
+}
+
 vn_err vn_buf_append(vn_buf *b, const void *p, size_t n)
 {
 	vn_err e = buf_reserve(b, n);

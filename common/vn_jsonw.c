@@ -180,3 +180,148 @@ char *vn_json_dumps(const json_t *j, size_t *len)
 	s = vn_buf_steal(&b, len);	/* NUL-terminated, as vn_buf keeps its data */
 	return (char *)s;
 }
+
+/* ---- the streaming writer ---- */
+
+void vn_jw_init(vn_jw *w, vn_buf *out)
+{
+	w->out = out;
+	w->err = pthread_once(&classes_once, init_classes) != 0 ? VN_ERR_INTERNAL : VN_OK;
+	w->comma = 0;
+	w->depth = 0;
+}
+
+static void put(vn_jw *w, const char *p, size_t n)
+{
+	if (w->err == VN_OK)
+		w->err = vn_buf_append(w->out, p, n);
+}
+
+/* Before a value or a key: the comma after the previous one. */
+static void sep(vn_jw *w)
+{
+	if (w->comma)
+		put(w, ",", 1);
+}
+
+static void open_(vn_jw *w, const char *c)
+{
+	sep(w);
+	if (w->depth >= VN_JSONW_MAX_DEPTH && w->err == VN_OK)
+		w->err = VN_ERR_TOO_LARGE;
+	put(w, c, 1);
+	w->depth++;
+	w->comma = 0;
+}
+
+static void close_(vn_jw *w, const char *c)
+{
+	if (w->depth == 0) {
+		if (w->err == VN_OK)
+			w->err = VN_ERR_INTERNAL;	/* more closed than opened */
+		return;
+	}
+	put(w, c, 1);
+	w->depth--;
+	w->comma = 1;
+}
+
+void vn_jw_obj(vn_jw *w)
+{
+	open_(w, "{");
+}
+
+void vn_jw_obj_end(vn_jw *w)
+{
+	close_(w, "}");
+}
+
+void vn_jw_arr(vn_jw *w)
+{
+	open_(w, "[");
+}
+
+void vn_jw_arr_end(vn_jw *w)
+{
+	close_(w, "]");
+}
+
+void vn_jw_key(vn_jw *w, const char *k)
+{
+	sep(w);
+	if (w->err == VN_OK)
+		w->err = write_string(k, strlen(k), w->out);
+	put(w, ":", 1);
+	w->comma = 0;	/* the value follows the colon */
+}
+
+void vn_jw_strn(vn_jw *w, const char *s, size_t n)
+{
+	sep(w);
+	if (w->err == VN_OK)
+		w->err = write_string(s, n, w->out);
+	w->comma = 1;
+}
+
+void vn_jw_str(vn_jw *w, const char *s)
+{
+	if (s == NULL) {
+		if (w->err == VN_OK)
+			w->err = VN_ERR_ARG;
+		return;
+	}
+	vn_jw_strn(w, s, strlen(s));
+}
+
+void vn_jw_str_or_null(vn_jw *w, const char *s)
+{
+	if (s == NULL)
+		vn_jw_null(w);
+	else
+		vn_jw_strn(w, s, strlen(s));
+}
+
+void vn_jw_raw(vn_jw *w, const char *json, size_t n)
+{
+	sep(w);
+	put(w, json, n);
+	w->comma = 1;
+}
+
+void vn_jw_null(vn_jw *w)
+{
+	vn_jw_raw(w, "null", 4);
+}
+
+void vn_jw_bool(vn_jw *w, int b)
+{
+	if (b)
+		vn_jw_raw(w, "true", 4);
+	else
+		vn_jw_raw(w, "false", 5);
+}
+
+void vn_jw_int(vn_jw *w, json_int_t v)
+{
+	char t[32];
+	int n = snprintf(t, sizeof t, "%" JSON_INTEGER_FORMAT, v);	/* as json_dumps */
+
+	vn_jw_raw(w, t, (size_t)n);
+}
+
+void vn_jw_time(vn_jw *w, vn_time t)
+{
+	char b[VN_TIME_BUFSZ];
+
+	if (t == VN_TIME_NONE)
+		vn_jw_null(w);
+	else
+		vn_jw_str(w, vn_time_format(t, b));
+}
+
+vn_err vn_jw_done(const vn_jw *w)
+{
+	if (w->err != VN_OK)
+		return w->err;
+	return w->depth == 0 ? VN_OK : VN_ERR_INTERNAL;
+}

@@ -33,7 +33,8 @@ struct vn_result {
 	v_result *r;		/* one per signature */
 	size_t n;
 	v_policy policy;
-	json_t *container;	/* an ASiC container's report part, or NULL */
+	char *container;	/* an ASiC container's report part (JSON text), or NULL */
+	size_t container_len;
 	vn_indication cind;	/* and its own verdict */
 	vn_subind csub;
 };
@@ -212,9 +213,24 @@ int vn_validate(vn_node *node, const unsigned char *sig, size_t siglen,
 		if (v_container_timestamp(&ctx, parsed.container, at == VN_NOW ? VN_TIME_NONE : at) != VN_OK)
 			goto nomem;
 		v_container_verdict(parsed.container, res->r, res->n, &res->cind, &res->csub);
-		res->container = v_container_json(parsed.container, res->cind, res->csub);
-		if (res->container == NULL)
-			goto nomem;
+		{
+			/* written now: the container goes with parsed */
+			vn_buf b;
+			vn_jw w;
+			vn_buf_init(&b, VN_JSONW_MAX_OUT);
+			vn_jw_init(&w, &b);
+			v_container_write(&w, parsed.container, res->cind, res->csub);
+			if ((e = vn_jw_done(&w)) != VN_OK) {
+				vn_buf_free(&b);
+				seterr(err, errlen, "the container's report could not be written: %s",
+				       vn_err_str(e));
+				goto out;
+			}
+			res->container = (char *)vn_buf_steal(&b, &res->container_len);
+			vn_buf_free(&b);
+			if (res->container == NULL)
+				goto nomem;
+		}
 	}
 	*out = res;
 	res = NULL;
@@ -254,31 +270,41 @@ size_t vn_result_count(const vn_result *r)
 
 char *vn_result_json(const vn_result *r)
 {
-	json_t *j;
-	char *s;
-	size_t i;
+	vn_buf b;
+	vn_jw w;
+	size_t i, n = 64;
 
 	if (r == NULL || (r->n == 0 && r->container == NULL))
 		return NULL;
-	if (r->container != NULL) {
-		json_t *a = json_array();
-		for (i = 0; i < r->n; i++)
-			json_array_append_new(a, v_result_json(&r->r[i], &r->policy));
-		j = json_pack("{s:O, s:o}", "container", r->container, "signatures", a);
-	} else if (r->n == 1) {
-		j = v_result_json(&r->r[0], &r->policy);
-	} else {
-		json_t *a = json_array();
-		for (i = 0; i < r->n; i++)
-			json_array_append_new(a, v_result_json(&r->r[i], &r->policy));
-		j = json_pack("{s:o}", "signatures", a);
+	vn_buf_init(&b, VN_JSONW_MAX_OUT);
+	n += r->container_len;
+	for (i = 0; i < r->n; i++)
+		n += v_result_json_size(&r->r[i]);
+	if (vn_buf_reserve(&b, n) != VN_OK)
+		return NULL;
+	vn_jw_init(&w, &b);
+	/* one signature alone is its object; several, or a container's, are
+	 * {"signatures": [...]}, the container's part first */
+	if (r->container != NULL || r->n != 1) {
+		vn_jw_obj(&w);
+		if (r->container != NULL) {
+			vn_jw_key(&w, "container");
+			vn_jw_raw(&w, r->container, r->container_len);
+		}
+		vn_jw_key(&w, "signatures");
+		vn_jw_arr(&w);
 	}
-	{
-		size_t n;
-		s = j != NULL ? vn_json_dumps(j, &n) : NULL;	/* json_dumps' bytes */
+	for (i = 0; i < r->n; i++)
+		v_result_write(&w, &r->r[i], &r->policy);
+	if (r->container != NULL || r->n != 1) {
+		vn_jw_arr_end(&w);
+		vn_jw_obj_end(&w);
 	}
-	json_decref(j);
-	return s;
+	if (vn_jw_done(&w) != VN_OK) {
+		vn_buf_free(&b);
+		return NULL;
+	}
+	return (char *)vn_buf_steal(&b, &n);
 }
 
 void vn_result_free(vn_result *r)
@@ -290,7 +316,7 @@ void vn_result_free(vn_result *r)
 	for (i = 0; i < r->n; i++)
 		v_result_free(&r->r[i]);
 	free(r->r);
-	json_decref(r->container);
+	free(r->container);
 	free(r);
 }
 

@@ -5,6 +5,7 @@
 #include <libxml/tree.h>
 
 #include "common/vn_buf.h"
+#include "common/vn_jsonw.h"
 #include "node/cli.h"
 #include "node/srv_policy.h"
 #include "node/tl_json.h"
@@ -75,6 +76,49 @@ static const char validate_help[] =
 static int exit_for(vn_indication ind)
 {
 	return ind == VN_IND_TOTAL_PASSED ? 0 : ind == VN_IND_TOTAL_FAILED ? 1 : 2;
+}
+
+/* The JSON report on stdout, indented as every --json output: written by
+ * the report's one writer (v_report.h) and read back into a tree for
+ * jansson's indentation. One signature alone is its object; several, or a
+ * container's (c not NULL), are {"signatures": [...]}, the container's part
+ * first. 0, or -1 when it could not be written. */
+static int print_report(const v_result *r, size_t n, const v_policy *pol,
+			const v_container *c, vn_indication cind, vn_subind csub)
+{
+	vn_buf b;
+	vn_jw w;
+	json_error_t jerr;
+	json_t *j = NULL;
+	size_t i;
+	int wrap = c != NULL || n != 1, rc = -1;
+
+	vn_buf_init(&b, VN_JSONW_MAX_OUT);
+	vn_jw_init(&w, &b);
+	if (wrap) {
+		vn_jw_obj(&w);
+		if (c != NULL) {
+			vn_jw_key(&w, "container");
+			v_container_write(&w, c, cind, csub);
+		}
+		vn_jw_key(&w, "signatures");
+		vn_jw_arr(&w);
+	}
+	for (i = 0; i < n; i++)
+		v_result_write(&w, &r[i], pol);
+	if (wrap) {
+		vn_jw_arr_end(&w);
+		vn_jw_obj_end(&w);
+	}
+	if (vn_jw_done(&w) == VN_OK &&
+	    (j = json_loadb((const char *)b.data, b.len, JSON_ALLOW_NUL, &jerr)) != NULL) {
+		vn_json_print(j);	/* takes j */
+		rc = 0;
+	} else {
+		fprintf(stderr, "valnode validate: the JSON report could not be written\n");
+	}
+	vn_buf_free(&b);
+	return rc;
 }
 
 int vn_cli_validate(int argc, char **argv)
@@ -265,13 +309,11 @@ int vn_cli_validate(int argc, char **argv)
 	{
 		v_trust trust = {snap, anchors};
 		v_ctx ctx;
-		json_t *arr = json_array();
 		vn_indication worst = VN_IND_TOTAL_PASSED;
 		v_result *all = calloc(nsigs ? nsigs : 1, sizeof *all);
 		size_t nall = 0;
 
 		if (all == NULL) {
-			json_decref(arr);
 			rc = VN_EXIT_SOFTWARE;
 			goto out;
 		}
@@ -292,7 +334,6 @@ int vn_cli_validate(int argc, char **argv)
 				for (size_t q = 0; q < nall; q++)
 					v_result_free(&all[q]);
 				free(all);
-				json_decref(arr);
 				rc = vn_err_exit_code(e);
 				goto out;
 			}
@@ -300,9 +341,7 @@ int vn_cli_validate(int argc, char **argv)
 			if (r.indication == VN_IND_TOTAL_FAILED ||
 			    (r.indication == VN_IND_INDETERMINATE && worst == VN_IND_TOTAL_PASSED))
 				worst = r.indication;
-			if (json) {
-				json_array_append_new(arr, v_result_json(&r, &pol));
-			} else if (!xml) {
+			if (!json && !xml) {
 				size_t f;
 				printf("%s: %s%s%s, %s (%s)\n", r.id, vn_indication_name(r.indication),
 				       r.sub ? "/" : "", r.sub ? vn_subind_name(r.sub) : "",
@@ -339,11 +378,9 @@ int vn_cli_validate(int argc, char **argv)
 			if (cind == VN_IND_TOTAL_FAILED ||
 			    (cind == VN_IND_INDETERMINATE && worst == VN_IND_TOTAL_PASSED))
 				worst = cind;
-			if (json)
-				vn_json_print(json_pack("{s:o, s:O}", "container",
-							v_container_json(parsed.container, cind, csub),
-							"signatures", arr));
-			else if (!xml) {
+			if (json && print_report(all, nall, &pol, parsed.container, cind, csub) != 0)
+				rc = VN_EXIT_SOFTWARE;
+			else if (!json && !xml) {
 				size_t f;
 				printf("container %s: %s%s%s\n", v_input_name(&parsed), vn_indication_name(cind),
 				       csub ? "/" : "", csub ? vn_subind_name(csub) : "");
@@ -354,16 +391,13 @@ int vn_cli_validate(int argc, char **argv)
 						       parsed.container->findings.items[f].code,
 						       parsed.container->findings.items[f].message);
 			}
-		} else if (json) {
-			if (json_array_size(arr) == 1)
-				vn_json_print(json_incref(json_array_get(arr, 0)));
-			else
-				vn_json_print(json_pack("{s:O}", "signatures", arr));
+		} else if (json && print_report(all, nall, &pol, NULL, VN_IND_TOTAL_PASSED,
+						VN_SUB_NONE) != 0) {
+			rc = VN_EXIT_SOFTWARE;
 		}
 		for (k = 0; k < nall; k++)
 			v_result_free(&all[k]);
 		free(all);
-		json_decref(arr);
 		if (rc == 0)
 			rc = exit_for(worst);
 	}

@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <pthread.h>
 
+#include "common/vn_buf.h"
 #include "common/vn_err.h"
 #include "node/srv_conf.h"
 #include "node/srv_metrics.h"
@@ -85,6 +86,9 @@ void srv_problem(srv_reply *out, unsigned status, const char *slug, const char *
 		 const char *detail, const char *request_id) VN_NONNULL(1, 3, 4, 6);
 /* A JSON reply (steals j). */
 void srv_json_reply(srv_reply *out, unsigned status, json_t *j) VN_NONNULL(1);
+/* A JSON reply already written into b (a streaming writer's, vn_jsonw.h):
+ * its data is taken over, b is left empty. */
+void srv_buf_reply(srv_reply *out, unsigned status, vn_buf *b) VN_NONNULL(1, 3);
 
 /* The GET routes. arg is the path parameter ({territory}, {id}) or NULL. */
 void srv_handle_get(srv *s, srv_settings *st, srv_route r, const char *arg,

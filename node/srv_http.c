@@ -110,6 +110,23 @@ void srv_json_reply(srv_reply *out, unsigned status, json_t *j)
 	out->len = n;
 }
 
+void srv_buf_reply(srv_reply *out, unsigned status, vn_buf *b)
+{
+	size_t n = 0;
+	unsigned char *s = vn_buf_steal(b, &n);
+
+	free(out->body);
+	out->body = NULL;
+	if (s == NULL) {
+		srv_json_reply(out, 500, NULL);	/* the answer of no memory */
+		return;
+	}
+	out->status = status;
+	out->ctype = "application/json";
+	out->body = (char *)s;
+	out->len = n;
+}
+
 void srv_problem(srv_reply *out, unsigned status, const char *slug, const char *title,
 		 const char *detail, const char *request_id)
 {

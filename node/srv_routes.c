@@ -11,6 +11,8 @@
 #include <strings.h>
 
 #include "common/vn_b64.h"
+#include "common/vn_jsonw.h"
+#include "node/tl_json.h"
 #include "node/srv_policy.h"
 #include "node/v_format.h"
 #include "node/v_input.h"
@@ -240,27 +242,69 @@ static vn_indication worse(vn_indication a, vn_indication b)
 }
 
 /* The TS 119 442 VerifyResponse (STANDARDS.md 6.1, 6.2): maj Success means
- * "processed"; min carries the TS 119 102-2 main indication URI. */
-static json_t *verify_response(const srv_request *req, const char *rid, const v_result *res,
-			       const json_t *sigs, size_t n, vn_indication worst,
-			       const srv_policy_info *pi, vn_time at, const char *xml_b64)
+ * "processed"; min carries the TS 119 102-2 main indication URI. The first
+ * signature's claimed signing time and signer subject, when it has them. */
+static void verify_write(vn_jw *w, const srv_request *req, const char *rid, const v_result *res,
+			 size_t n, vn_indication worst, const srv_policy_info *pi, vn_time at,
+			 const char *xml_b64)
 {
-	json_t *opt = json_object(), *first = json_array_get(sigs, 0), *v, *pd;
-	char msg[128];
+	char msg[128], *subject;
 	const char *bucket = worst == VN_IND_TOTAL_PASSED   ? "valid"
 			     : worst == VN_IND_TOTAL_FAILED ? "invalid"
 							    : "indeterminate";
-	size_t i;
+	size_t i, slen = 0;
 
-	json_object_set_new(opt, "verificationTimeInfo",
-			    json_pack("{s:o}", "verificationTime", time_or_null(at)));
-	if (first != NULL && json_is_string(v = json_object_get(first, "signingTime")))
-		json_object_set_new(opt, "signingTimeInfo", json_pack("{s:O}", "signingTime", v));
-	if (first != NULL && (v = json_object_get(first, "signer")) != NULL &&
-	    json_is_string(json_object_get(v, "subject")))
-		json_object_set_new(opt, "signerIdentity",
-				    json_pack("{s:O}", "value", json_object_get(v, "subject")));
-	pd = json_array();
+	snprintf(msg, sizeof msg, "%zu signature%s validated: %s", n, n == 1 ? "" : "s",
+		 vn_indication_name(worst));
+	vn_jw_obj(w);
+	vn_jw_key(w, "result");
+	vn_jw_obj(w);
+	vn_jw_key(w, "maj");
+	vn_jw_str(w, MAJ_SUCCESS);
+	vn_jw_key(w, "min");
+	vn_jw_str(w, ind_uri(worst));
+	vn_jw_key(w, "msg");
+	vn_jw_obj(w);
+	vn_jw_key(w, "value");
+	vn_jw_str(w, msg);
+	vn_jw_key(w, "lang");
+	vn_jw_str(w, "en");
+	vn_jw_obj_end(w);
+	vn_jw_obj_end(w);
+	vn_jw_key(w, "profile");
+	vn_jw_arr(w);
+	vn_jw_str(w, PROFILE_119442);
+	vn_jw_arr_end(w);
+	vn_jw_key(w, "reqID");
+	vn_jw_str_or_null(w, req->req_id);
+	vn_jw_key(w, "respID");
+	vn_jw_str(w, rid);
+	vn_jw_key(w, "optOutp");
+	vn_jw_obj(w);
+	vn_jw_key(w, "verificationTimeInfo");
+	vn_jw_obj(w);
+	vn_jw_key(w, "verificationTime");
+	vn_jw_time(w, at);
+	vn_jw_obj_end(w);
+	if (n > 0 && res[0].claimed_time != VN_TIME_NONE) {
+		vn_jw_key(w, "signingTimeInfo");
+		vn_jw_obj(w);
+		vn_jw_key(w, "signingTime");
+		vn_jw_time(w, res[0].claimed_time);
+		vn_jw_obj_end(w);
+	}
+	if (n > 0 && (subject = vn_json_cert_subject(res[0].signer, &slen)) != NULL) {
+		vn_jw_key(w, "signerIdentity");
+		vn_jw_obj(w);
+		vn_jw_key(w, "value");
+		vn_jw_strn(w, subject, slen);
+		vn_jw_obj_end(w);
+		free(subject);
+	}
+	vn_jw_key(w, "procDetails");
+	vn_jw_obj(w);
+	vn_jw_key(w, bucket);
+	vn_jw_arr(w);
 	for (i = 0; i < n; i++) {
 		const char *sub = res[i].sub ? vn_subind_name(res[i].sub) : NULL;
 		char t[128];
@@ -268,18 +312,77 @@ static json_t *verify_response(const srv_request *req, const char *rid, const v_
 			snprintf(t, sizeof t, "urn:etsi:019102:subindication:%s", sub);
 		else
 			snprintf(t, sizeof t, "%s", ind_uri(res[i].indication));
-		json_array_append_new(pd, json_pack("{s:s, s:s}", "type", t, "code", res[i].id));
+		vn_jw_obj(w);
+		vn_jw_key(w, "type");
+		vn_jw_str(w, t);
+		vn_jw_key(w, "code");
+		vn_jw_str(w, res[i].id);
+		vn_jw_obj_end(w);
 	}
-	json_object_set_new(opt, "procDetails", json_pack("{s:o}", bucket, pd));
-	json_object_set_new(opt, "appliedSigValPolicy", json_string(pi->uri));
-	json_object_set_new(opt, "validationReport",
-			    json_pack("{s:s, s:b}", "etsiTS11910202XMLReport", xml_b64, "isSigned", 0));
-	snprintf(msg, sizeof msg, "%zu signature%s validated: %s", n, n == 1 ? "" : "s",
-		 vn_indication_name(worst));
-	return json_pack("{s:{s:s, s:s, s:{s:s, s:s}}, s:[s], s:o, s:s, s:o}", "result", "maj",
-			 MAJ_SUCCESS, "min", ind_uri(worst), "msg", "value", msg, "lang", "en",
-			 "profile", PROFILE_119442, "reqID", str_or_null(req->req_id), "respID", rid,
-			 "optOutp", opt);
+	vn_jw_arr_end(w);
+	vn_jw_obj_end(w);
+	vn_jw_key(w, "appliedSigValPolicy");
+	vn_jw_str(w, pi->uri);
+	vn_jw_key(w, "validationReport");
+	vn_jw_obj(w);
+	vn_jw_key(w, "etsiTS11910202XMLReport");
+	vn_jw_str(w, xml_b64);
+	vn_jw_key(w, "isSigned");
+	vn_jw_bool(w, 0);
+	vn_jw_obj_end(w);
+	vn_jw_obj_end(w);
+	vn_jw_obj_end(w);
+}
+
+/* The node's own answer: the worst indication, the reports when asked
+ * for (DESIGN.md), the policy, the time, the trust generation. */
+static void validate_write(vn_jw *w, const srv_request *req, const v_result *res, size_t n,
+			   const v_policy *pol, const v_container *c, vn_indication cind,
+			   vn_subind csub, vn_indication worst, const srv_policy_info *pi, vn_time at,
+			   const srv_view *view, const char *xml_b64)
+{
+	size_t i;
+
+	vn_jw_obj(w);
+	vn_jw_key(w, "indication");
+	vn_jw_str(w, vn_indication_name(worst));
+	if (req->want_json) {
+		vn_jw_key(w, "signatures");
+		vn_jw_arr(w);
+		for (i = 0; i < n; i++)
+			v_result_write(w, &res[i], pol);
+		vn_jw_arr_end(w);
+		if (c != NULL) {
+			vn_jw_key(w, "container");
+			v_container_write(w, c, cind, csub);
+		}
+	}
+	vn_jw_key(w, "policy");
+	vn_jw_obj(w);
+	vn_jw_key(w, "id");
+	vn_jw_str(w, pi->id);
+	vn_jw_key(w, "uri");
+	vn_jw_str(w, pi->uri);
+	vn_jw_key(w, "version");
+	vn_jw_str(w, pi->version);
+	vn_jw_obj_end(w);
+	vn_jw_key(w, "validationTime");
+	vn_jw_time(w, at);
+	vn_jw_key(w, "trust");
+	vn_jw_obj(w);
+	vn_jw_key(w, "generation");
+	vn_jw_int(w, (json_int_t)view->generation);
+	vn_jw_key(w, "builtAt");
+	vn_jw_time(w, view->built_at);
+	vn_jw_obj_end(w);
+	if (xml_b64 != NULL) {
+		vn_jw_key(w, "reports");
+		vn_jw_obj(w);
+		vn_jw_key(w, "etsi-xml");
+		vn_jw_str(w, xml_b64);
+		vn_jw_obj_end(w);
+	}
+	vn_jw_obj_end(w);
 }
 
 void srv_handle_validate(srv *s, srv_settings *st, srv_req_kind kind, const char *body, size_t n,
@@ -293,7 +396,8 @@ void srv_handle_validate(srv *s, srv_settings *st, srv_req_kind kind, const char
 	size_t nsigs = 0, nres = 0, i;
 	v_result *res = NULL;
 	srv_view *view = NULL;
-	json_t *arr = NULL, *j = NULL;
+	vn_buf ans;
+	vn_jw w;
 	char why[512] = "", *xml_b64 = NULL;
 	vn_indication worst = VN_IND_TOTAL_PASSED;
 	vn_indication cind = VN_IND_TOTAL_PASSED;	/* a container's own verdict */
@@ -304,6 +408,7 @@ void srv_handle_validate(srv *s, srv_settings *st, srv_req_kind kind, const char
 
 	snprintf(out->verdict, sizeof out->verdict, "-");
 	v_parsed_init(&parsed);
+	vn_buf_init(&ans, VN_JSONW_MAX_OUT);
 	e = srv_req_parse(kind, body, n, st->conf.max_json_depth, st->conf.max_body, &req, &status,
 			  why, sizeof why);
 	if (e != VN_OK) {
@@ -384,8 +489,7 @@ void srv_handle_validate(srv *s, srv_settings *st, srv_req_kind kind, const char
 		goto out;
 	}
 	res = calloc(nsigs ? nsigs : 1, sizeof *res);
-	arr = json_array();
-	if (res == NULL || arr == NULL)
+	if (res == NULL)
 		goto nomem;
 	at = req.at == VN_TIME_NONE ? vn_time_now() : req.at;
 	{
@@ -424,11 +528,6 @@ void srv_handle_validate(srv *s, srv_settings *st, srv_req_kind kind, const char
 			else if (res[i].revocation.source == V_REVSRC_ONLINE_OCSP ||
 				 res[i].revocation.source == V_REVSRC_ONLINE_CRL)
 				atomic_fetch_add(&s->metrics.rev_misses, 1);
-			/* The per-signature report only when it is answered: a
-			 * client asking for the verdict alone ("reports": [])
-			 * does not pay for it. */
-			if (req.want_json || kind == SRV_REQ_VERIFY)
-				json_array_append_new(arr, v_result_json(&res[i], &pol));
 		}
 		if (parsed.container != NULL) {
 			/* The container's own verdict counts too: every data file
@@ -453,35 +552,37 @@ void srv_handle_validate(srv *s, srv_settings *st, srv_req_kind kind, const char
 		if (e != VN_OK)
 			goto nomem;
 	}
-	if (kind == SRV_REQ_VERIFY) {
-		j = verify_response(&req, rid, res, arr, nres, worst, pi, at, xml_b64 ? xml_b64 : "");
-	} else {
-		j = json_object();
-		json_object_set_new(j, "indication", json_string(vn_indication_name(worst)));
-		if (req.want_json)
-			json_object_set(j, "signatures", arr);
-		if (req.want_json && parsed.container != NULL)
-			json_object_set_new(j, "container",
-					    v_container_json(parsed.container, cind, csub));
-		json_object_set_new(j, "policy", json_pack("{s:s, s:s, s:s}", "id", pi->id, "uri",
-							   pi->uri, "version", pi->version));
-		json_object_set_new(j, "validationTime", time_or_null(at));
-		json_object_set_new(j, "trust", json_pack("{s:I, s:o}", "generation",
-							  (json_int_t)view->generation, "builtAt",
-							  time_or_null(view->built_at)));
-		if (xml_b64 != NULL)
-			json_object_set_new(j, "reports", json_pack("{s:s}", "etsi-xml", xml_b64));
+	{
+		/* The answer is written straight into one buffer sized for it:
+		 * the per-signature reports only when they are answered (a
+		 * client asking for the verdict alone, "reports": [], does not
+		 * pay for them). */
+		size_t size = 1024 + (xml_b64 != NULL ? strlen(xml_b64) : 0);
+		if (req.want_json && kind != SRV_REQ_VERIFY)
+			for (i = 0; i < nres; i++)
+				size += v_result_json_size(&res[i]);
+		if (vn_buf_reserve(&ans, size) != VN_OK)
+			goto nomem;
 	}
-	srv_json_reply(out, 200, j);
-	j = NULL;
+	vn_jw_init(&w, &ans);
+	if (kind == SRV_REQ_VERIFY)
+		verify_write(&w, &req, rid, res, nres, worst, pi, at, xml_b64 ? xml_b64 : "");
+	else
+		validate_write(&w, &req, res, nres, &pol, parsed.container, cind, csub, worst, pi, at,
+			       view, xml_b64);
+	if ((e = vn_jw_done(&w)) != VN_OK) {
+		snprintf(why, sizeof why, "the report could not be written: %s", vn_err_str(e));
+		srv_problem(out, 500, "internal", "Internal error", why, rid);
+		goto out;
+	}
+	srv_buf_reply(out, 200, &ans);
 	if (out->status == 200)
 		snprintf(out->verdict, sizeof out->verdict, "%s", vn_indication_name(worst));
 	goto out;
 nomem:
 	srv_problem(out, 500, "internal", "Internal error", "out of memory", rid);
 out:
-	json_decref(j);
-	json_decref(arr);
+	vn_buf_free(&ans);
 	free(xml_b64);
 	for (i = 0; i < nres; i++)
 		v_result_free(&res[i]);

@@ -1,5 +1,6 @@
 #include "node/tl_json.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,27 +180,36 @@ static void *cert_text_make(X509 *x)
 
 static vn_cert_memo_kind cert_text_kind = {cert_text_make, cert_text_free, 0};
 
+/* A certificate's members, in this order, as the reports have always
+ * listed them; the signer adds commonName after them when it has one. The
+ * one table both writers below read. */
+static const struct {
+	const char *key;
+	size_t off;
+} cert_members[6] = {
+	{"subject", offsetof(cert_text, subject)},	{"issuer", offsetof(cert_text, issuer)},
+	{"serial", offsetof(cert_text, serial)},	{"sha256", offsetof(cert_text, sha256)},
+	{"notBefore", offsetof(cert_text, not_before)}, {"notAfter", offsetof(cert_text, not_after)},
+};
+
+static const rstr *cert_member(const cert_text *t, size_t i)
+{
+	return (const rstr *)(const void *)((const char *)t + cert_members[i].off);
+}
+
 static json_t *cert_json(const cert_text *t, int with_cn)
 {
-	static const char *const keys[6] = {"subject", "issuer", "serial", "sha256", "notBefore",
-					    "notAfter"};
-	json_t *j = json_object(), *v[6];
+	json_t *j = json_object(), *v;
 	size_t i;
 	int bad = j == NULL;
 
-	v[0] = rstr_json(&t->subject);
-	v[1] = rstr_json(&t->issuer);
-	v[2] = json_stringn_nocheck(t->serial.p, t->serial.len);
-	v[3] = json_stringn_nocheck(t->sha256.p, t->sha256.len);
-	v[4] = rstr_json(&t->not_before);
-	v[5] = rstr_json(&t->not_after);
-	/* in this order, as the reports have always listed them */
 	for (i = 0; i < 6; i++) {
-		if (j == NULL || v[i] == NULL)
-			json_decref(v[i]);
+		v = rstr_json(cert_member(t, i));
+		if (j == NULL || v == NULL)
+			json_decref(v);
 		else
-			bad |= json_object_set_new_nocheck(j, keys[i], v[i]) != 0;
-		bad |= v[i] == NULL;
+			bad |= json_object_set_new_nocheck(j, cert_members[i].key, v) != 0;
+		bad |= v == NULL;
 	}
 	if (bad) {
 		json_decref(j);
@@ -210,6 +220,67 @@ static json_t *cert_json(const cert_text *t, int with_cn)
 		json_object_set_new_nocheck(j, "commonName",
 					    json_stringn_nocheck(t->cn.p, t->cn.len));
 	return j;
+}
+
+static void cert_write(vn_jw *w, const cert_text *t, int with_cn)
+{
+	size_t i;
+
+	vn_jw_obj(w);
+	for (i = 0; i < 6; i++) {
+		const rstr *r = cert_member(t, i);
+		vn_jw_key(w, cert_members[i].key);
+		if (r->p != NULL)
+			vn_jw_strn(w, r->p, r->len);
+		else
+			vn_jw_null(w);
+	}
+	if (with_cn && t->cn.p != NULL) {
+		vn_jw_key(w, "commonName");
+		vn_jw_strn(w, t->cn.p, t->cn.len);
+	}
+	vn_jw_obj_end(w);
+}
+
+void vn_json_cert_write(vn_jw *w, X509 *x, int with_cn)
+{
+	const cert_text *t;
+
+	if (x == NULL) {
+		vn_jw_null(w);
+		return;
+	}
+	if ((t = vn_cert_memo(x, &cert_text_kind)) != NULL) {
+		cert_write(w, t, with_cn);
+		return;
+	}
+	/* out of memory: rendered for this call only */
+	if ((t = cert_text_make(x)) == NULL) {
+		if (w->err == VN_OK)
+			w->err = VN_ERR_NOMEM;
+		return;
+	}
+	cert_write(w, t, with_cn);
+	cert_text_free((void *)t);
+}
+
+char *vn_json_cert_subject(X509 *x, size_t *len)
+{
+	const cert_text *t;
+	cert_text *own = NULL;
+	char *s = NULL;
+
+	*len = 0;
+	if (x == NULL)
+		return NULL;
+	if ((t = vn_cert_memo(x, &cert_text_kind)) == NULL)
+		t = own = cert_text_make(x);
+	if (t != NULL && t->subject.p != NULL && (s = malloc(t->subject.len + 1)) != NULL) {
+		memcpy(s, t->subject.p, t->subject.len + 1);
+		*len = t->subject.len;
+	}
+	cert_text_free(own);
+	return s;
 }
 
 json_t *vn_json_cert(X509 *x)

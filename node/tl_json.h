@@ -6,6 +6,7 @@
 #include <openssl/x509.h>
 
 #include "common/vn_findings.h"
+#include "common/vn_jsonw.h"
 #include "common/vn_time.h"
 #include "trustlists/tl_model.h"
 
@@ -22,6 +23,13 @@ json_t *vn_json_cert(X509 *x);
 /* The same with the subject's commonName (when it has one), as a
  * signature report names its signer. */
 json_t *vn_json_signer(X509 *x);
+/* The same objects (cert 0, signer 1) written by a streaming writer,
+ * from the same rendering; null for NULL. */
+void vn_json_cert_write(vn_jw *w, X509 *x, int with_cn) VN_NONNULL(1);
+/* The subject as those objects render it: a new NUL-terminated string
+ * (free() it) of *len bytes, or NULL when x has none that renders (or on
+ * no memory). */
+char *vn_json_cert_subject(X509 *x, size_t *len) VN_NONNULL(2);
 json_t *vn_json_cert_der(const unsigned char *der, size_t n);
 /* The whole list: scheme information, pointers, and (when services is set)
  * every TSP and service with its history. New reference. */

@@ -1,6 +1,8 @@
 #include "node/v_report.h"
 #include "node/v_input.h"
 
+#include <string.h>
+
 #include "node/tl_json.h"
 
 static const char *rev_status_name(v_rev_status s)
@@ -24,107 +26,233 @@ static const char *rev_source_name(v_rev_source s)
 	return (unsigned)s < 6 ? n[s] : "none";
 }
 
-json_t *v_result_json(const v_result *r, const v_policy *p)
+/* Findings as [{code, level, message}, ...]. */
+static void findings_write(vn_jw *w, const vn_findings *f)
 {
-	json_t *ts = json_array(), *chain = json_array(), *trust, *j;
 	size_t i;
 
-	for (i = 0; i < r->ntimestamps; i++) {
-		const v_ts_result *t = &r->timestamps[i];
-		json_array_append_new(
-			ts, json_pack("{s:s, s:s, s:o, s:o, s:s, s:b}", "kind",
-				      t->kind == 1 ? "archive" : t->kind == 2 ? "content" : "signature",
-				      "indication", vn_indication_name(t->indication), "subIndication",
-				      vn_json_strornull(vn_subind_name(t->sub)), "genTime",
-				      vn_json_time(t->gen_time), "tsa", t->tsa_name, "qualified",
-				      t->qualified));
+	vn_jw_arr(w);
+	for (i = 0; i < f->n; i++) {
+		vn_jw_obj(w);
+		vn_jw_key(w, "code");
+		vn_jw_str(w, f->items[i].code);
+		vn_jw_key(w, "level");
+		vn_jw_str(w, vn_level_name(f->items[i].level));
+		vn_jw_key(w, "message");
+		vn_jw_str(w, f->items[i].message);
+		vn_jw_obj_end(w);
 	}
-	for (i = 0; r->chain != NULL && i < (size_t)sk_X509_num(r->chain); i++)
-		json_array_append_new(chain, vn_json_cert(sk_X509_value(r->chain, (int)i)));
-	if (r->trusted_by_list)
-		trust = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "scheme", r->scheme, "territory",
-				  r->territory, "tsp", r->tsp, "service", r->service, "serviceType",
-				  r->service_type, "status", r->service_status);
-	else
-		trust = r->chain != NULL ? json_pack("{s:s}", "anchor", "bare") : json_null();
-	if (r->trusted_by_list && r->mapped && trust != NULL) {
-		/* the foreign values beside the mapped ones (STANDARDS.md 3.3:
-		 * DSS's OriginalThirdCountryMapping) */
-		json_t *o = json_pack("{s:s, s:s}", "serviceType", r->orig_service_type, "status",
-				      r->orig_service_status);
-		if (r->qc_mapped)
-			json_object_set_new(o, "qcCClegislation", json_string(r->orig_qc_legislation));
-		json_object_set_new(trust, "mapping", json_string(r->mapping));
-		json_object_set_new(trust, "original", o);
-		json_object_set_new(trust, "certificateMapped", json_boolean(r->qc_mapped));
-	}
-	j = json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o}",
-		      "id", r->id, "indication", vn_indication_name(r->indication), "subIndication",
-		      vn_json_strornull(vn_subind_name(r->sub)), "qualification",
-		      v_qual_name(r->qualification), "format", r->format, "process", r->process,
-		      "signer", vn_json_signer(r->signer), "signingTime", vn_json_time(r->claimed_time),
-		      "bestSignatureTime", vn_json_time(r->best_signature_time), "validationTime",
-		      vn_json_time(r->validation_time), "trust", trust, "chain", chain,
-		      "revocation",
-		      json_pack("{s:s, s:s, s:o, s:o, s:o}", "status",
-				rev_status_name(r->revocation.status), "source",
-				rev_source_name(r->revocation.source), "revocationTime",
-				vn_json_time(r->revocation.revocation_time), "thisUpdate",
-				vn_json_time(r->revocation.this_update), "producedAt",
-				vn_json_time(r->revocation.produced_at)),
-		      "certificateQualification", r->cert_qualification, "timestamps", ts, "policy",
-		      p ? json_pack("{s:s, s:s, s:o, s:o}", "id", p->id, "version", p->version,
-				    "digest", p->digest ? json_string(p->digest) : json_null(),
-				    "jurisdiction",
-				    p->jurisdiction ? json_string(p->jurisdiction) : json_null())
-			: json_null(),
-		      "findings", vn_json_findings(&r->findings));
-	if (j != NULL)
-		json_object_set_new(j, "signaturePolicy",
-				    r->sig_policy[0] ? json_string(r->sig_policy) : json_null());
-	return j;
+	vn_jw_arr_end(w);
 }
 
-json_t *v_container_json(const struct v_container *c, vn_indication ind, vn_subind sub)
+/* The anchor the chain ends in: a list service (with the foreign values
+ * beside the mapped ones, STANDARDS.md 3.3: DSS's
+ * OriginalThirdCountryMapping), a bare anchor, or null without a chain. */
+static void trust_write(vn_jw *w, const v_result *r)
 {
-	json_t *files = json_array(), *sigs = json_array();
+	if (!r->trusted_by_list) {
+		if (r->chain == NULL) {
+			vn_jw_null(w);
+			return;
+		}
+		vn_jw_obj(w);
+		vn_jw_key(w, "anchor");
+		vn_jw_str(w, "bare");
+		vn_jw_obj_end(w);
+		return;
+	}
+	vn_jw_obj(w);
+	vn_jw_key(w, "scheme");
+	vn_jw_str(w, r->scheme);
+	vn_jw_key(w, "territory");
+	vn_jw_str(w, r->territory);
+	vn_jw_key(w, "tsp");
+	vn_jw_str(w, r->tsp);
+	vn_jw_key(w, "service");
+	vn_jw_str(w, r->service);
+	vn_jw_key(w, "serviceType");
+	vn_jw_str(w, r->service_type);
+	vn_jw_key(w, "status");
+	vn_jw_str(w, r->service_status);
+	if (r->mapped) {
+		vn_jw_key(w, "mapping");
+		vn_jw_str(w, r->mapping);
+		vn_jw_key(w, "original");
+		vn_jw_obj(w);
+		vn_jw_key(w, "serviceType");
+		vn_jw_str(w, r->orig_service_type);
+		vn_jw_key(w, "status");
+		vn_jw_str(w, r->orig_service_status);
+		if (r->qc_mapped) {
+			vn_jw_key(w, "qcCClegislation");
+			vn_jw_str(w, r->orig_qc_legislation);
+		}
+		vn_jw_obj_end(w);
+		vn_jw_key(w, "certificateMapped");
+		vn_jw_bool(w, r->qc_mapped);
+	}
+	vn_jw_obj_end(w);
+}
+
+static void timestamp_write(vn_jw *w, const v_ts_result *t, int with_kind)
+{
+	vn_jw_obj(w);
+	if (with_kind) {
+		vn_jw_key(w, "kind");
+		vn_jw_str(w, t->kind == 1 ? "archive" : t->kind == 2 ? "content" : "signature");
+	}
+	vn_jw_key(w, "indication");
+	vn_jw_str(w, vn_indication_name(t->indication));
+	vn_jw_key(w, "subIndication");
+	vn_jw_str_or_null(w, vn_subind_name(t->sub));
+	vn_jw_key(w, "genTime");
+	vn_jw_time(w, t->gen_time);
+	vn_jw_key(w, "tsa");
+	vn_jw_str(w, t->tsa_name);
+	vn_jw_key(w, "qualified");
+	vn_jw_bool(w, t->qualified);
+	vn_jw_obj_end(w);
+}
+
+void v_result_write(vn_jw *w, const v_result *r, const v_policy *p)
+{
+	size_t i;
+
+	vn_jw_obj(w);
+	vn_jw_key(w, "id");
+	vn_jw_str(w, r->id);
+	vn_jw_key(w, "indication");
+	vn_jw_str(w, vn_indication_name(r->indication));
+	vn_jw_key(w, "subIndication");
+	vn_jw_str_or_null(w, vn_subind_name(r->sub));
+	vn_jw_key(w, "qualification");
+	vn_jw_str(w, v_qual_name(r->qualification));
+	vn_jw_key(w, "format");
+	vn_jw_str(w, r->format);
+	vn_jw_key(w, "process");
+	vn_jw_str(w, r->process);
+	vn_jw_key(w, "signer");
+	vn_json_cert_write(w, r->signer, 1);
+	vn_jw_key(w, "signingTime");
+	vn_jw_time(w, r->claimed_time);
+	vn_jw_key(w, "bestSignatureTime");
+	vn_jw_time(w, r->best_signature_time);
+	vn_jw_key(w, "validationTime");
+	vn_jw_time(w, r->validation_time);
+	vn_jw_key(w, "trust");
+	trust_write(w, r);
+	vn_jw_key(w, "chain");
+	vn_jw_arr(w);
+	for (i = 0; r->chain != NULL && i < (size_t)sk_X509_num(r->chain); i++)
+		vn_json_cert_write(w, sk_X509_value(r->chain, (int)i), 0);
+	vn_jw_arr_end(w);
+	vn_jw_key(w, "revocation");
+	vn_jw_obj(w);
+	vn_jw_key(w, "status");
+	vn_jw_str(w, rev_status_name(r->revocation.status));
+	vn_jw_key(w, "source");
+	vn_jw_str(w, rev_source_name(r->revocation.source));
+	vn_jw_key(w, "revocationTime");
+	vn_jw_time(w, r->revocation.revocation_time);
+	vn_jw_key(w, "thisUpdate");
+	vn_jw_time(w, r->revocation.this_update);
+	vn_jw_key(w, "producedAt");
+	vn_jw_time(w, r->revocation.produced_at);
+	vn_jw_obj_end(w);
+	vn_jw_key(w, "certificateQualification");
+	vn_jw_str(w, r->cert_qualification);
+	vn_jw_key(w, "timestamps");
+	vn_jw_arr(w);
+	for (i = 0; i < r->ntimestamps; i++)
+		timestamp_write(w, &r->timestamps[i], 1);
+	vn_jw_arr_end(w);
+	vn_jw_key(w, "policy");
+	if (p != NULL) {
+		vn_jw_obj(w);
+		vn_jw_key(w, "id");
+		vn_jw_str(w, p->id);
+		vn_jw_key(w, "version");
+		vn_jw_str(w, p->version);
+		vn_jw_key(w, "digest");
+		vn_jw_str_or_null(w, p->digest);
+		vn_jw_key(w, "jurisdiction");
+		vn_jw_str_or_null(w, p->jurisdiction);
+		vn_jw_obj_end(w);
+	} else {
+		vn_jw_null(w);
+	}
+	vn_jw_key(w, "findings");
+	findings_write(w, &r->findings);
+	vn_jw_key(w, "signaturePolicy");
+	vn_jw_str_or_null(w, r->sig_policy[0] ? r->sig_policy : NULL);
+	vn_jw_obj_end(w);
+}
+
+size_t v_result_json_size(const v_result *r)
+{
+	/* The fixed members with their longest values, a certificate's six
+	 * (two RFC 2253 names, about 400 bytes in the corpus), each
+	 * timestamp's, and the findings' own texts: enough for the whole
+	 * object in one allocation in the usual case, never a cap. */
+	size_t n = 2048, i;
+
+	n += 512 * (1 + (r->chain != NULL ? (size_t)sk_X509_num(r->chain) : 0));
+	n += 384 * r->ntimestamps;
+	for (i = 0; i < r->findings.n; i++)
+		n += 48 + strlen(r->findings.items[i].code) + strlen(r->findings.items[i].message);
+	return n;
+}
+
+void v_container_write(vn_jw *w, const struct v_container *c, vn_indication ind, vn_subind sub)
+{
 	size_t i, j, k;
 
-	if (files == NULL || sigs == NULL) {
-		json_decref(files);
-		json_decref(sigs);
-		return NULL;
-	}
+	vn_jw_obj(w);
+	vn_jw_key(w, "type");
+	vn_jw_str(w, c->type == V_ASIC_S ? "ASiC-S" : "ASiC-E");
+	vn_jw_key(w, "mimetype");
+	vn_jw_str(w, c->mimetype);
+	vn_jw_key(w, "indication");
+	vn_jw_str(w, vn_indication_name(ind));
+	vn_jw_key(w, "subIndication");
+	vn_jw_str_or_null(w, vn_subind_name(sub));
+	vn_jw_key(w, "dataFiles");
+	vn_jw_arr(w);
 	for (i = 0; i < c->nfiles; i++) {
-		json_t *by = json_array();
-		for (j = 0; j < c->nsigs && by != NULL; j++)
+		vn_jw_obj(w);
+		vn_jw_key(w, "name");
+		vn_jw_str(w, c->files[i].name);
+		vn_jw_key(w, "size");
+		vn_jw_int(w, (json_int_t)c->files[i].len);
+		/* the ids of the signatures that cover the file */
+		vn_jw_key(w, "signedBy");
+		vn_jw_arr(w);
+		for (j = 0; j < c->nsigs; j++)
 			for (k = 0; k < c->sigs[j].ncovered; k++)
 				if (strcmp(c->sigs[j].covered[k], c->files[i].name) == 0) {
-					json_array_append_new(by, json_string(c->sigs[j].id));
+					vn_jw_str(w, c->sigs[j].id);
 					break;
 				}
-		json_array_append_new(files, json_pack("{s:s, s:I, s:o}", "name", c->files[i].name,
-						       "size", (json_int_t)c->files[i].len,
-						       "signedBy", by ? by : json_null()));
+		vn_jw_arr_end(w);
+		vn_jw_obj_end(w);
 	}
-	for (j = 0; j < c->nsigs; j++)
-		json_array_append_new(sigs, json_pack("{s:s, s:s}", "id", c->sigs[j].id, "file",
-						      c->sigfile != NULL ? c->sigfile[j] : ""));
-	{
-		json_t *cj = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "type",
-				      c->type == V_ASIC_S ? "ASiC-S" : "ASiC-E", "mimetype", c->mimetype,
-				      "indication", vn_indication_name(ind), "subIndication",
-				      vn_json_strornull(vn_subind_name(sub)), "dataFiles", files,
-				      "signatures", sigs, "findings", vn_json_findings(&c->findings));
-		if (cj != NULL && c->tst_result != NULL)
-			json_object_set_new(cj, "timestamp",
-					    json_pack("{s:s, s:o, s:o, s:s, s:b}", "indication",
-						      vn_indication_name(c->tst_result->indication),
-						      "subIndication",
-						      vn_json_strornull(vn_subind_name(c->tst_result->sub)),
-						      "genTime", vn_json_time(c->tst_result->gen_time),
-						      "tsa", c->tst_result->tsa_name,
-						      "qualified", c->tst_result->qualified));
-		return cj;
+	vn_jw_arr_end(w);
+	vn_jw_key(w, "signatures");
+	vn_jw_arr(w);
+	for (j = 0; j < c->nsigs; j++) {
+		vn_jw_obj(w);
+		vn_jw_key(w, "id");
+		vn_jw_str(w, c->sigs[j].id);
+		vn_jw_key(w, "file");
+		vn_jw_str(w, c->sigfile != NULL ? c->sigfile[j] : "");
+		vn_jw_obj_end(w);
 	}
+	vn_jw_arr_end(w);
+	vn_jw_key(w, "findings");
+	findings_write(w, &c->findings);
+	if (c->tst_result != NULL) {
+		vn_jw_key(w, "timestamp");
+		timestamp_write(w, c->tst_result, 0);
+	}
+	vn_jw_obj_end(w);
 }
