@@ -47,7 +47,13 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 	return k;
 }
 
-static vn_err write_string(const char *s, size_t n, vn_buf *out)
+/* U+FFFD REPLACEMENT CHARACTER, in UTF-8. */
+static const char replacement[] = "\xef\xbf\xbd";
+
+/* With repair set, each byte that does not begin a well-formed UTF-8
+ * sequence is written as U+FFFD (Unicode 16.0 section 3.9.6 allows one per
+ * byte) instead of failing the text. */
+static vn_err write_string(const char *s, size_t n, vn_buf *out, int repair)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n, *run;
 	vn_err e;
@@ -60,8 +66,15 @@ static vn_err write_string(const char *s, size_t n, vn_buf *out)
 			p++;
 		while (p < end && byte_class[*p] == 2) {
 			size_t k = utf8_len(p, (size_t)(end - p));
-			if (k == 0)
-				return VN_ERR_MALFORMED;
+			if (k == 0) {
+				if (!repair)
+					return VN_ERR_MALFORMED;
+				if ((p > run && (e = vn_buf_append(out, run, (size_t)(p - run))) != VN_OK) ||
+				    (e = vn_buf_append(out, replacement, sizeof replacement - 1)) != VN_OK)
+					return e;
+				run = ++p;
+				continue;
+			}
 			p += k;
 			while (p < end && byte_class[*p] == 1)
 				p++;
@@ -113,7 +126,7 @@ static vn_err write_value(const json_t *j, vn_buf *out, size_t depth)
 			if (!first && (e = vn_buf_append(out, ",", 1)) != VN_OK)
 				return e;
 			first = 0;
-			if ((e = write_string(k, strlen(k), out)) != VN_OK ||
+			if ((e = write_string(k, strlen(k), out, 0)) != VN_OK ||
 			    (e = vn_buf_append(out, ":", 1)) != VN_OK ||
 			    (e = write_value(v, out, depth + 1)) != VN_OK)
 				return e;
@@ -134,7 +147,7 @@ static vn_err write_value(const json_t *j, vn_buf *out, size_t depth)
 		return vn_buf_append(out, "]", 1);
 	}
 	case JSON_STRING:
-		return write_string(json_string_value(j), json_string_length(j), out);
+		return write_string(json_string_value(j), json_string_length(j), out, 0);
 	case JSON_INTEGER:
 		return vn_buf_printf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(j));
 	case JSON_REAL: {
@@ -250,7 +263,7 @@ void vn_jw_key(vn_jw *w, const char *k)
 {
 	sep(w);
 	if (w->err == VN_OK)
-		w->err = write_string(k, strlen(k), w->out);
+		w->err = write_string(k, strlen(k), w->out, 0);
 	put(w, ":", 1);
 	w->comma = 0;	/* the value follows the colon */
 }
@@ -259,7 +272,7 @@ void vn_jw_strn(vn_jw *w, const char *s, size_t n)
 {
 	sep(w);
 	if (w->err == VN_OK)
-		w->err = write_string(s, n, w->out);
+		w->err = write_string(s, n, w->out, 1);
 	w->comma = 1;
 }
 

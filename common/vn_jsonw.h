@@ -34,9 +34,13 @@ char *vn_json_dumps(const json_t *j, size_t *len) VN_NONNULL(2);
  * The same compact text written straight from the caller's data, without a
  * tree: the caller says what comes in order (object, key, value, ...) and
  * the writer puts the commas and colons and escapes strings exactly as
- * vn_json_write does. The first failure (no memory, the cap of out, a
- * string that is not UTF-8, a NULL where a string is required, unbalanced
- * nesting) sticks: every later call does nothing and vn_jw_done returns
+ * vn_json_write does, with one difference: a string value that is not
+ * well-formed UTF-8 (a name cut inside a character, Latin-1 bytes in a
+ * certificate or a list) is written with U+FFFD for each byte that does not
+ * begin a well-formed sequence, so that a report never fails, nor loses a
+ * signature, over the spelling of a name. Keys must be UTF-8. The first
+ * failure (no memory, the cap of out, a key that is not UTF-8, a NULL where
+ * a string is required, unbalanced nesting) sticks: every later call does nothing and vn_jw_done returns
  * it, so a writer is called straight through and looked at once. Not
  * thread-safe per writer; writers on different buffers are independent.
  * The writer does not own out. */

@@ -185,19 +185,26 @@ START_TEST(t_jw_escapes)
 }
 END_TEST
 
-/* Not UTF-8: refused, as json_stringn refuses it (each a rule of UTF-8). */
-static const char *const jw_bad[] = {
-	"\x80",			/* a lone continuation byte */
-	"\xc0\xaf",		/* overlong (two bytes) */
-	"\xe0\x80\xaf",		/* overlong (three bytes) */
-	"\xf0\x80\x80\xaf",	/* overlong (four bytes) */
-	"\xed\xa0\x80",		/* a surrogate */
-	"\xe2\x82",		/* truncated */
-	"\xf4\x90\x80\x80",	/* past U+10FFFF */
-	"\xf8\x88\x80\x80\x80",	/* five bytes */
-	"ok\xff",		/* a byte never in UTF-8 */
-	"a\xc3(b",		/* a lead byte without its continuation */
+/* Not UTF-8 (each a rule of UTF-8; json_stringn refuses every one): a
+ * string value is written with U+FFFD for each byte that does not begin a
+ * well-formed sequence; a key is refused. */
+#define R "\xef\xbf\xbd"
+static const struct {
+	const char *in, *want;
+} jw_bad[] = {
+	{"\x80", R},				/* a lone continuation byte */
+	{"\xc0\xaf", R R},			/* overlong (two bytes) */
+	{"\xe0\x80\xaf", R R R},		/* overlong (three bytes) */
+	{"\xf0\x80\x80\xaf", R R R R},	/* overlong (four bytes) */
+	{"\xed\xa0\x80", R R R},		/* a surrogate */
+	{"\xe2\x82", R R},			/* truncated */
+	{"\xf4\x90\x80\x80", R R R R},	/* past U+10FFFF */
+	{"\xf8\x88\x80\x80\x80", R R R R R},	/* five bytes */
+	{"ok\xff", "ok" R},			/* a byte never in UTF-8 */
+	{"a\xc3(b", "a" R "(b"},		/* a lead byte without its continuation */
+	{"\xc3\xa9\xc3\"\xe2\x82\xac", "\xc3\xa9" R "\\\"\xe2\x82\xac"},	/* mixed with good and escaped */
 };
+#undef R
 
 static void fill_bad(vn_jw *w, const void *arg)
 {
@@ -207,12 +214,31 @@ static void fill_bad(vn_jw *w, const void *arg)
 	vn_jw_obj_end(w);
 }
 
+static void fill_bad_key(vn_jw *w, const void *arg)
+{
+	vn_jw_obj(w);
+	vn_jw_key(w, arg);
+	vn_jw_int(w, 1);
+	vn_jw_obj_end(w);
+}
+
 START_TEST(t_jw_not_utf8)
 {
+	char want[64], *got;
+	json_t *j;
 	vn_err e;
 
-	ck_assert_ptr_null(json_string(jw_bad[_i]));
-	ck_assert_ptr_null(jw_text(fill_bad, jw_bad[_i], &e));
+	ck_assert_ptr_null(json_string(jw_bad[_i].in));
+	snprintf(want, sizeof want, "{\"k\":\"%s\"}", jw_bad[_i].want);
+	got = jw_text(fill_bad, jw_bad[_i].in, &e);
+	ck_assert_ptr_nonnull(got);
+	ck_assert_int_eq(e, VN_OK);
+	ck_assert_str_eq(got, want);
+	j = json_loads(got, 0, NULL);	/* and it is JSON that jansson reads */
+	ck_assert_ptr_nonnull(j);
+	json_decref(j);
+	free(got);
+	ck_assert_ptr_null(jw_text(fill_bad_key, jw_bad[_i].in, &e));
 	ck_assert_int_eq(e, VN_ERR_MALFORMED);
 }
 END_TEST
@@ -342,13 +368,13 @@ START_TEST(t_jw_sticky_and_cap)
 	vn_buf_init(&b, 1 << 10);
 	vn_jw_init(&w, &b);
 	vn_jw_arr(&w);
-	vn_jw_str(&w, "bad \xff");
+	vn_jw_str(&w, NULL);
 	len = b.len;
 	vn_jw_str(&w, "more");
 	vn_jw_int(&w, 1);
 	vn_jw_arr_end(&w);
 	ck_assert_uint_eq(b.len, len);
-	ck_assert_int_eq(vn_jw_done(&w), VN_ERR_MALFORMED);
+	ck_assert_int_eq(vn_jw_done(&w), VN_ERR_ARG);
 	vn_buf_free(&b);
 	/* the buffer's cap holds */
 	vn_buf_init(&b, 8);
