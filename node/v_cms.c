@@ -392,26 +392,208 @@ static vn_err attr_value_der(X509_ATTRIBUTE *a, int i, unsigned char **der, size
 	return VN_OK;
 }
 
-/* The single signed attribute of this OID: 0 absent, 1 found once with one
- * value (*out), -1 repeated or multi-valued (RFC 5652 11: a signed attribute
- * occurs once, with one value, for content-type, message-digest,
- * signing-time; EN 319 122-1 5.2.2.3 for the ESS attributes). */
-static int signed_attr_one(CMS_SignerInfo *si, const unsigned char *oid, size_t len,
-			   X509_ATTRIBUTE **out)
-{
-	int i, n = CMS_signed_get_attr_count(si), found = 0;
-	X509_ATTRIBUTE *a;
+/* ---- the signed attributes, read once per SignerInfo -------------------
+ * Every check on the signed attributes reads this view: the attribute
+ * types, how many values each has, and the DER of the first value. When
+ * the walk proves the received [0] DER (sattrs_from_walk), the view points
+ * into the input, whose bytes are then exactly what OpenSSL would encode;
+ * otherwise it is made from OpenSSL's decoded attributes, each first value
+ * re-encoded (sattrs_from_cms), as the checks always read them. */
+#define SATTR_INLINE 32
 
-	*out = NULL;
+typedef struct sattr {
+	const unsigned char *oid;	/* contents octets of attrType */
+	size_t oidlen;
+	int nvals;			/* values in attrValues */
+	const unsigned char *v0;	/* DER of the first value; NULL without */
+	size_t v0len;
+	unsigned char *own;		/* v0 when re-encoded (OPENSSL_malloc'd) */
+} sattr;
+
+typedef struct sattrs {
+	int n;				/* attributes */
+	int der;			/* 1: read from the received bytes, proved DER */
+	sattr *a;			/* inl, or n entries calloc'd */
+	sattr inl[SATTR_INLINE];
+} sattrs;
+
+static void sattrs_free(sattrs *v)
+{
+	for (int i = 0; v->a != NULL && i < v->n; i++)
+		OPENSSL_free(v->a[i].own);
+	if (v->a != v->inl)
+		free(v->a);
+	v->a = NULL;
+	v->n = 0;
+}
+
+/* Whether p/n is a series of elements in DER form at every depth: one-octet
+ * identifiers, definite lengths in the fewest octets (X.690 10.1), each
+ * inside its parent. Stricter than the SET OF re-encoding needs: anything
+ * it refuses goes the re-encoding way. */
+static int der_strict(const unsigned char *p, size_t n, int depth)
+{
+	while (n > 0) {
+		size_t i, len;
+
+		if (depth > DER_MAX_DEPTH || n < 2 || (p[0] & 0x1f) == 0x1f || p[1] == 0x80 ||
+		    !der_def_len(p, n, &i, &len))
+			return 0;
+		if (i > 2 && (p[2] == 0 || len < 0x80))	/* X.690 10.1: fewest octets */
+			return 0;
+		if ((p[0] & 0x20) && !der_strict(p + i, len, depth + 1))
+			return 0;
+		p += i + len;
+		n -= i + len;
+	}
+	return 1;
+}
+
+/* Attribute value types whose OpenSSL decoding (ASN1_ANY) keeps the
+ * received octets and encodes them back unchanged. */
+static int sattr_value_kept(unsigned char tag)
+{
+	return tag == 0x04 || tag == 0x06 || tag == 0x17 || tag == 0x18 || tag == 0x30 ||
+	       tag == 0x31;
+}
+
+/* X.690 11.6 order of two TLVs (the shorter padded with nothing: as
+ * OpenSSL sorts a SET OF when it encodes one). */
+static int tlv_cmp(const der_tlv *x, const der_tlv *y)
+{
+	size_t m = x->len < y->len ? x->len : y->len;
+	int r = memcmp(x->start, y->start, m);
+
+	if (r != 0)
+		return r;
+	return x->len < y->len ? -1 : x->len > y->len;
+}
+
+/* The view from the received [0] signedAttrs (raw/rlen), when the walk
+ * proves that OpenSSL's encoding of the decoded attributes, sorted as DER
+ * sorts a SET OF, is these very bytes: strict DER at every depth, each
+ * Attribute SEQUENCE { OID, SET OF value }, attributes and each
+ * attribute's values in ascending order, each value of a type OpenSSL
+ * keeps as received. 1 proved (v filled), 0 not (v untouched). */
+static int sattrs_from_walk(const unsigned char *raw, size_t rlen, int indef, sattrs *v)
+{
+	der_cur c = { raw, rlen }, in, ac, vc;
+	der_tlv t, prev, a, oid, set, val, pv;
+	int n = 0, k;
+
+	if (raw == NULL || indef || rlen < 2 || raw[0] != 0xa0 || !der_strict(raw, rlen, 0) ||
+	    !der_get(&c, &t, 0) || c.n != 0)
+		return 0;
+	der_enter(&t, &in);
+	memset(&prev, 0, sizeof prev);
+	memset(&pv, 0, sizeof pv);
+	while (in.n > 0) {
+		if (n >= SATTR_INLINE || !der_get(&in, &a, 1) || a.tag != 0x30 ||
+		    (n > 0 && tlv_cmp(&prev, &a) > 0))
+			return 0;
+		der_enter(&a, &ac);
+		if (!der_get(&ac, &oid, 2) || oid.tag != 0x06 || !der_get(&ac, &set, 2) ||
+		    set.tag != 0x31 || ac.n != 0)
+			return 0;
+		der_enter(&set, &vc);
+		for (k = 0; vc.n > 0; k++) {
+			if (!der_get(&vc, &val, 3) || !sattr_value_kept(val.tag) ||
+			    (k > 0 && tlv_cmp(&pv, &val) > 0))
+				return 0;
+			if (k == 0) {
+				v->inl[n].v0 = val.start;
+				v->inl[n].v0len = val.len;
+			}
+			pv = val;
+		}
+		v->inl[n].oid = oid.c;
+		v->inl[n].oidlen = oid.clen;
+		v->inl[n].nvals = k;
+		if (k == 0)
+			v->inl[n].v0 = NULL;
+		v->inl[n].own = NULL;
+		prev = a;
+		n++;
+	}
+	v->a = v->inl;
+	v->n = n;
+	v->der = 1;
+	return 1;
+}
+
+/* The view from OpenSSL's decoded attributes. VN_OK or VN_ERR_NOMEM. */
+static vn_err sattrs_from_cms(CMS_SignerInfo *si, sattrs *v)
+{
+	int i, n = CMS_signed_get_attr_count(si);
+
+	v->der = 0;
+	v->n = 0;
+	v->a = v->inl;
+	if (n <= 0)
+		return VN_OK;
+	if (n > SATTR_INLINE && (v->a = calloc((size_t)n, sizeof *v->a)) == NULL)
+		return VN_ERR_NOMEM;
 	for (i = 0; i < n; i++) {
-		a = CMS_signed_get_attr(si, i);
-		if (a == NULL || !obj_is(X509_ATTRIBUTE_get0_object(a), oid, len))
+		X509_ATTRIBUTE *x = CMS_signed_get_attr(si, i);
+		const ASN1_OBJECT *obj = x != NULL ? X509_ATTRIBUTE_get0_object(x) : NULL;
+		sattr *s = &v->a[i];
+
+		memset(s, 0, sizeof *s);
+		v->n = i + 1;
+		if (obj == NULL || OBJ_get0_data(obj) == NULL)
+			continue;	/* matches no OID */
+		s->oid = OBJ_get0_data(obj);
+		s->oidlen = (size_t)OBJ_length(obj);
+		s->nvals = X509_ATTRIBUTE_count(x);
+		if (s->nvals > 0) {
+			size_t l = 0;
+			if (attr_value_der(x, 0, &s->own, &l) != VN_OK)
+				return VN_ERR_NOMEM;
+			s->v0 = s->own;
+			s->v0len = l;
+		}
+	}
+	return VN_OK;
+}
+
+/* The single signed attribute of this OID: 0 absent, 1 found once with one
+ * value (*out its index), -1 repeated or multi-valued (RFC 5652 11: a
+ * signed attribute occurs once, with one value, for content-type,
+ * message-digest, signing-time; EN 319 122-1 5.2.2.3 for the ESS
+ * attributes). */
+static int signed_attr_one(const sattrs *v, const unsigned char *oid, size_t len, int *out)
+{
+	int i, found = 0;
+
+	*out = -1;
+	for (i = 0; i < v->n; i++) {
+		const sattr *s = &v->a[i];
+		if (s->oid == NULL || s->oidlen != len || memcmp(s->oid, oid, len) != 0)
 			continue;
-		if (found++ || X509_ATTRIBUTE_count(a) != 1)
+		if (found++ || s->nvals != 1)
 			return -1;
-		*out = a;
+		*out = i;
 	}
 	return found;
+}
+
+/* The first value of attribute i when it is a primitive of this tag: its
+ * contents in *c / *clen. 1 yes, 0 no. */
+static int sattr_prim(const sattrs *v, int i, unsigned char tag, const unsigned char **c,
+		      size_t *clen)
+{
+	der_cur cur;
+	der_tlv t;
+
+	if (i < 0 || v->a[i].v0 == NULL)
+		return 0;
+	cur.p = v->a[i].v0;
+	cur.n = v->a[i].v0len;
+	if (!der_get(&cur, &t, 0) || t.tag != tag || t.indef)
+		return 0;
+	*c = t.c;
+	*clen = t.clen;
+	return 1;
 }
 
 /* X.690 11.6: the encodings of a SET OF's elements in ascending order. */
@@ -427,8 +609,8 @@ static int der_cmp(const void *a, const void *b)
 }
 
 /* The DER of each signed attribute as OpenSSL holds it, in the order
- * received: made once per SignerInfo, for the DER check and for the fast
- * signature check, which both need them. */
+ * received: for the DER check of attributes that sattrs_from_walk could not
+ * prove DER. */
 typedef struct sattr_enc {
 	int done;		/* tried */
 	int n;			/* attributes; -1 when they could not be encoded */
@@ -474,21 +656,22 @@ static void sattr_enc_free(sattr_enc *se)
 /* Whether the signed attributes were sent in DER (RFC 5652 5.4: the
  * signature is computed over their DER; a verifier that re-encodes would
  * hide a BER encoding). 1 yes, 0 no, <0 could not tell. */
-static int signed_attrs_der(CMS_SignerInfo *si, sattr_enc *se, const unsigned char *orig,
-			    size_t olen, int indef)
+static int signed_attrs_der(CMS_SignerInfo *si, const unsigned char *orig, size_t olen,
+			    int indef)
 {
+	sattr_enc enc_s, *se = &enc_s;
 	const sattr_enc *s;
 	int i, r = -1;
 	v_blob *enc = NULL;
 	vn_buf b;
 
+	memset(se, 0, sizeof *se);
 	vn_buf_init(&b, V_MAX_DOCUMENT);
 	if (indef || orig == NULL || olen < 2 || orig[0] != 0xa0)
 		return 0;
 	if ((s = sattr_enc_get(si, se)) == NULL ||
 	    (enc = malloc((size_t)s->n * sizeof *enc)) == NULL)
 		goto out;
-	/* sorted apart: the fast check needs the received order */
 	memcpy(enc, s->enc, (size_t)s->n * sizeof *enc);
 	qsort(enc, (size_t)s->n, sizeof *enc, der_cmp);
 	{
@@ -505,6 +688,7 @@ static int signed_attrs_der(CMS_SignerInfo *si, sattr_enc *se, const unsigned ch
 out:
 	free(enc);
 	vn_buf_free(&b);
+	sattr_enc_free(se);
 	return r;
 }
 
@@ -1298,8 +1482,8 @@ out:
 
 /* Compare the message-digest attribute with the data (EN 319 102-1
  * 5.2.7.4 step 1, "the hash of the signed data object"). */
-static vn_err check_message_digest(v_sigobj *o, const ASN1_OCTET_STRING *md_attr, int dnid,
-				   const cms_content *ct, const v_data *data)
+static vn_err check_message_digest(v_sigobj *o, const unsigned char *mdv, size_t mdlen,
+				   int dnid, const cms_content *ct, const v_data *data)
 {
 	const EVP_MD *md = vn_md_by_nid(dnid);
 	unsigned char h[EVP_MAX_MD_SIZE];
@@ -1330,7 +1514,7 @@ static vn_err check_message_digest(v_sigobj *o, const ASN1_OCTET_STRING *md_attr
 		return finding(o, VN_LEVEL_ERROR, "V_CMS_SIGNED_DATA_NOT_FOUND",
 			       "detached signature and no signed data supplied");
 	}
-	if ((size_t)md_attr->length != hl || CRYPTO_memcmp(md_attr->data, h, hl) != 0) {
+	if (mdlen != hl || CRYPTO_memcmp(mdv, h, hl) != 0) {
 		raise_check(o, V_CHECK_HASH_FAILURE);
 		return finding(o, VN_LEVEL_ERROR, "V_CMS_HASH_MISMATCH",
 			       "message-digest does not match the signed data");
@@ -1339,18 +1523,14 @@ static vn_err check_message_digest(v_sigobj *o, const ASN1_OCTET_STRING *md_attr
 }
 
 /* signing-certificate-v2, else v1 (EN 319 122-1 5.2.2.3). */
-static vn_err check_signing_cert(v_sigobj *o, CMS_SignerInfo *si)
+static vn_err check_signing_cert(v_sigobj *o, const sattrs *v)
 {
-	X509_ATTRIBUTE *a = NULL;
-	unsigned char *d = NULL;
-	size_t dl = 0;
-	int v2 = 1, f, m;
-	vn_err e = VN_OK;
+	int v2 = 1, f, m, i = -1;
 
-	f = signed_attr_one(si, OID_ARG(OID_SIGNING_CERT_V2), &a);
+	f = signed_attr_one(v, OID_ARG(OID_SIGNING_CERT_V2), &i);
 	if (f == 0) {
 		v2 = 0;
-		f = signed_attr_one(si, OID_ARG(OID_SIGNING_CERT), &a);
+		f = signed_attr_one(v, OID_ARG(OID_SIGNING_CERT), &i);
 	}
 	if (f == 0) {
 		/* STANDARDS.md 9.5: a CMS signature without it is not CAdES. */
@@ -1358,31 +1538,28 @@ static vn_err check_signing_cert(v_sigobj *o, CMS_SignerInfo *si)
 			       "no signing-certificate(-v2) attribute: CMS, not CAdES");
 	}
 	o->level = V_LEVEL_B;
-	if (f < 0 || attr_value_der(a, 0, &d, &dl) != VN_OK) {
+	if (f < 0 || v->a[i].v0 == NULL) {
 		raise_check(o, V_CHECK_FORMAT_FAILURE);
-		e = finding(o, VN_LEVEL_ERROR, "V_CMS_SIGNING_CERT_ATTR",
-			    "signing-certificate attribute repeated or malformed");
-		goto out;
+		return finding(o, VN_LEVEL_ERROR, "V_CMS_SIGNING_CERT_ATTR",
+			       "signing-certificate attribute repeated or malformed");
 	}
 	if (o->signer == NULL)
-		goto out;	/* ISC already failed */
-	m = ess_first_matches(d, dl, v2, o->signer);
+		return VN_OK;	/* ISC already failed */
+	m = ess_first_matches(v->a[i].v0, v->a[i].v0len, v2, o->signer);
 	if (m < 0) {
 		raise_check(o, V_CHECK_FORMAT_FAILURE);
-		e = finding(o, VN_LEVEL_ERROR, "V_CMS_SIGNING_CERT_ATTR",
-			    "signing-certificate attribute malformed");
-	} else if (m == 0) {
+		return finding(o, VN_LEVEL_ERROR, "V_CMS_SIGNING_CERT_ATTR",
+			       "signing-certificate attribute malformed");
+	}
+	if (m == 0) {
 		/* EN 319 102-1 5.2.3.4: the reference does not match the
 		 * certificate the SID names. */
 		raise_check(o, V_CHECK_NO_SIGNING_CERT);
-		e = finding(o, VN_LEVEL_ERROR, "V_CMS_SIGNING_CERT_MISMATCH",
-			    "signing-certificate reference does not match the signer's certificate");
-	} else {
-		o->has_signing_cert_ref = 1;
+		return finding(o, VN_LEVEL_ERROR, "V_CMS_SIGNING_CERT_MISMATCH",
+			       "signing-certificate reference does not match the signer's certificate");
 	}
-out:
-	OPENSSL_free(d);
-	return e;
+	o->has_signing_cert_ref = 1;
+	return VN_OK;
 }
 
 /* ---- the signer's signature through a fixed-base table -----------------
@@ -1413,102 +1590,91 @@ static const struct {
 	{NID_id_smime_aa_receiptRequest, ATTR_SIGNED | ATTR_ONLY_ONE | ATTR_ONE_VALUE},
 };
 
-/* One rule over one attribute set (signed: side ATTR_SIGNED). */
-static int attr_rule_holds(const CMS_SignerInfo *si, int side, int nid, int flags)
+/* One rule over the unsigned attributes, as OpenSSL holds them. */
+static int unsigned_rule_holds(const CMS_SignerInfo *si, int nid, int flags)
 {
-	int n = side == ATTR_SIGNED ? CMS_signed_get_attr_count(si) : CMS_unsigned_get_attr_count(si);
-	int loc = side == ATTR_SIGNED ? CMS_signed_get_attr_by_NID(si, nid, -1)
-				      : CMS_unsigned_get_attr_by_NID(si, nid, -1);
+	int loc = CMS_unsigned_get_attr_by_NID(si, nid, -1);
 	X509_ATTRIBUTE *a;
 	int count;
 
 	if (loc < 0)
-		return !(n > 0 && (flags & ATTR_REQUIRED) && (flags & side));
-	a = side == ATTR_SIGNED ? CMS_signed_get_attr(si, loc) : CMS_unsigned_get_attr(si, loc);
+		return 1;	/* ATTR_REQUIRED binds the signed side only */
+	a = CMS_unsigned_get_attr(si, loc);
 	count = a != NULL ? X509_ATTRIBUTE_count(a) : 0;
-	if ((flags & side) == 0 || count == 0 || ((flags & ATTR_ONE_VALUE) && count != 1))
+	if ((flags & ATTR_UNSIGNED) == 0 || count == 0 ||
+	    ((flags & ATTR_ONE_VALUE) && count != 1))
 		return 0;
-	if (flags & ATTR_ONLY_ONE) {
-		int again = side == ATTR_SIGNED ? CMS_signed_get_attr_by_NID(si, nid, loc)
-						: CMS_unsigned_get_attr_by_NID(si, nid, loc);
-		if (again >= 0)
+	if ((flags & ATTR_ONLY_ONE) && CMS_unsigned_get_attr_by_NID(si, nid, loc) >= 0)
+		return 0;
+	return 1;
+}
+
+/* One rule over the signed attributes, in the view: the first attribute
+ * of the type decides the values rule, a second one breaks ATTR_ONLY_ONE
+ * (what CMS_signed_get_attr_by_NID finds, compared as OID bytes). */
+static int signed_rule_holds(const sattrs *v, int nid, int flags)
+{
+	const ASN1_OBJECT *obj = OBJ_nid2obj(nid);
+	const unsigned char *d = obj != NULL ? OBJ_get0_data(obj) : NULL;
+	size_t dl = obj != NULL ? (size_t)OBJ_length(obj) : 0;
+	int i, found = 0;
+
+	if (d == NULL)
+		return 0;
+	for (i = 0; i < v->n; i++) {
+		const sattr *s = &v->a[i];
+		if (s->oid == NULL || s->oidlen != dl || memcmp(s->oid, d, dl) != 0)
+			continue;
+		if (found++) {
+			if (flags & ATTR_ONLY_ONE)
+				return 0;
+			continue;
+		}
+		if ((flags & ATTR_SIGNED) == 0 || s->nvals == 0 ||
+		    ((flags & ATTR_ONE_VALUE) && s->nvals != 1))
 			return 0;
 	}
-	return 1;
+	return found || !(v->n > 0 && (flags & ATTR_REQUIRED) && (flags & ATTR_SIGNED));
 }
 
-static int attr_rules_hold(const CMS_SignerInfo *si)
+static int attr_rules_hold(const CMS_SignerInfo *si, const sattrs *v)
 {
 	for (size_t i = 0; i < sizeof attr_rules / sizeof attr_rules[0]; i++)
-		if (!attr_rule_holds(si, ATTR_SIGNED, attr_rules[i].nid, attr_rules[i].flags) ||
-		    !attr_rule_holds(si, ATTR_UNSIGNED, attr_rules[i].nid, attr_rules[i].flags))
+		if (!signed_rule_holds(v, attr_rules[i].nid, attr_rules[i].flags) ||
+		    !unsigned_rule_holds(si, attr_rules[i].nid, attr_rules[i].flags))
 			return 0;
 	return 1;
 }
 
-/* DER order of SET OF (X.690 11.6): the encodings as octet strings, the
- * shorter padded with zeros. */
-static int der_before(const unsigned char *a, int al, const unsigned char *b, int bl)
+/* With the view read from the received bytes (proved DER), the bytes the
+ * signature covers are those bytes with the SET OF tag (RFC 5652 5.4):
+ * what CMS_SignerInfo_verify would encode. Any other view is left to
+ * CMS_SignerInfo_verify. */
+static int cms_sig_fast(CMS_SignerInfo *si, const sattrs *v, const unsigned char *raw,
+			size_t rlen, X509 *signer)
 {
-	int m = al < bl ? al : bl, c = memcmp(a, b, (size_t)m);
-
-	if (c != 0)
-		return c < 0;
-	for (int i = m; i < bl; i++)
-		if (b[i] != 0)
-			return 1;
-	return al <= bl;
-}
-
-static int cms_sig_fast(CMS_SignerInfo *si, sattr_enc *se, X509 *signer)
-{
-	unsigned char hdr[6], dg[EVP_MAX_MD_SIZE];
-	int n = CMS_signed_get_attr_count(si), i, r = VN_P256_NOT_HANDLED;
-	size_t total = 0, hl;
+	static const unsigned char set_tag = 0x31;
+	unsigned char dg[EVP_MAX_MD_SIZE];
+	int r = VN_P256_NOT_HANDLED;
 	unsigned dglen = 0;
 	X509_ALGOR *dig = NULL;
 	ASN1_OCTET_STRING *sig = CMS_SignerInfo_get0_signature(si);
-	const sattr_enc *s;
-	const v_blob *enc;
 	const EVP_MD *md;
 	EVP_MD_CTX *mc = NULL;
 
-	if (n <= 0 || n > FAST_MAX_ATTRS || sig == NULL || !attr_rules_hold(si))
+	if (!v->der || v->n <= 0 || v->n > FAST_MAX_ATTRS || sig == NULL || raw == NULL ||
+	    rlen < 2 || !attr_rules_hold(si, v))
 		return VN_P256_NOT_HANDLED;
 	CMS_SignerInfo_get0_algs(si, NULL, NULL, &dig, NULL);
 	if (dig == NULL)
 		return VN_P256_NOT_HANDLED;
 	md = OBJ_obj2nid(dig->algorithm) == NID_sha256 ? vn_md_sha256()
 						     : EVP_get_digestbyobj(dig->algorithm);
-	if (md == NULL || (s = sattr_enc_get(si, se)) == NULL || s->n != n)
+	if (md == NULL)
 		return VN_P256_NOT_HANDLED;
-	enc = s->enc;
-	for (i = 0; i < n; i++) {
-		if (i > 0 && !der_before(enc[i - 1].p, (int)enc[i - 1].n, enc[i].p, (int)enc[i].n))
-			goto out;
-		total += enc[i].n;
-	}
-	/* SET OF header: tag, then the definite length */
-	hdr[0] = 0x31;
-	if (total < 0x80) {
-		hdr[1] = (unsigned char)total;
-		hl = 2;
-	} else if (total <= 0xff) {
-		hdr[1] = 0x81, hdr[2] = (unsigned char)total;
-		hl = 3;
-	} else if (total <= 0xffff) {
-		hdr[1] = 0x82, hdr[2] = (unsigned char)(total >> 8), hdr[3] = (unsigned char)total;
-		hl = 4;
-	} else {
-		goto out;
-	}
 	if ((mc = EVP_MD_CTX_new()) == NULL || EVP_DigestInit_ex(mc, md, NULL) != 1 ||
-	    EVP_DigestUpdate(mc, hdr, hl) != 1)
-		goto out;
-	for (i = 0; i < n; i++)
-		if (EVP_DigestUpdate(mc, enc[i].p, enc[i].n) != 1)
-			goto out;
-	if (EVP_DigestFinal_ex(mc, dg, &dglen) != 1)
+	    EVP_DigestUpdate(mc, &set_tag, 1) != 1 || EVP_DigestUpdate(mc, raw + 1, rlen - 1) != 1 ||
+	    EVP_DigestFinal_ex(mc, dg, &dglen) != 1)
 		goto out;
 	r = vn_p256_verify(X509_get_X509_PUBKEY(signer), ASN1_STRING_get0_data(sig),
 			   (size_t)ASN1_STRING_length(sig), dg, dglen);
@@ -1518,19 +1684,51 @@ out:
 	return r;
 }
 
-/* FC and CV over the signed attributes (RFC 5652 5.3, 11); se: their
- * encodings, made when first needed. */
+/* signing-time (RFC 5652 11.3), when readable: 1 read into *st, 0 not,
+ * -1 no memory. */
+static int signing_time(const sattrs *v, int i, vn_time *st)
+{
+	const unsigned char *c = NULL;
+	size_t cl = 0;
+	int type, ok;
+	ASN1_TIME *tm;
+
+	if (sattr_prim(v, i, 0x17, &c, &cl))
+		type = V_ASN1_UTCTIME;
+	else if (sattr_prim(v, i, 0x18, &c, &cl))
+		type = V_ASN1_GENERALIZEDTIME;
+	else
+		return 0;
+	if (cl > INT_MAX || (tm = ASN1_STRING_type_new(type)) == NULL)
+		return -1;
+	if (!ASN1_STRING_set(tm, c, (int)cl)) {
+		ASN1_STRING_free(tm);
+		return -1;
+	}
+	ok = v_asn1_time_to_vn(tm, st) == VN_OK;
+	ASN1_STRING_free(tm);
+	return ok;
+}
+
+/* FC and CV over the signed attributes (RFC 5652 5.3, 11), read into v. */
 static vn_err signed_attrs_check(CMS_ContentInfo *cms, CMS_SignerInfo *si, v_sigobj *o,
 				 const cms_walk *w, size_t idx, const cms_content *ct,
-				 const v_data *data, sattr_enc *se)
+				 const v_data *data, sattrs *v)
 {
-	X509_ATTRIBUTE *a = NULL;
-	ASN1_TYPE *t;
+	const unsigned char *raw = w->sattr[idx], *c = NULL;
+	size_t rlen = w->sattr_len[idx], cl = 0;
+	const ASN1_OBJECT *ect;
 	X509_ALGOR *dig = NULL;
-	int der, f;
+	int der, f, i = -1;
 	vn_err e;
 
-	der = signed_attrs_der(si, se, w->sattr[idx], w->sattr_len[idx], w->sattr_indef[idx]);
+	if (sattrs_from_walk(raw, rlen, w->sattr_indef[idx], v)) {
+		der = 1;
+	} else {
+		der = signed_attrs_der(si, raw, rlen, w->sattr_indef[idx]);
+		if (der >= 0 && (e = sattrs_from_cms(si, v)) != VN_OK)
+			return e;
+	}
 	if (der == 0) {
 		raise_check(o, V_CHECK_FORMAT_FAILURE);
 		if ((e = finding(o, VN_LEVEL_ERROR, "V_CMS_SIGNED_ATTRS_NOT_DER",
@@ -1540,10 +1738,11 @@ static vn_err signed_attrs_check(CMS_ContentInfo *cms, CMS_SignerInfo *si, v_sig
 		return VN_ERR_CRYPTO;
 	}
 
-	f = signed_attr_one(si, OID_ARG(OID_CONTENT_TYPE), &a);
-	t = f == 1 ? X509_ATTRIBUTE_get0_type(a, 0) : NULL;
-	if (t == NULL || ASN1_TYPE_get(t) != V_ASN1_OBJECT ||
-	    OBJ_cmp(t->value.object, CMS_get0_eContentType(cms)) != 0) {
+	f = signed_attr_one(v, OID_ARG(OID_CONTENT_TYPE), &i);
+	ect = CMS_get0_eContentType(cms);
+	if (f != 1 || !sattr_prim(v, i, 0x06, &c, &cl) || ect == NULL ||
+	    OBJ_get0_data(ect) == NULL || cl != (size_t)OBJ_length(ect) ||
+	    memcmp(c, OBJ_get0_data(ect), cl) != 0) {
 		raise_check(o, V_CHECK_FORMAT_FAILURE);
 		if ((e = finding(o, VN_LEVEL_ERROR, "V_CMS_CONTENT_TYPE",
 				 "content-type attribute absent, repeated or not the "
@@ -1551,44 +1750,43 @@ static vn_err signed_attrs_check(CMS_ContentInfo *cms, CMS_SignerInfo *si, v_sig
 			return e;
 	}
 
-	f = signed_attr_one(si, OID_ARG(OID_SIGNING_TIME), &a);
+	f = signed_attr_one(v, OID_ARG(OID_SIGNING_TIME), &i);
 	if (f != 0) {
 		vn_time st;
-		t = f == 1 ? X509_ATTRIBUTE_get0_type(a, 0) : NULL;
-		if (t != NULL && (ASN1_TYPE_get(t) == V_ASN1_UTCTIME ||
-				  ASN1_TYPE_get(t) == V_ASN1_GENERALIZEDTIME) &&
-		    v_asn1_time_to_vn(t->value.utctime, &st) == VN_OK)
+		int r = f == 1 ? signing_time(v, i, &st) : 0;
+		if (r < 0)
+			return VN_ERR_NOMEM;
+		if (r > 0)
 			o->claimed_time = st;
 		else if ((e = finding(o, VN_LEVEL_WARN, "V_CMS_SIGNING_TIME_INVALID",
 				      "signing-time attribute unreadable; ignored")) != VN_OK)
 			return e;
 	}
 
-	if ((e = check_signing_cert(o, si)) != VN_OK)
+	if ((e = check_signing_cert(o, v)) != VN_OK)
 		return e;
 
-	f = signed_attr_one(si, OID_ARG(OID_CONTENT_TST), &a);
-	if (f == 1) {
-		if ((e = attr_timestamps(o, a, V_TS_CONTENT, ct->p, ct->n)) != VN_OK)
-			return e;
-	}
+	f = signed_attr_one(v, OID_ARG(OID_CONTENT_TST), &i);
+	if (f == 1 && (e = v_sigobj_add_ts(o, V_TS_CONTENT, v->a[i].v0, v->a[i].v0len, ct->p,
+					   ct->n)) != VN_OK)
+		return e;
 
-	f = signed_attr_one(si, OID_ARG(OID_MESSAGE_DIGEST), &a);
-	t = f == 1 ? X509_ATTRIBUTE_get0_type(a, 0) : NULL;
-	if (t == NULL || ASN1_TYPE_get(t) != V_ASN1_OCTET_STRING) {
+	f = signed_attr_one(v, OID_ARG(OID_MESSAGE_DIGEST), &i);
+	if (f != 1 || !sattr_prim(v, i, 0x04, &c, &cl)) {
 		raise_check(o, V_CHECK_FORMAT_FAILURE);
 		return finding(o, VN_LEVEL_ERROR, "V_CMS_MESSAGE_DIGEST",
 			       "message-digest attribute absent, repeated or malformed");
 	}
 	CMS_SignerInfo_get0_algs(si, NULL, NULL, &dig, NULL);
-	if ((e = check_message_digest(o, t->value.octet_string,
+	if ((e = check_message_digest(o, c, cl,
 				      dig != NULL ? OBJ_obj2nid(dig->algorithm) : NID_undef, ct,
 				      data)) != VN_OK)
 		return e;
 
 	/* The signature over the DER of the signed attributes. */
 	if (o->signer != NULL) {
-		int r = cms_sig_fast(si, se, o->signer) == VN_P256_VALID ? 1 : CMS_SignerInfo_verify(si);
+		int r = cms_sig_fast(si, v, raw, rlen, o->signer) == VN_P256_VALID
+				? 1 : CMS_SignerInfo_verify(si);
 		ERR_clear_error();
 		if (r != 1) {
 			raise_check(o, V_CHECK_SIG_CRYPTO_FAILURE);
@@ -1603,12 +1801,14 @@ static vn_err check_signed_attrs(CMS_ContentInfo *cms, CMS_SignerInfo *si, v_sig
 				 const cms_walk *w, size_t idx, const cms_content *ct,
 				 const v_data *data)
 {
-	sattr_enc se;
+	sattrs v;
 	vn_err e;
 
-	memset(&se, 0, sizeof se);
-	e = signed_attrs_check(cms, si, o, w, idx, ct, data, &se);
-	sattr_enc_free(&se);
+	v.a = NULL;
+	v.n = 0;
+	v.der = 0;
+	e = signed_attrs_check(cms, si, o, w, idx, ct, data, &v);
+	sattrs_free(&v);
 	return e;
 }
 

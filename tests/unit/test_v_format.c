@@ -29,6 +29,7 @@
 #include "common/vn_p256.h"
 #include "node/v_format.h"
 #include "node/v_format_int.h"
+#include "node/v_dersplit.h"
 
 #define N(a) (int)(sizeof(a) / sizeof((a)[0]))
 
@@ -479,7 +480,8 @@ END_TEST
 /* ---- CMS made with the openssl CLI ------------------------------------ */
 
 enum { D_NONE, D_BYTES, D_TAMPERED, D_DIGEST, D_DIGEST_384, D_DIGEST_WRONG };
-enum { C_NONE, C_FLIP_SIG, C_FLIP_CONTENT, C_SWAP_ATTRS, C_CONTENT_TYPE, C_ESS_HASH, C_PEM };
+enum { C_NONE, C_FLIP_SIG, C_FLIP_CONTENT, C_SWAP_ATTRS, C_CONTENT_TYPE, C_ESS_HASH, C_PEM,
+       C_STIME_BYTE, C_BER_LEN, C_TWO_MD, C_NO_CT, C_VALUE_INT };
 
 typedef struct cms_case {
 	const char *name;
@@ -521,6 +523,14 @@ static const cms_case cms_cases[] = {
 	{ "content-type not eContentType", "ec", "-cades", 0, D_NONE, C_CONTENT_TYPE, V_CHECK_FORMAT_FAILURE, V_LEVEL_B, "V_CMS_CONTENT_TYPE", 0 },
 	/* ISC */
 	{ "signing-certificate-v2 hash wrong", "ec", "-cades", 0, D_NONE, C_ESS_HASH, V_CHECK_NO_SIGNING_CERT, V_LEVEL_B, "V_CMS_SIGNING_CERT_MISMATCH", 0 },
+	/* The signed attributes read from the received bytes (DER proved)
+	 * or, failing the proof, from OpenSSL's re-encoding: the same
+	 * verdicts either way. */
+	{ "signed attribute byte changed", "ec", "-cades", 0, D_NONE, C_STIME_BYTE, V_CHECK_SIG_CRYPTO_FAILURE, V_LEVEL_B, "V_CMS_SIG_INVALID", 0 },
+	{ "signed attributes with a BER length", "ec", "-cades", 0, D_NONE, C_BER_LEN, V_CHECK_FORMAT_FAILURE, V_LEVEL_B, "V_CMS_SIGNED_ATTRS_NOT_DER", -1 },
+	{ "two message-digest attributes", "ec", "-cades", 0, D_NONE, C_TWO_MD, V_CHECK_FORMAT_FAILURE, V_LEVEL_B, "V_CMS_MESSAGE_DIGEST", -1 },
+	{ "no content-type attribute", "ec", "-cades", 0, D_NONE, C_NO_CT, V_CHECK_FORMAT_FAILURE, V_LEVEL_B, "V_CMS_CONTENT_TYPE", -1 },
+	{ "an INTEGER-valued signed attribute", "ec", "-cades", 0, D_NONE, C_VALUE_INT, V_CHECK_SIG_CRYPTO_FAILURE, V_LEVEL_B, "V_CMS_SIG_INVALID", -1 },
 };
 
 static void read_tmp(const char *name, vn_buf *b)
@@ -553,9 +563,58 @@ static unsigned char *find(unsigned char *h, size_t hn, const void *needle, size
 	return NULL;
 }
 
-/* The CMS mutations, all length-preserving. */
+/* The elements of p/n with the bytes [off, off + olen) replaced by nb/nl,
+ * appended to out: every definite length that encloses them grown or
+ * shrunk to fit (short definite-length headers only in the input). */
+static void der_splice(const unsigned char *p, size_t n, size_t off, size_t olen,
+		       const unsigned char *nb, size_t nl, vn_buf *out)
+{
+	size_t at = 0;
+
+	while (at < n) {
+		size_t hl = 2, len = p[at + 1], k;
+		if (p[at + 1] & 0x80) {
+			hl = 2 + (p[at + 1] & 0x7fu);
+			for (len = 0, k = 2; k < hl; k++)
+				len = (len << 8) | p[at + k];
+		}
+		if (at == off) {
+			ck_assert(vn_buf_append(out, nb, nl) == VN_OK);
+			ck_assert(vn_buf_append(out, p + at + olen, n - at - olen) == VN_OK);
+			return;
+		}
+		if (off > at && off < at + hl + len) {
+			ck_assert(off >= at + hl && off + olen <= at + hl + len);
+			ck_assert(v_der_put_hdr(out, p[at], len - olen + nl) == VN_OK);
+			der_splice(p + at + hl, len, off - at - hl, olen, nb, nl, out);
+		} else {
+			ck_assert(vn_buf_append(out, p + at, hl + len) == VN_OK);
+		}
+		at += hl + len;
+	}
+}
+
+/* Replace the element at q (inside b, short form length) by nb/nl. */
+static void splice_at(vn_buf *b, const unsigned char *q, const unsigned char *nb, size_t nl)
+{
+	vn_buf out;
+
+	ck_assert(q[1] < 0x80);
+	vn_buf_init(&out, V_MAX_DOCUMENT);
+	der_splice(b->data, b->len, (size_t)(q - b->data), 2u + q[1], nb, nl, &out);
+	vn_buf_reset(b);
+	ck_assert(vn_buf_append(b, out.data, out.len) == VN_OK);
+	vn_buf_free(&out);
+}
+
+/* The CMS mutations: in place, or spliced with the lengths around fixed. */
 static void mutate(const cms_case *c, vn_buf *b)
 {
+	static const unsigned char st_attr[] = { 0x30, 0x1c, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
+						 0xf7, 0x0d, 0x01, 0x09, 0x05, 0x31, 0x0f, 0x17,
+						 0x0d };
+	static const unsigned char md_attr[] = { 0x30, 0x2f, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
+						 0xf7, 0x0d, 0x01, 0x09, 0x04 };
 	static const unsigned char ct_attr[] = { 0x30, 0x18, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
 						 0xf7, 0x0d, 0x01, 0x09, 0x03, 0x31, 0x0b, 0x06,
 						 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01,
@@ -578,6 +637,55 @@ static void mutate(const cms_case *c, vn_buf *b)
 		ck_assert(p != NULL);
 		p[sizeof ct_attr - 1] = 0x02;	/* id-signedData: not the eContentType */
 		break;
+	case C_STIME_BYTE:
+		/* the last digit of the seconds: still a time, not the one signed */
+		p = find(b->data, b->len, st_attr, sizeof st_attr);
+		ck_assert(p != NULL);
+		p[sizeof st_attr + 11] ^= 0x01;
+		break;
+	case C_BER_LEN: {
+		/* content-type's SEQUENCE length in two octets (X.690 8.1.3.5
+		 * allows it, 10.1 does not) */
+		unsigned char ber[64];
+		p = find(b->data, b->len, ct_attr, sizeof ct_attr);
+		ck_assert(p != NULL);
+		ber[0] = 0x30;
+		ber[1] = 0x81;
+		memcpy(ber + 2, p + 1, sizeof ct_attr - 1);
+		splice_at(b, p, ber, sizeof ct_attr + 1);
+		break;
+	}
+	case C_TWO_MD: {
+		/* the same attribute twice: still in DER order */
+		unsigned char two[2 * 0x31];
+		p = find(b->data, b->len, md_attr, sizeof md_attr);
+		ck_assert(p != NULL);
+		memcpy(two, p, 0x31);
+		memcpy(two + 0x31, p, 0x31);
+		splice_at(b, p, two, sizeof two);
+		break;
+	}
+	case C_NO_CT:
+		p = find(b->data, b->len, ct_attr, sizeof ct_attr);
+		ck_assert(p != NULL);
+		splice_at(b, p, NULL, 0);
+		break;
+	case C_VALUE_INT: {
+		/* challengePassword (1.2.840.113549.1.9.7) with an INTEGER value
+		 * before content-type, where DER order puts it: still DER, but a
+		 * value type outside those read from the received bytes; and not
+		 * what was signed */
+		static const unsigned char extra[] = { 0x30, 0x10, 0x06, 0x09, 0x2a, 0x86, 0x48,
+						       0x86, 0xf7, 0x0d, 0x01, 0x09, 0x07, 0x31,
+						       0x03, 0x02, 0x01, 0x05 };
+		unsigned char both[sizeof extra + sizeof ct_attr];
+		p = find(b->data, b->len, ct_attr, sizeof ct_attr);
+		ck_assert(p != NULL);
+		memcpy(both, extra, sizeof extra);
+		memcpy(both + sizeof extra, ct_attr, sizeof ct_attr);
+		splice_at(b, p, both, sizeof both);
+		break;
+	}
 	case C_SWAP_ATTRS: {
 		/* content-type sorts first; put the attribute after it first. */
 		unsigned char tmp[256];
