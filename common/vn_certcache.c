@@ -198,3 +198,29 @@ const void *vn_cert_memo(X509 *x, vn_cert_memo_kind *k)
 		k->free(made);	/* another thread's is kept, or it could not be attached */
 	return p;
 }
+
+static void *sha256_make(X509 *x)
+{
+	unsigned char *der = NULL, *md;
+	int n = i2d_X509(x, &der);	/* the kept encoding, copied */
+
+	md = n > 0 ? malloc(SHA256_DIGEST_LENGTH) : NULL;
+	if (md != NULL && SHA256(der, (size_t)n, md) == NULL) {
+		free(md);
+		md = NULL;
+	}
+	OPENSSL_free(der);
+	return md;
+}
+
+static vn_cert_memo_kind sha256_kind = {sha256_make, free, 0};
+
+int vn_cert_sha256(X509 *x, unsigned char out[32])
+{
+	const unsigned char *md = vn_cert_memo(x, &sha256_kind);
+
+	if (md == NULL)
+		return -1;
+	memcpy(out, md, SHA256_DIGEST_LENGTH);
+	return 0;
+}

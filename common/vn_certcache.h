@@ -56,4 +56,9 @@ typedef struct vn_cert_memo_kind {
  * make failed or they could not be attached (out of memory). */
 const void *vn_cert_memo(X509 *x, vn_cert_memo_kind *kind) VN_NONNULL(1, 2);
 
+/* The SHA-256 of x's DER (its fingerprint, what an ESSCertIDv2 names),
+ * into out; through a memo, so computed once per decoded certificate.
+ * 0 done, -1 no encoding or no memory. */
+int vn_cert_sha256(X509 *x, unsigned char out[32]) VN_NONNULL(1, 2);
+
 #endif

@@ -21,6 +21,7 @@
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/pkcs7.h>
+#include <openssl/sha.h>
 #include <openssl/ts.h>
 #include <openssl/x509.h>
 
@@ -734,8 +735,14 @@ static int ess_first_matches(const unsigned char *der, size_t n, int v2, X509 *s
 	}
 	if (t.tag != 0x04 || t.indef)
 		return -1;
-	if (!X509_digest(signer, md, h, &hl))
+	if (EVP_MD_get_type(md) == NID_sha256) {
+		/* the usual case: the signer's fingerprint, kept beside it */
+		if (vn_cert_sha256(signer, h) != 0)
+			return -1;
+		hl = SHA256_DIGEST_LENGTH;
+	} else if (!X509_digest(signer, md, h, &hl)) {
 		return -1;
+	}
 	return t.clen == hl && CRYPTO_memcmp(t.c, h, hl) == 0;
 }
 

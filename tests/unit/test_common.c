@@ -265,6 +265,20 @@ START_TEST(test_certcache)
 	ck_assert_int_ne(X509_cmp(c, a), 0);
 	ck_assert_ptr_null(vn_cert_decode((const unsigned char *)"junk", 4));
 	ck_assert_ptr_null(vn_cert_decode(NULL, 0));
+	/* the fingerprint memo: X509_digest's SHA-256, asked twice; the
+	 * certificate with one signature bit changed has its own */
+	for (int round = 0; round < 2; round++) {
+		unsigned char want[32], got[32];
+		unsigned int wl = 0;
+		ck_assert_int_eq(X509_digest(x, EVP_sha256(), want, &wl), 1);
+		ck_assert_uint_eq(wl, 32);
+		ck_assert_int_eq(vn_cert_sha256(a, got), 0);
+		ck_assert_mem_eq(got, want, 32);
+		ck_assert_int_eq(vn_cert_sha256(c, got), 0);
+		ck_assert(memcmp(got, want, 32) != 0);
+		ck_assert_int_eq(X509_digest(c, EVP_sha256(), want, &wl), 1);
+		ck_assert_mem_eq(got, want, 32);
+	}
 	X509_free(a);
 	X509_free(b);
 	X509_free(c);
