@@ -408,7 +408,8 @@ START_TEST(t_many_keys)
 END_TEST
 
 /* The limb inversion modulo the order agrees with BN_mod_inverse on edge
- * values and random ones, and refuses 0 and n. */
+ * values (1, 2, n-1, (n-1)/2, powers of two, 2^k - 1, a value of every bit
+ * length) and on many random ones; 0 and n are refused. */
 START_TEST(t_inverse)
 {
 	EC_GROUP *g = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
@@ -417,30 +418,110 @@ START_TEST(t_inverse)
 	BN_CTX *bn = BN_CTX_new();
 
 	ck_assert_ptr_nonnull(bn);
-	for (int i = 0; i < 4000; i++) {
-		switch (i) {
-		case 0: BN_one(s); break;
-		case 1: BN_set_word(s, 2); break;
-		case 2: BN_sub(s, n, BN_value_one()); break;
-		case 3: BN_rshift1(s, n); break;
-		case 4: BN_zero(s); BN_set_bit(s, 255); break;
-		case 5: BN_lshift(s, BN_value_one(), 64); break;
-		default: ck_assert_int_eq(BN_rand_range(s, n), 1);
+	for (int i = 0; i < 6000; i++) {
+		if (i < 256) {		/* 2^i */
+			BN_zero(s);
+			ck_assert_int_eq(BN_set_bit(s, i), 1);
+		} else if (i < 512) {	/* 2^k - 1, k = 1..256 */
+			BN_zero(s);
+			ck_assert_int_eq(BN_set_bit(s, i - 255), 1);
+			ck_assert_int_eq(BN_sub_word(s, 1), 1);
+		} else if (i < 768) {	/* random, exactly i - 511 bits */
+			ck_assert_int_eq(BN_rand(s, i - 511, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ANY), 1);
+		} else {
+			switch (i) {
+			case 768: BN_one(s); break;
+			case 769: ck_assert_int_eq(BN_sub(s, n, BN_value_one()), 1); break;
+			case 770: ck_assert_int_eq(BN_rshift1(s, n), 1); break;
+			case 771: ck_assert_int_eq(BN_sub_word(s, 2), 1); break;
+			default: ck_assert_int_eq(BN_rand_range(s, n), 1);
+			}
 		}
-		if (BN_is_zero(s))
-			continue;
+		if (BN_is_zero(s) || BN_cmp(s, n) >= 0)
+			continue;	/* 2^256 - 1 and 2^255.. above n */
 		ck_assert_int_eq(vn_p256_inv_order(w, s), 0);
 		ck_assert_ptr_nonnull(BN_mod_inverse(want, s, n, bn));
-		ck_assert_int_eq(BN_cmp(w, want), 0);
+		ck_assert_msg(BN_cmp(w, want) == 0, "case %d", i);
 	}
 	BN_zero(s);
 	ck_assert_int_eq(vn_p256_inv_order(w, s), -1);
 	ck_assert_int_eq(vn_p256_inv_order(w, n), -1);
+	ck_assert_int_eq(BN_add(s, n, BN_value_one()), 1);
+	ck_assert_int_eq(vn_p256_inv_order(w, s), -1);
+	BN_set_negative(s, 1);
+	ck_assert_int_eq(vn_p256_inv_order(w, s), -1);
 	BN_free(s);
 	BN_free(w);
 	BN_free(want);
 	BN_CTX_free(bn);
 	EC_GROUP_free(g);
+}
+END_TEST
+
+/* The same code for other odd moduli, from 3 to 2^256 - 1: it agrees with
+ * BN_mod_inverse where an inverse exists and refuses a value sharing a
+ * factor with the modulus, and refuses an even modulus or 1. */
+START_TEST(t_inverse_moduli)
+{
+	BIGNUM *m = BN_new(), *s = BN_new(), *w = BN_new(), *want = BN_new(), *a = BN_new(),
+	       *b = BN_new();
+	BN_CTX *bn = BN_CTX_new();
+
+	ck_assert_ptr_nonnull(bn);
+	for (int i = 0; i < 600; i++) {
+		int bits = 2 + i % 255;
+
+		if (i == 0) {
+			ck_assert_int_eq(BN_set_word(m, 3), 1);
+		} else if (i == 1) {	/* 2^256 - 1 = 3 * 5 * 17 * 257 * ... */
+			BN_zero(m);
+			ck_assert_int_eq(BN_set_bit(m, 256), 1);
+			ck_assert_int_eq(BN_sub_word(m, 1), 1);
+		} else {
+			ck_assert_int_eq(BN_rand(m, bits, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ODD), 1);
+		}
+		for (int j = 0; j < 8; j++) {
+			ck_assert_int_eq(BN_rand_range(s, m), 1);
+			if (BN_mod_inverse(want, s, m, bn) == NULL) {
+				ERR_clear_error();
+				ck_assert_int_eq(vn_p256_inv_mod(w, s, m), -1);
+				continue;
+			}
+			ck_assert_int_eq(vn_p256_inv_mod(w, s, m), 0);
+			ck_assert_msg(BN_cmp(w, want) == 0, "modulus %d value %d", i, j);
+		}
+		BN_zero(s);
+		ck_assert_int_eq(vn_p256_inv_mod(w, s, m), -1);
+	}
+	/* m = a*b: multiples of a are refused, their neighbours are not */
+	ck_assert_int_eq(BN_generate_prime_ex(a, 100, 0, NULL, NULL, NULL), 1);
+	ck_assert_int_eq(BN_generate_prime_ex(b, 150, 0, NULL, NULL, NULL), 1);
+	ck_assert_int_eq(BN_mul(m, a, b, bn), 1);
+	for (unsigned k = 1; k < 40; k++) {
+		ck_assert_ptr_nonnull(BN_copy(s, a));
+		ck_assert_int_eq(BN_mul_word(s, k), 1);
+		ck_assert_int_eq(vn_p256_inv_mod(w, s, m), -1);
+		ck_assert_int_eq(BN_add_word(s, 1), 1);
+		ck_assert_int_eq(vn_p256_inv_mod(w, s, m), 0);
+		ck_assert_ptr_nonnull(BN_mod_inverse(want, s, m, bn));
+		ck_assert_int_eq(BN_cmp(w, want), 0);
+	}
+	ck_assert_int_eq(BN_set_word(m, 1), 1);
+	BN_zero(s);
+	ck_assert_int_eq(vn_p256_inv_mod(w, s, m), -1);
+	ck_assert_int_eq(BN_set_word(m, 1000), 1);
+	ck_assert_int_eq(BN_set_word(s, 3), 1);
+	ck_assert_int_eq(vn_p256_inv_mod(w, s, m), -1);
+	ck_assert_int_eq(BN_set_bit(m, 257), 1);	/* above 2^256 */
+	ck_assert_int_eq(BN_add_word(m, 1), 1);
+	ck_assert_int_eq(vn_p256_inv_mod(w, s, m), -1);
+	BN_free(m);
+	BN_free(s);
+	BN_free(w);
+	BN_free(want);
+	BN_free(a);
+	BN_free(b);
+	BN_CTX_free(bn);
 }
 END_TEST
 
@@ -457,6 +538,7 @@ int main(void)
 	tcase_add_loop_test(tc, t_not_p256, 0, 3);
 	tcase_add_test(tc, t_threshold);
 	tcase_add_test(tc, t_inverse);
+	tcase_add_test(tc, t_inverse_moduli);
 	tcase_add_test(tc, t_many_keys);
 	tcase_add_test(tc, t_x_above_order);
 	suite_add_tcase(tc == NULL ? NULL : s, tc);
