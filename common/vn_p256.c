@@ -7,7 +7,9 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <openssl/bn.h>
 #include <openssl/ec.h>
@@ -31,17 +33,35 @@ typedef struct modulus {
 	uint64_t mi;	/* m^-1 mod 2^62 */
 } modulus;
 
+/* A key's table, shared: the slot holds one reference and every
+ * verification using it one more, so that a table taken from its slot
+ * (ageing, vn_p256.h) is freed by whoever drops the last reference, never
+ * while a thread still multiplies through it. */
+typedef struct table {
+	EC_GROUP *g;		/* generator = the key */
+	atomic_uint refs;
+} table;
+
 typedef struct slot {
 	unsigned char pt[PT_MAX];	/* the key's encoded point as its SPKI holds it */
 	size_t ptlen;			/* 0: empty */
 	unsigned uses;			/* verifications counted before a table */
+	unsigned cur;			/* verifications in period `last` */
+	uint64_t last;			/* the period of its last use */
 	int building;			/* a thread is building the table */
-	EC_GROUP *table;		/* generator = the key; never freed */
+	table *table;			/* NULL: none (yet) */
 } slot;
 
 static slot slots[SLOTS];
-static size_t ntables;
+static size_t ntables;		/* tables held by slots */
+static size_t nbuilding;	/* tables being built, counted against the allowance */
 static size_t max_tables = VN_P256_TABLES_DEFAULT;
+static uint64_t period_len = VN_P256_PERIOD_DEFAULT;	/* 0: no ageing */
+static uint64_t period;		/* the current period's number */
+static uint64_t period_used;	/* verifications counted in it */
+static uint64_t no_victim_in = UINT64_MAX;	/* a period already searched in vain */
+static size_t evictions;
+static atomic_size_t late_frees;	/* tables freed by a verification after their eviction */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static EC_GROUP *std_group;	/* P-256 with its own generator table */
@@ -127,36 +147,96 @@ out:
 	return g;
 }
 
-/* Build the table of slot s (marked building by the caller) and publish
- * it; NULL when that failed (the count starts again). */
-static EC_GROUP *build(slot *s, const unsigned char *pt, size_t n)
+/* Drop a reference to t; the last one frees it (1 returned). */
+static int table_put(table *t)
 {
-	EC_GROUP *g = make_table(pt, n);
-
-	(void)pthread_mutex_lock(&lock);
-	s->building = 0;
-	if (g != NULL && s->table == NULL && ntables < max_tables) {
-		s->table = g;
-		ntables++;
-	} else {
-		EC_GROUP_free(g);
-		g = s->table;
-		s->uses = 0;
-	}
-	(void)pthread_mutex_unlock(&lock);
-	return g;
+	if (t == NULL || atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) != 1)
+		return 0;
+	EC_GROUP_free(t->g);
+	free(t);
+	return 1;
 }
 
-/* The key's table: the existing one, or one built now when force is set or
- * the key has just reached its count; NULL otherwise. */
-static EC_GROUP *table_for(const unsigned char *pt, size_t n, int force)
+/* Build the table of slot s (marked building, and counted in nbuilding, by
+ * the caller) and publish it; the table with a reference for the caller,
+ * or NULL when that failed (the count starts again). */
+static table *build(slot *s, const unsigned char *pt, size_t n)
+{
+	EC_GROUP *g = make_table(pt, n);
+	table *t = g != NULL ? malloc(sizeof *t) : NULL;
+
+	if (t != NULL) {
+		t->g = g;
+		atomic_init(&t->refs, 2);	/* the slot's and the caller's */
+		g = NULL;
+	}
+	(void)pthread_mutex_lock(&lock);
+	s->building = 0;
+	nbuilding--;
+	/* the allowance may have been lowered meanwhile */
+	if (t != NULL && s->table == NULL && ntables < max_tables) {
+		s->table = t;
+		s->last = period;	/* a new table is not stale */
+		ntables++;
+	} else {
+		s->uses = 0;
+		if (t != NULL) {
+			EC_GROUP_free(t->g);
+			free(t);
+		}
+		t = NULL;
+	}
+	(void)pthread_mutex_unlock(&lock);
+	EC_GROUP_free(g);
+	return t;
+}
+
+/* Under the lock: take the table of the slot unused longest, if none of
+ * its key's verifications fell in this period or the last full one. Its
+ * slot's reference is handed to the caller, who drops it after unlocking;
+ * NULL when there is no such table (not searched again in this period:
+ * a table only grows stale as periods end). */
+static table *evict_stale(void)
+{
+	slot *v = NULL;
+	table *t;
+
+	if (period_len == 0 || no_victim_in == period)
+		return NULL;
+	for (size_t i = 0; i < SLOTS; i++) {
+		slot *c = &slots[i];
+		if (c->table != NULL && c->last + 1 < period && (v == NULL || c->last < v->last))
+			v = c;
+	}
+	if (v == NULL) {
+		no_victim_in = period;
+		return NULL;
+	}
+	t = v->table;
+	v->table = NULL;
+	v->uses = 0;
+	v->cur = 0;
+	ntables--;
+	evictions++;
+	return t;
+}
+
+/* The key's table with a reference for the caller (table_put when done):
+ * the existing one, or one built now when force is set or the key has
+ * just reached its count; NULL otherwise. A verification (force unset)
+ * counts towards its key and towards the period. */
+static table *table_for(const unsigned char *pt, size_t n, int force)
 {
 	size_t h = slot_of(pt, n), k;
 	slot *s = NULL, *free_slot = NULL;
-	EC_GROUP *t = NULL;
+	table *t = NULL, *stale = NULL;
 	int mine = 0;
 
 	(void)pthread_mutex_lock(&lock);
+	if (!force && period_len != 0 && ++period_used > period_len) {
+		period++;
+		period_used = 1;
+	}
 	/* The key's slot among PROBES neighbours: a slot holding a table (or
 	 * building one) is never taken over, so a key has PROBES chances to
 	 * find room; a counting slot goes to the newcomer, the emptiest
@@ -178,15 +258,43 @@ static EC_GROUP *table_for(const unsigned char *pt, size_t n, int force)
 		memcpy(s->pt, pt, n);
 		s->ptlen = n;
 		s->uses = 0;
+		s->cur = 0;
+		s->last = period;
+	}
+	if (!force) {
+		if (s->last != period) {
+			s->last = period;
+			s->cur = 0;
+		}
+		if (s->cur < UINT_MAX)
+			s->cur++;
 	}
 	t = s->table;
-	if (t == NULL && !s->building && ntables < max_tables &&
-	    (force || ++s->uses >= VN_P256_TABLE_AFTER)) {
-		s->building = 1;
+	if (t != NULL) {
+		atomic_fetch_add_explicit(&t->refs, 1, memory_order_relaxed);
+		goto unlock;
+	}
+	if (s->building)
+		goto unlock;
+	if (!force && s->uses < UINT_MAX)
+		s->uses++;
+	if (!force && s->uses < VN_P256_TABLE_AFTER)
+		goto unlock;
+	/* Room, or a stale table to take over for a key that has reached
+	 * its count within this period (or is forced): the allowance is
+	 * counted with the tables being built, so that it always holds. */
+	if (ntables + nbuilding < max_tables)
 		mine = 1;
+	else if (ntables + nbuilding <= max_tables && (force || s->cur >= VN_P256_TABLE_AFTER) &&
+		 (stale = evict_stale()) != NULL)
+		mine = 1;
+	if (mine) {
+		s->building = 1;
+		nbuilding++;
 	}
 unlock:
 	(void)pthread_mutex_unlock(&lock);
+	(void)table_put(stale);	/* the slot's reference: freed now unless in use */
 	if (mine)
 		t = build(s, pt, n);
 	return t;
@@ -585,7 +693,8 @@ int vn_p256_verify(const X509_PUBKEY *spki, const unsigned char *sig, size_t sig
 {
 	const unsigned char *pt = NULL;
 	size_t ptlen = 0;
-	EC_GROUP *t;
+	table *t;
+	int rv;
 
 	if (spki == NULL || sig == NULL || (dg == NULL && dglen > 0))
 		return VN_P256_NOT_HANDLED;
@@ -596,24 +705,38 @@ int vn_p256_verify(const X509_PUBKEY *spki, const unsigned char *sig, size_t sig
 	t = table_for(pt, ptlen, 0);
 	if (t == NULL)
 		return VN_P256_NOT_HANDLED;
-	return verify_with(t, sig, siglen, dg, dglen);
+	rv = verify_with(t->g, sig, siglen, dg, dglen);
+	if (table_put(t))	/* taken from its slot meanwhile */
+		atomic_fetch_add_explicit(&late_frees, 1, memory_order_relaxed);
+	return rv;
 }
 
 int vn_p256_table_now(const X509_PUBKEY *spki)
 {
 	const unsigned char *pt = NULL;
 	size_t ptlen = 0;
+	table *t;
 
 	if (spki == NULL || pthread_once(&once, init_std) != 0 || std_group == NULL ||
 	    p256_point(spki, &pt, &ptlen) != 0)
 		return -1;
-	return table_for(pt, ptlen, 1) != NULL ? 0 : -1;
+	t = table_for(pt, ptlen, 1);
+	(void)table_put(t);
+	return t != NULL ? 0 : -1;
 }
 
 void vn_p256_set_max_tables(size_t n)
 {
 	(void)pthread_mutex_lock(&lock);
 	max_tables = n < VN_P256_TABLES ? n : VN_P256_TABLES;
+	(void)pthread_mutex_unlock(&lock);
+}
+
+void vn_p256_set_period(uint64_t n)
+{
+	(void)pthread_mutex_lock(&lock);
+	period_len = n;
+	period_used = 0;
 	(void)pthread_mutex_unlock(&lock);
 }
 
@@ -625,4 +748,29 @@ size_t vn_p256_tables(void)
 	n = ntables;
 	(void)pthread_mutex_unlock(&lock);
 	return n;
+}
+
+size_t vn_p256_max_tables(void)
+{
+	size_t n;
+
+	(void)pthread_mutex_lock(&lock);
+	n = max_tables;
+	(void)pthread_mutex_unlock(&lock);
+	return n;
+}
+
+size_t vn_p256_table_evictions(void)
+{
+	size_t n;
+
+	(void)pthread_mutex_lock(&lock);
+	n = evictions;
+	(void)pthread_mutex_unlock(&lock);
+	return n;
+}
+
+size_t vn_p256_late_frees(void)
+{
+	return atomic_load_explicit(&late_frees, memory_order_relaxed);
 }

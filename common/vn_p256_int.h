@@ -13,4 +13,8 @@ int vn_p256_inv_order(BIGNUM *w, const BIGNUM *s);
  * [0, m): 0 done, -1 out of range or gcd(s, m) != 1. */
 int vn_p256_inv_mod(BIGNUM *w, const BIGNUM *s, const BIGNUM *m);
 
+/* How many tables were freed by a verification that was still using them
+ * when they were taken over (the reference count's reason to be). */
+size_t vn_p256_late_frees(void);
+
 #endif

@@ -2,6 +2,9 @@
  * it must agree with EVP_PKEY_verify on every input, valid or not. */
 #include "vn_test.h"
 
+#include <pthread.h>
+#include <time.h>
+
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
@@ -525,6 +528,192 @@ START_TEST(t_inverse_moduli)
 }
 END_TEST
 
+/* Ageing (vn_p256.h): periods of PERIOD verifications, a table allowance
+ * of one. */
+#define PERIOD 1100u
+
+typedef struct pair {
+	key a, b;
+	unsigned char dg[32], siga[80], sigb[80];
+	size_t na, nb;
+} pair;
+
+static void pair_make(pair *p)
+{
+	p->a = make_key("P-256", 0);
+	p->b = make_key("P-256", 0);
+	memset(p->dg, 0x24, sizeof p->dg);
+	p->na = sign(&p->a, p->dg, sizeof p->dg, p->siga, sizeof p->siga);
+	p->nb = sign(&p->b, p->dg, sizeof p->dg, p->sigb, sizeof p->sigb);
+	vn_p256_set_max_tables(1);
+	vn_p256_set_period(PERIOD);
+	ck_assert_int_eq(vn_p256_table_now(p->a.spki), 0);
+}
+
+static void pair_free(pair *p)
+{
+	free_key(&p->a);
+	free_key(&p->b);
+}
+
+static int verify_a(const pair *p)
+{
+	return vn_p256_verify(p->a.spki, p->siga, p->na, p->dg, sizeof p->dg);
+}
+
+static int verify_b(const pair *p)
+{
+	return vn_p256_verify(p->b.spki, p->sigb, p->nb, p->dg, sizeof p->dg);
+}
+
+/* A key that stops being used loses its table to a new hot key once a full
+ * period has passed without it. Verification 1 (period 0) is a's; b counts
+ * its 1,024th verification of a period in periods 0 and 1 while a is still
+ * recent, and in period 2 (from verification 2P + 1) it takes a's table
+ * at its 1,024th: verification 2P + 1,024. */
+START_TEST(t_ageing_takeover)
+{
+	pair p;
+	unsigned i;
+
+	pair_make(&p);
+	ck_assert_int_eq(verify_a(&p), VN_P256_VALID);
+	ck_assert_int_eq(vn_p256_table_now(p.b.spki), -1);	/* a is not stale */
+	for (i = 2; i < 2 * PERIOD + VN_P256_TABLE_AFTER; i++)
+		ck_assert_msg(verify_b(&p) == VN_P256_NOT_HANDLED, "verification %u", i);
+	ck_assert_uint_eq(vn_p256_table_evictions(), 0);
+	ck_assert_int_eq(verify_b(&p), VN_P256_VALID);
+	ck_assert_uint_eq(vn_p256_table_evictions(), 1);
+	ck_assert_uint_eq(vn_p256_tables(), 1);
+	ck_assert_int_eq(verify_a(&p), VN_P256_NOT_HANDLED);	/* counting again */
+	p.dg[0] ^= 1;
+	ck_assert_int_eq(verify_b(&p), VN_P256_INVALID);
+	pair_free(&p);
+}
+END_TEST
+
+/* A key in use keeps its table: a verified once every 600 verifications
+ * (some in every period) is never taken over, however hot b is; and no
+ * table is taken over with ageing off (period 0) or with the allowance
+ * lowered below the tables there are. */
+START_TEST(t_ageing_keeps)
+{
+	pair p;
+	unsigned i;
+
+	pair_make(&p);
+	if (_i == 1)
+		vn_p256_set_period(0);
+	if (_i == 2)
+		vn_p256_set_max_tables(0);
+	for (i = 1; i < 6 * PERIOD; i++) {
+		if (_i == 0 ? i % 600 == 1 : i == 1)
+			ck_assert_int_eq(verify_a(&p), VN_P256_VALID);
+		else
+			ck_assert_msg(verify_b(&p) == VN_P256_NOT_HANDLED, "verification %u", i);
+	}
+	ck_assert_int_eq(vn_p256_table_now(p.b.spki), -1);
+	ck_assert_uint_eq(vn_p256_table_evictions(), 0);
+	ck_assert_uint_eq(vn_p256_tables(), 1);
+	ck_assert_int_eq(verify_a(&p), VN_P256_VALID);
+	pair_free(&p);
+}
+END_TEST
+
+/* The allowance never exceeds VN_P256_TABLES, whatever is asked. */
+START_TEST(t_hard_cap)
+{
+	vn_p256_set_max_tables(100000);
+	ck_assert_uint_eq(vn_p256_max_tables(), VN_P256_TABLES);
+	vn_p256_set_max_tables(VN_P256_TABLES + 1);
+	ck_assert_uint_eq(vn_p256_max_tables(), VN_P256_TABLES);
+	vn_p256_set_max_tables(3);
+	ck_assert_uint_eq(vn_p256_max_tables(), 3);
+}
+END_TEST
+
+/* Threads verifying while tables change hands under them: periods of one
+ * verification, an allowance of one, and each thread in turn forcing a
+ * table for the key of its round, which takes over the table as soon as
+ * two verifications have passed since its last use, often while another
+ * thread is still multiplying through it: that thread's reference keeps
+ * it alive and frees it (vn_p256_late_frees). They run until enough
+ * tables have changed hands that way, or for a few seconds. Under ASan a
+ * table used after its release, or never freed, shows. */
+enum { TKEYS = 5, TTHREADS = 3, TPER = 10, TEVICT = 16, TLATE = 2, TSECONDS = 5 };
+
+typedef struct churn {
+	const key *k;
+	const unsigned char (*sig)[80];
+	const size_t *n;
+	const unsigned char *dg;
+	time_t until;
+	int id, bad, handled;
+} churn;
+
+static void *churn_run(void *arg)
+{
+	churn *c = arg;
+
+	for (int r = 0; time(NULL) < c->until; r++) {
+		int i = (r + c->id) % TKEYS, o = (i + 1) % TKEYS;
+
+		if (vn_p256_table_evictions() >= TEVICT && vn_p256_late_frees() >= TLATE)
+			break;
+		(void)vn_p256_table_now(c->k[i].spki);
+		for (int j = 0; j < TPER; j++) {
+			int v = vn_p256_verify(c->k[i].spki, c->sig[i], c->n[i], c->dg, 32);
+
+			if (v == VN_P256_VALID)
+				c->handled++;
+			else if (v != VN_P256_NOT_HANDLED)
+				c->bad++;
+			/* another key's signature */
+			v = vn_p256_verify(c->k[i].spki, c->sig[o], c->n[o], c->dg, 32);
+			if (v == VN_P256_VALID)
+				c->bad++;
+			if (vn_p256_tables() > 1)
+				c->bad++;
+		}
+	}
+	return NULL;
+}
+
+START_TEST(t_threads)
+{
+	key k[TKEYS];
+	unsigned char sig[TKEYS][80], dg[32];
+	size_t n[TKEYS];
+	pthread_t th[TTHREADS];
+	churn c[TTHREADS];
+	int handled = 0;
+	time_t until = time(NULL) + TSECONDS;
+
+	memset(dg, 0x5c, sizeof dg);
+	for (int i = 0; i < TKEYS; i++) {
+		k[i] = make_key("P-256", 0);
+		n[i] = sign(&k[i], dg, sizeof dg, sig[i], sizeof sig[i]);
+	}
+	vn_p256_set_max_tables(1);
+	vn_p256_set_period(1);
+	for (int t = 0; t < TTHREADS; t++) {
+		c[t] = (churn){k, (const unsigned char (*)[80])sig, n, dg, until, t, 0, 0};
+		ck_assert_int_eq(pthread_create(&th[t], NULL, churn_run, &c[t]), 0);
+	}
+	for (int t = 0; t < TTHREADS; t++) {
+		ck_assert_int_eq(pthread_join(th[t], NULL), 0);
+		ck_assert_int_eq(c[t].bad, 0);
+		handled += c[t].handled;
+	}
+	ck_assert_int_gt(handled, 0);
+	ck_assert_uint_gt(vn_p256_table_evictions(), 0);
+	ck_assert_uint_gt(vn_p256_late_frees(), 0);
+	ck_assert_uint_le(vn_p256_tables(), 1);
+	for (int i = 0; i < TKEYS; i++)
+		free_key(&k[i]);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("vn_p256");
@@ -541,6 +730,10 @@ int main(void)
 	tcase_add_test(tc, t_inverse_moduli);
 	tcase_add_test(tc, t_many_keys);
 	tcase_add_test(tc, t_x_above_order);
+	tcase_add_test(tc, t_ageing_takeover);
+	tcase_add_loop_test(tc, t_ageing_keeps, 0, 3);
+	tcase_add_test(tc, t_hard_cap);
+	tcase_add_test(tc, t_threads);
 	suite_add_tcase(tc == NULL ? NULL : s, tc);
 	return vn_test_run(s);
 }
