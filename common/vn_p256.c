@@ -7,7 +7,9 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <openssl/bn.h>
 #include <openssl/ec.h>
@@ -20,28 +22,61 @@
 #define PT_MAX 65	/* an uncompressed P-256 point: 04 || x || y */
 #define ORDER_BYTES 32
 
+/* A number below 2^310 as five signed 62-bit limbs, least significant
+ * first: limbs 0-3 in [0, 2^62), limb 4 signed (the inversion's form). */
+typedef struct s62 {
+	int64_t v[5];
+} s62;
+
+typedef struct modulus {
+	s62 m;		/* odd, in (1, 2^256) */
+	uint64_t mi;	/* m^-1 mod 2^62 */
+} modulus;
+
+/* A key's table, shared: the slot holds one reference and every
+ * verification using it one more, so that a table taken from its slot
+ * (ageing, vn_p256.h) is freed by whoever drops the last reference, never
+ * while a thread still multiplies through it. */
+typedef struct table {
+	EC_GROUP *g;		/* generator = the key */
+	atomic_uint refs;
+} table;
+
 typedef struct slot {
 	unsigned char pt[PT_MAX];	/* the key's encoded point as its SPKI holds it */
 	size_t ptlen;			/* 0: empty */
 	unsigned uses;			/* verifications counted before a table */
+	unsigned cur;			/* verifications in period `last` */
+	uint64_t last;			/* the period of its last use */
 	int building;			/* a thread is building the table */
-	EC_GROUP *table;		/* generator = the key; never freed */
+	table *table;			/* NULL: none (yet) */
 } slot;
 
 static slot slots[SLOTS];
-static size_t ntables;
+static size_t ntables;		/* tables held by slots */
+static size_t nbuilding;	/* tables being built, counted against the allowance */
 static size_t max_tables = VN_P256_TABLES_DEFAULT;
+static uint64_t period_len = VN_P256_PERIOD_DEFAULT;	/* 0: no ageing */
+static uint64_t period;		/* the current period's number */
+static uint64_t period_used;	/* verifications counted in it */
+static uint64_t no_victim_in = UINT64_MAX;	/* a period already searched in vain */
+static size_t evictions;
+static atomic_size_t late_frees;	/* tables freed by a verification after their eviction */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static EC_GROUP *std_group;	/* P-256 with its own generator table */
 static BIGNUM *field_p;		/* its field prime */
+static modulus order_mod;	/* its order n, for inversions */
+
+static int modulus_of(modulus *o, const BIGNUM *m);
 
 static void init_std(void)
 {
 	EC_GROUP *g = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
 	BIGNUM *p = BN_new();
 
-	if (g == NULL || p == NULL || EC_GROUP_get_curve(g, p, NULL, NULL, NULL) != 1) {
+	if (g == NULL || p == NULL || EC_GROUP_get_curve(g, p, NULL, NULL, NULL) != 1 ||
+	    modulus_of(&order_mod, EC_GROUP_get0_order(g)) != 0) {
 		EC_GROUP_free(g);
 		BN_free(p);
 		return;
@@ -112,36 +147,96 @@ out:
 	return g;
 }
 
-/* Build the table of slot s (marked building by the caller) and publish
- * it; NULL when that failed (the count starts again). */
-static EC_GROUP *build(slot *s, const unsigned char *pt, size_t n)
+/* Drop a reference to t; the last one frees it (1 returned). */
+static int table_put(table *t)
 {
-	EC_GROUP *g = make_table(pt, n);
-
-	(void)pthread_mutex_lock(&lock);
-	s->building = 0;
-	if (g != NULL && s->table == NULL && ntables < max_tables) {
-		s->table = g;
-		ntables++;
-	} else {
-		EC_GROUP_free(g);
-		g = s->table;
-		s->uses = 0;
-	}
-	(void)pthread_mutex_unlock(&lock);
-	return g;
+	if (t == NULL || atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) != 1)
+		return 0;
+	EC_GROUP_free(t->g);
+	free(t);
+	return 1;
 }
 
-/* The key's table: the existing one, or one built now when force is set or
- * the key has just reached its count; NULL otherwise. */
-static EC_GROUP *table_for(const unsigned char *pt, size_t n, int force)
+/* Build the table of slot s (marked building, and counted in nbuilding, by
+ * the caller) and publish it; the table with a reference for the caller,
+ * or NULL when that failed (the count starts again). */
+static table *build(slot *s, const unsigned char *pt, size_t n)
+{
+	EC_GROUP *g = make_table(pt, n);
+	table *t = g != NULL ? malloc(sizeof *t) : NULL;
+
+	if (t != NULL) {
+		t->g = g;
+		atomic_init(&t->refs, 2);	/* the slot's and the caller's */
+		g = NULL;
+	}
+	(void)pthread_mutex_lock(&lock);
+	s->building = 0;
+	nbuilding--;
+	/* the allowance may have been lowered meanwhile */
+	if (t != NULL && s->table == NULL && ntables < max_tables) {
+		s->table = t;
+		s->last = period;	/* a new table is not stale */
+		ntables++;
+	} else {
+		s->uses = 0;
+		if (t != NULL) {
+			EC_GROUP_free(t->g);
+			free(t);
+		}
+		t = NULL;
+	}
+	(void)pthread_mutex_unlock(&lock);
+	EC_GROUP_free(g);
+	return t;
+}
+
+/* Under the lock: take the table of the slot unused longest, if none of
+ * its key's verifications fell in this period or the last full one. Its
+ * slot's reference is handed to the caller, who drops it after unlocking;
+ * NULL when there is no such table (not searched again in this period:
+ * a table only grows stale as periods end). */
+static table *evict_stale(void)
+{
+	slot *v = NULL;
+	table *t;
+
+	if (period_len == 0 || no_victim_in == period)
+		return NULL;
+	for (size_t i = 0; i < SLOTS; i++) {
+		slot *c = &slots[i];
+		if (c->table != NULL && c->last + 1 < period && (v == NULL || c->last < v->last))
+			v = c;
+	}
+	if (v == NULL) {
+		no_victim_in = period;
+		return NULL;
+	}
+	t = v->table;
+	v->table = NULL;
+	v->uses = 0;
+	v->cur = 0;
+	ntables--;
+	evictions++;
+	return t;
+}
+
+/* The key's table with a reference for the caller (table_put when done):
+ * the existing one, or one built now when force is set or the key has
+ * just reached its count; NULL otherwise. A verification (force unset)
+ * counts towards its key and towards the period. */
+static table *table_for(const unsigned char *pt, size_t n, int force)
 {
 	size_t h = slot_of(pt, n), k;
 	slot *s = NULL, *free_slot = NULL;
-	EC_GROUP *t = NULL;
+	table *t = NULL, *stale = NULL;
 	int mine = 0;
 
 	(void)pthread_mutex_lock(&lock);
+	if (!force && period_len != 0 && ++period_used > period_len) {
+		period++;
+		period_used = 1;
+	}
 	/* The key's slot among PROBES neighbours: a slot holding a table (or
 	 * building one) is never taken over, so a key has PROBES chances to
 	 * find room; a counting slot goes to the newcomer, the emptiest
@@ -163,184 +258,352 @@ static EC_GROUP *table_for(const unsigned char *pt, size_t n, int force)
 		memcpy(s->pt, pt, n);
 		s->ptlen = n;
 		s->uses = 0;
+		s->cur = 0;
+		s->last = period;
+	}
+	if (!force) {
+		if (s->last != period) {
+			s->last = period;
+			s->cur = 0;
+		}
+		if (s->cur < UINT_MAX)
+			s->cur++;
 	}
 	t = s->table;
-	if (t == NULL && !s->building && ntables < max_tables &&
-	    (force || ++s->uses >= VN_P256_TABLE_AFTER)) {
-		s->building = 1;
+	if (t != NULL) {
+		atomic_fetch_add_explicit(&t->refs, 1, memory_order_relaxed);
+		goto unlock;
+	}
+	if (s->building)
+		goto unlock;
+	if (!force && s->uses < UINT_MAX)
+		s->uses++;
+	if (!force && s->uses < VN_P256_TABLE_AFTER)
+		goto unlock;
+	/* Room, or a stale table to take over for a key that has reached
+	 * its count within this period (or is forced): the allowance is
+	 * counted with the tables being built, so that it always holds. */
+	if (ntables + nbuilding < max_tables)
 		mine = 1;
+	else if (ntables + nbuilding <= max_tables && (force || s->cur >= VN_P256_TABLE_AFTER) &&
+		 (stale = evict_stale()) != NULL)
+		mine = 1;
+	if (mine) {
+		s->building = 1;
+		nbuilding++;
 	}
 unlock:
 	(void)pthread_mutex_unlock(&lock);
+	(void)table_put(stale);	/* the slot's reference: freed now unless in use */
 	if (mine)
 		t = build(s, pt, n);
 	return t;
 }
 
-/* Inversion modulo the group order, variable time (every value in a
- * verification is public): the binary extended Euclidean algorithm on four
- * 64-bit limbs, least significant first. BN_mod_inverse costs as much as
- * one of the two table multiplications; this costs a fraction of it. Its
- * answer is checked (w * s == 1 mod n) before use, and BN_mod_inverse
+/* Inversion modulo an odd m below 2^256, in variable time: every value it
+ * is given in a verification is public (s of the signature). BN_mod_inverse
+ * costs as much as one of the two table multiplications; this costs a
+ * small fraction of it. It is the Bernstein-Yang division-step ("safegcd")
+ * algorithm (Bernstein, Yang, "Fast constant-time gcd computation and
+ * modular inversion", TCHES 2019), in its variable-time form:
+ *
+ * - f = m, g = x, delta = 1 (kept as eta = -delta), and coefficients d = 0,
+ *   e = 1 with d*x = f and e*x = g (mod m) throughout. Each divstep keeps
+ *   f odd and halves g; when g reaches 0, f = +-gcd(m, x) (paper, 11).
+ * - The next N divsteps depend only on the bottom N bits of f and g
+ *   (paper, 8.3): so 62 of them at a time are computed on the low 64 bits
+ *   alone, as a transition matrix (u v; q r) scaled by 2^62 whose entries
+ *   fit in a signed 64-bit word (|u| + |v| <= 2^62), then applied once to
+ *   the full f, g (an exact division by 2^62) and to d, e (divided by 2^62
+ *   modulo m: a multiple of m that clears their low 62 bits is added first,
+ *   found with m^-1 mod 2^62).
+ * - Variable time: a run of zero bits of g is shifted out in one step, and
+ *   while delta <= 0 (f unchanged) up to six low bits of g are cleared at
+ *   once by adding w*f, w = -g/f mod 2^k; that is exactly the divsteps it
+ *   replaces, so the paper's bound holds: 724 divsteps suffice for any
+ *   input below 2^256 (741 proven, paper theorem 11.2), i.e. 12 batches.
+ * - d and e are kept in (-2m, m) by adding m in the matrix step when they
+ *   are negative, and brought into [0, m) at the end, times the sign of f.
+ *
+ * Numbers are five signed 62-bit limbs, least significant first: limbs 0-3
+ * in [0, 2^62), limb 4 signed (310 bits, room for the signed ranges above).
+ * Its answer is checked (w * s == 1 mod n) before use, and BN_mod_inverse
  * answers instead if that ever fails. */
-typedef struct u256 {
-	uint64_t w[4];
-} u256;
+typedef __int128 i128;
 
-static int u256_is_one(const u256 *a)
+#define L62 (UINT64_MAX >> 2)	/* the low 62 bits */
+#define BATCHES_MAX 16		/* 992 divsteps; 12 always suffice */
+
+typedef struct trans {
+	int64_t u, v, q, r;	/* the matrix of 62 divsteps, times 2^62 */
+} trans;
+
+/* 4 x 64 bits, least significant first, to five 62-bit limbs. */
+static void s62_from_words(s62 *o, const uint64_t w[4])
 {
-	return a->w[0] == 1 && (a->w[1] | a->w[2] | a->w[3]) == 0;
+	o->v[0] = (int64_t)(w[0] & L62);
+	o->v[1] = (int64_t)((w[0] >> 62 | w[1] << 2) & L62);
+	o->v[2] = (int64_t)((w[1] >> 60 | w[2] << 4) & L62);
+	o->v[3] = (int64_t)((w[2] >> 58 | w[3] << 6) & L62);
+	o->v[4] = (int64_t)(w[3] >> 56);
 }
 
-static int u256_is_zero(const u256 *a)
+/* The reverse, for a value in [0, 2^256) with its limbs in range. */
+static void s62_to_words(uint64_t w[4], const s62 *a)
 {
-	return (a->w[0] | a->w[1] | a->w[2] | a->w[3]) == 0;
+	w[0] = (uint64_t)a->v[0] | (uint64_t)a->v[1] << 62;
+	w[1] = (uint64_t)a->v[1] >> 2 | (uint64_t)a->v[2] << 60;
+	w[2] = (uint64_t)a->v[2] >> 4 | (uint64_t)a->v[3] << 58;
+	w[3] = (uint64_t)a->v[3] >> 6 | (uint64_t)a->v[4] << 56;
 }
 
-static int u256_cmp(const u256 *a, const u256 *b)
+static int s62_is_zero(const s62 *a)
 {
-	for (int i = 3; i >= 0; i--)
-		if (a->w[i] != b->w[i])
-			return a->w[i] > b->w[i] ? 1 : -1;
+	return (a->v[0] | a->v[1] | a->v[2] | a->v[3] | a->v[4]) == 0;
+}
+
+/* The low 64 bits, as divsteps need them. */
+static uint64_t s62_low(const s62 *a)
+{
+	return (uint64_t)a->v[0] | (uint64_t)a->v[1] << 62;
+}
+
+/* Limbs 0-3 back into [0, 2^62), their excess carried upwards. */
+static void s62_carry(s62 *a)
+{
+	for (int i = 0; i < 4; i++) {
+		a->v[i + 1] += a->v[i] >> 62;	/* arithmetic shift: floor */
+		a->v[i] &= (int64_t)L62;
+	}
+}
+
+static void s62_add(s62 *a, const s62 *b)
+{
+	for (int i = 0; i < 5; i++)
+		a->v[i] += b->v[i];
+	s62_carry(a);
+}
+
+static void s62_neg(s62 *a)
+{
+	for (int i = 0; i < 5; i++)
+		a->v[i] = -a->v[i];
+	s62_carry(a);
+}
+
+/* 62 divsteps on the low bits f and g (f odd) from eta: the matrix in t,
+ * the new eta returned. Entries are computed modulo 2^64 (unsigned, so
+ * that wrapping is defined); they fit in a signed 64-bit word. */
+static int64_t divsteps62(int64_t eta, uint64_t f, uint64_t g, trans *t)
+{
+	uint64_t u = 1, v = 0, q = 0, r = 1, x, w;
+	int i = 62, z, k;
+
+	for (;;) {
+		/* a run of zeros of g: that many divsteps that only halve g
+		 * (the matrix keeps its 2^62 scale by doubling f's row) */
+		z = __builtin_ctzll(g | UINT64_MAX << i);
+		g >>= z;
+		u <<= z;
+		v <<= z;
+		eta -= z;
+		i -= z;
+		if (i == 0)
+			break;
+		/* g odd: with delta > 0, (f, g) = (g, -f) before the addition */
+		if (eta < 0) {
+			eta = -eta;
+			x = f;
+			f = g;
+			g = 0 - x;
+			x = u;
+			u = q;
+			q = 0 - x;
+			x = v;
+			v = r;
+			r = 0 - x;
+		}
+		/* g += w*f clearing k low bits, k at most eta + 1 (the divsteps
+		 * until delta turns positive), the steps left, and 6 (the
+		 * reach of f(f^2 - 2) = -1/f mod 2^6) */
+		k = eta + 1 < i ? (int)eta + 1 : i;
+		if (k > 6)
+			k = 6;
+		w = (g * f * (f * f - 2)) & (UINT64_MAX >> (64 - k));
+		g += f * w;
+		q += u * w;
+		r += v * w;
+	}
+	t->u = (int64_t)u;
+	t->v = (int64_t)v;
+	t->q = (int64_t)q;
+	t->r = (int64_t)r;
+	return eta;
+}
+
+/* (f, g) = t (f, g) / 2^62, an exact division. */
+static void update_fg(s62 *f, s62 *g, const trans *t)
+{
+	i128 cf = (i128)t->u * f->v[0] + (i128)t->v * g->v[0];
+	i128 cg = (i128)t->q * f->v[0] + (i128)t->r * g->v[0];
+
+	cf >>= 62;
+	cg >>= 62;
+	for (int i = 1; i < 5; i++) {
+		cf += (i128)t->u * f->v[i] + (i128)t->v * g->v[i];
+		cg += (i128)t->q * f->v[i] + (i128)t->r * g->v[i];
+		f->v[i - 1] = (int64_t)((uint64_t)cf & L62);
+		g->v[i - 1] = (int64_t)((uint64_t)cg & L62);
+		cf >>= 62;
+		cg >>= 62;
+	}
+	f->v[4] = (int64_t)cf;
+	g->v[4] = (int64_t)cg;
+}
+
+/* (d, e) = t (d, e) / 2^62 mod m, from (-2m, m) into (-2m, m). */
+static void update_de(s62 *d, s62 *e, const trans *t, const modulus *m)
+{
+	int64_t sd = -(int64_t)((uint64_t)d->v[4] >> 63), se = -(int64_t)((uint64_t)e->v[4] >> 63);
+	/* m added to a negative d or e, folded into the multiples of m */
+	int64_t md = (t->u & sd) + (t->v & se), me = (t->q & sd) + (t->r & se);
+	i128 cd = (i128)t->u * d->v[0] + (i128)t->v * e->v[0];
+	i128 ce = (i128)t->q * d->v[0] + (i128)t->r * e->v[0];
+
+	/* the multiples that clear the low 62 bits, moved down from md and
+	 * me (not merely set), which keeps the range */
+	md -= (int64_t)((m->mi * (uint64_t)cd + (uint64_t)md) & L62);
+	me -= (int64_t)((m->mi * (uint64_t)ce + (uint64_t)me) & L62);
+	cd += (i128)m->m.v[0] * md;
+	ce += (i128)m->m.v[0] * me;
+	cd >>= 62;
+	ce >>= 62;
+	for (int i = 1; i < 5; i++) {
+		cd += (i128)t->u * d->v[i] + (i128)t->v * e->v[i] + (i128)m->m.v[i] * md;
+		ce += (i128)t->q * d->v[i] + (i128)t->r * e->v[i] + (i128)m->m.v[i] * me;
+		d->v[i - 1] = (int64_t)((uint64_t)cd & L62);
+		e->v[i - 1] = (int64_t)((uint64_t)ce & L62);
+		cd >>= 62;
+		ce >>= 62;
+	}
+	d->v[4] = (int64_t)cd;
+	e->v[4] = (int64_t)ce;
+}
+
+/* out = x^-1 mod m for 0 <= x < m; -1 when gcd(x, m) != 1 (x = 0 among
+ * them). */
+static int inv_mod(uint64_t out[4], const uint64_t x[4], const modulus *m)
+{
+	s62 f = m->m, g, d = {{0, 0, 0, 0, 0}}, e = {{1, 0, 0, 0, 0}};
+	static const s62 one = {{1, 0, 0, 0, 0}};
+	int64_t eta = -1;
+	int neg;
+	trans t;
+
+	s62_from_words(&g, x);
+	for (int b = 0; b < BATCHES_MAX && !s62_is_zero(&g); b++) {
+		eta = divsteps62(eta, s62_low(&f), s62_low(&g), &t);
+		update_fg(&f, &g, &t);
+		update_de(&d, &e, &t, m);
+	}
+	if (!s62_is_zero(&g))
+		return -1;
+	/* f = +-gcd(x, m), and 1/x = d/f = d*f (mod m) when it is +-1 */
+	neg = f.v[4] < 0;
+	if (neg)
+		s62_neg(&f);
+	if (memcmp(&f, &one, sizeof f) != 0)
+		return -1;
+	if (d.v[4] < 0)		/* (-2m, m) to (-m, m) */
+		s62_add(&d, &m->m);
+	if (neg)
+		s62_neg(&d);
+	if (d.v[4] < 0)		/* to [0, m) */
+		s62_add(&d, &m->m);
+	s62_to_words(out, &d);
 	return 0;
 }
 
-/* a -= b (a >= b) */
-static void u256_sub(u256 *a, const u256 *b)
-{
-	uint64_t borrow = 0;
-
-	for (int i = 0; i < 4; i++) {
-		uint64_t x = a->w[i], y = b->w[i];
-		uint64_t d = x - y - borrow;
-
-		borrow = (x < y) || (x == y && borrow) ? 1 : 0;
-		a->w[i] = d;
-	}
-}
-
-/* a += b; the carry out */
-static uint64_t u256_add(u256 *a, const u256 *b)
-{
-	uint64_t carry = 0;
-
-	for (int i = 0; i < 4; i++) {
-		uint64_t x = a->w[i], t = x + b->w[i], sum = t + carry;
-
-		carry = (t < x) || (sum < t) ? 1 : 0;
-		a->w[i] = sum;
-	}
-	return carry;
-}
-
-/* a = (top:a) >> 1 */
-static void u256_shr1(u256 *a, uint64_t top)
-{
-	for (int i = 0; i < 3; i++)
-		a->w[i] = (a->w[i] >> 1) | (a->w[i + 1] << 63);
-	a->w[3] = (a->w[3] >> 1) | (top << 63);
-}
-
-/* x = x / 2 mod n (n odd, x < n) */
-static void halve_mod(u256 *x, const u256 *n)
-{
-	uint64_t c = 0;
-
-	if (x->w[0] & 1)
-		c = u256_add(x, n);
-	u256_shr1(x, c);
-}
-
-/* a = a - b mod n (a, b < n) */
-static void sub_mod(u256 *a, const u256 *b, const u256 *n)
-{
-	if (u256_cmp(a, b) >= 0) {
-		u256_sub(a, b);
-	} else {
-		u256 t = *n;
-
-		u256_sub(&t, b);
-		(void)u256_add(a, &t);	/* a + n - b < n: no carry */
-	}
-}
-
-/* out = a^-1 mod n for an odd n and 0 < a < n; -1 when there is none. */
-static int inv_mod(u256 *out, const u256 *a, const u256 *n)
-{
-	u256 u = *a, v = *n, x1 = {{1, 0, 0, 0}}, x2 = {{0, 0, 0, 0}};
-
-	while (!u256_is_one(&u) && !u256_is_one(&v)) {
-		if (u256_is_zero(&u) || u256_is_zero(&v))
-			return -1;	/* gcd(a, n) > 1 */
-		while ((u.w[0] & 1) == 0) {
-			u256_shr1(&u, 0);
-			halve_mod(&x1, n);
-		}
-		while ((v.w[0] & 1) == 0) {
-			u256_shr1(&v, 0);
-			halve_mod(&x2, n);
-		}
-		if (u256_cmp(&u, &v) >= 0) {
-			u256_sub(&u, &v);
-			sub_mod(&x1, &x2, n);
-		} else {
-			u256_sub(&v, &u);
-			sub_mod(&x2, &x1, n);
-		}
-	}
-	*out = u256_is_one(&u) ? x1 : x2;
-	return 0;
-}
-
-static int u256_from_bn(u256 *o, const BIGNUM *b)
+static int words_from_bn(uint64_t w[4], const BIGNUM *b)
 {
 	unsigned char le[32];
 
 	if (BN_is_negative(b) || BN_bn2lebinpad(b, le, (int)sizeof le) != (int)sizeof le)
 		return -1;
 	for (int i = 0; i < 4; i++) {
-		uint64_t w = 0;
+		uint64_t x = 0;
 		for (int j = 7; j >= 0; j--)
-			w = w << 8 | le[i * 8 + j];
-		o->w[i] = w;
+			x = x << 8 | le[i * 8 + j];
+		w[i] = x;
 	}
 	return 0;
 }
 
-static int u256_to_bn(BIGNUM *b, const u256 *a)
+static int words_to_bn(BIGNUM *b, const uint64_t w[4])
 {
 	unsigned char le[32];
 
 	for (int i = 0; i < 4; i++)
 		for (int j = 0; j < 8; j++)
-			le[i * 8 + j] = (unsigned char)(a->w[i] >> (8 * j));
+			le[i * 8 + j] = (unsigned char)(w[i] >> (8 * j));
 	return BN_lebin2bn(le, (int)sizeof le, b) != NULL ? 0 : -1;
+}
+
+/* The modulus m (odd, 1 < m < 2^256) in limbs, with m^-1 mod 2^62. */
+static int modulus_of(modulus *o, const BIGNUM *m)
+{
+	uint64_t w[4], x;
+
+	if (!BN_is_odd(m) || BN_is_one(m) || words_from_bn(w, m) != 0)
+		return -1;
+	/* Newton's iteration x = x(2 - mx) doubles the correct low bits;
+	 * x = m is right to 3 (an odd square is 1 mod 8): 5 rounds give 64 */
+	x = w[0];
+	for (int i = 0; i < 5; i++)
+		x *= 2 - w[0] * x;
+	s62_from_words(&o->m, w);
+	o->mi = x & L62;
+	return 0;
+}
+
+/* w = s^-1 mod m by the limb code, 0 <= s < m. */
+static int inv_bn(BIGNUM *w, const BIGNUM *s, const modulus *m)
+{
+	uint64_t sw[4], ww[4];
+
+	if (words_from_bn(sw, s) != 0 || inv_mod(ww, sw, m) != 0)
+		return -1;
+	return words_to_bn(w, ww);
 }
 
 /* w = s^-1 mod n, checked. */
 static int inverse(BIGNUM *w, const BIGNUM *s, const BIGNUM *n, BN_CTX *bn)
 {
-	u256 su, nu, wu;
 	BIGNUM *chk = BN_CTX_get(bn);
 
-	if (chk != NULL && u256_from_bn(&su, s) == 0 && u256_from_bn(&nu, n) == 0 &&
-	    inv_mod(&wu, &su, &nu) == 0 && u256_to_bn(w, &wu) == 0 &&
-	    BN_mod_mul(chk, w, s, n, bn) == 1 && BN_is_one(chk))
+	if (chk != NULL && inv_bn(w, s, &order_mod) == 0 && BN_mod_mul(chk, w, s, n, bn) == 1 &&
+	    BN_is_one(chk))
 		return 0;
 	return BN_mod_inverse(w, s, n, bn) != NULL ? 0 : -1;
 }
 
 int vn_p256_inv_order(BIGNUM *w, const BIGNUM *s)
 {
-	u256 su, nu, wu;
-
 	if (w == NULL || s == NULL || pthread_once(&once, init_std) != 0 || std_group == NULL)
 		return -1;
-	if (BN_is_zero(s) || BN_ucmp(s, EC_GROUP_get0_order(std_group)) >= 0 ||
-	    u256_from_bn(&su, s) != 0 || u256_from_bn(&nu, EC_GROUP_get0_order(std_group)) != 0 ||
-	    inv_mod(&wu, &su, &nu) != 0)
+	if (BN_is_negative(s) || BN_ucmp(s, EC_GROUP_get0_order(std_group)) >= 0)
 		return -1;
-	return u256_to_bn(w, &wu);
+	return inv_bn(w, s, &order_mod);	/* 0 is refused there, by its gcd */
+}
+
+int vn_p256_inv_mod(BIGNUM *w, const BIGNUM *s, const BIGNUM *m)
+{
+	modulus mm;
+
+	if (w == NULL || s == NULL || m == NULL || modulus_of(&mm, m) != 0 ||
+	    BN_is_negative(s) || BN_ucmp(s, m) >= 0)
+		return -1;
+	return inv_bn(w, s, &mm);
 }
 
 /* ECDSA verification (FIPS 186-5 6.4.2) with u2*Q through Q's table. */
@@ -430,7 +693,8 @@ int vn_p256_verify(const X509_PUBKEY *spki, const unsigned char *sig, size_t sig
 {
 	const unsigned char *pt = NULL;
 	size_t ptlen = 0;
-	EC_GROUP *t;
+	table *t;
+	int rv;
 
 	if (spki == NULL || sig == NULL || (dg == NULL && dglen > 0))
 		return VN_P256_NOT_HANDLED;
@@ -441,24 +705,38 @@ int vn_p256_verify(const X509_PUBKEY *spki, const unsigned char *sig, size_t sig
 	t = table_for(pt, ptlen, 0);
 	if (t == NULL)
 		return VN_P256_NOT_HANDLED;
-	return verify_with(t, sig, siglen, dg, dglen);
+	rv = verify_with(t->g, sig, siglen, dg, dglen);
+	if (table_put(t))	/* taken from its slot meanwhile */
+		atomic_fetch_add_explicit(&late_frees, 1, memory_order_relaxed);
+	return rv;
 }
 
 int vn_p256_table_now(const X509_PUBKEY *spki)
 {
 	const unsigned char *pt = NULL;
 	size_t ptlen = 0;
+	table *t;
 
 	if (spki == NULL || pthread_once(&once, init_std) != 0 || std_group == NULL ||
 	    p256_point(spki, &pt, &ptlen) != 0)
 		return -1;
-	return table_for(pt, ptlen, 1) != NULL ? 0 : -1;
+	t = table_for(pt, ptlen, 1);
+	(void)table_put(t);
+	return t != NULL ? 0 : -1;
 }
 
 void vn_p256_set_max_tables(size_t n)
 {
 	(void)pthread_mutex_lock(&lock);
 	max_tables = n < VN_P256_TABLES ? n : VN_P256_TABLES;
+	(void)pthread_mutex_unlock(&lock);
+}
+
+void vn_p256_set_period(uint64_t n)
+{
+	(void)pthread_mutex_lock(&lock);
+	period_len = n;
+	period_used = 0;
 	(void)pthread_mutex_unlock(&lock);
 }
 
@@ -470,4 +748,29 @@ size_t vn_p256_tables(void)
 	n = ntables;
 	(void)pthread_mutex_unlock(&lock);
 	return n;
+}
+
+size_t vn_p256_max_tables(void)
+{
+	size_t n;
+
+	(void)pthread_mutex_lock(&lock);
+	n = max_tables;
+	(void)pthread_mutex_unlock(&lock);
+	return n;
+}
+
+size_t vn_p256_table_evictions(void)
+{
+	size_t n;
+
+	(void)pthread_mutex_lock(&lock);
+	n = evictions;
+	(void)pthread_mutex_unlock(&lock);
+	return n;
+}
+
+size_t vn_p256_late_frees(void)
+{
+	return atomic_load_explicit(&late_frees, memory_order_relaxed);
 }

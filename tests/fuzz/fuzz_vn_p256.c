@@ -2,13 +2,19 @@
  * (common/vn_p256.h) against EVP_PKEY_verify, on arbitrary signature bytes
  * and digests under one fixed test key. Input: one byte choosing the digest
  * length (20, 32, 48 or 64), the digest, then the signature. Any
- * disagreement aborts. The key is a throwaway made for this harness. */
+ * disagreement aborts. The digest, as a number below 2^256, is also
+ * inverted modulo the group order by the limb code and by BN_mod_inverse:
+ * they must agree too. The key is a throwaway made for this harness. */
 #include <stdint.h>
 #include <stdlib.h>
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
 #include "common/vn_p256.h"
+#include "common/vn_p256_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -28,6 +34,9 @@ static const unsigned char key_der[] = {
 
 static EVP_PKEY *pk;
 static X509_PUBKEY *spki;
+static EC_GROUP *grp;
+static BN_CTX *bn;
+static BIGNUM *x, *w, *want;
 
 static void setup(void)
 {
@@ -35,6 +44,29 @@ static void setup(void)
 
 	pk = d2i_PrivateKey(EVP_PKEY_EC, NULL, &p, (long)sizeof key_der);
 	if (pk == NULL || X509_PUBKEY_set(&spki, pk) != 1 || vn_p256_table_now(spki) != 0)
+		abort();
+	grp = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+	bn = BN_CTX_new();
+	x = BN_new();
+	w = BN_new();
+	want = BN_new();
+	if (grp == NULL || bn == NULL || x == NULL || w == NULL || want == NULL)
+		abort();
+}
+
+/* x = the first 32 bytes of dg mod n; ours and BN's inverse agree (0 has
+ * none). */
+static void inverse_agrees(const uint8_t *dg)
+{
+	const BIGNUM *n = EC_GROUP_get0_order(grp);
+	int ours, theirs;
+
+	if (BN_bin2bn(dg, 32, x) == NULL || BN_nnmod(x, x, n, bn) != 1)
+		abort();
+	ours = vn_p256_inv_order(w, x);
+	theirs = BN_mod_inverse(want, x, n, bn) != NULL;
+	ERR_clear_error();
+	if ((ours == 0) != theirs || (theirs && BN_cmp(w, want) != 0))
 		abort();
 }
 
@@ -52,6 +84,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dglen = lens[data[0] & 3];
 	if (size < 1 + dglen)
 		return 0;
+	if (dglen >= 32)
+		inverse_agrees(data + 1);
 	ours = vn_p256_verify(spki, data + 1 + dglen, size - 1 - dglen, data + 1, dglen);
 	c = EVP_PKEY_CTX_new(pk, NULL);
 	if (c == NULL || EVP_PKEY_verify_init(c) != 1)

@@ -2,6 +2,9 @@
  * it must agree with EVP_PKEY_verify on every input, valid or not. */
 #include "vn_test.h"
 
+#include <pthread.h>
+#include <time.h>
+
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
@@ -408,7 +411,8 @@ START_TEST(t_many_keys)
 END_TEST
 
 /* The limb inversion modulo the order agrees with BN_mod_inverse on edge
- * values and random ones, and refuses 0 and n. */
+ * values (1, 2, n-1, (n-1)/2, powers of two, 2^k - 1, a value of every bit
+ * length) and on many random ones; 0 and n are refused. */
 START_TEST(t_inverse)
 {
 	EC_GROUP *g = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
@@ -417,30 +421,296 @@ START_TEST(t_inverse)
 	BN_CTX *bn = BN_CTX_new();
 
 	ck_assert_ptr_nonnull(bn);
-	for (int i = 0; i < 4000; i++) {
-		switch (i) {
-		case 0: BN_one(s); break;
-		case 1: BN_set_word(s, 2); break;
-		case 2: BN_sub(s, n, BN_value_one()); break;
-		case 3: BN_rshift1(s, n); break;
-		case 4: BN_zero(s); BN_set_bit(s, 255); break;
-		case 5: BN_lshift(s, BN_value_one(), 64); break;
-		default: ck_assert_int_eq(BN_rand_range(s, n), 1);
+	for (int i = 0; i < 6000; i++) {
+		if (i < 256) {		/* 2^i */
+			BN_zero(s);
+			ck_assert_int_eq(BN_set_bit(s, i), 1);
+		} else if (i < 512) {	/* 2^k - 1, k = 1..256 */
+			BN_zero(s);
+			ck_assert_int_eq(BN_set_bit(s, i - 255), 1);
+			ck_assert_int_eq(BN_sub_word(s, 1), 1);
+		} else if (i < 768) {	/* random, exactly i - 511 bits */
+			ck_assert_int_eq(BN_rand(s, i - 511, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ANY), 1);
+		} else {
+			switch (i) {
+			case 768: BN_one(s); break;
+			case 769: ck_assert_int_eq(BN_sub(s, n, BN_value_one()), 1); break;
+			case 770: ck_assert_int_eq(BN_rshift1(s, n), 1); break;
+			case 771: ck_assert_int_eq(BN_sub_word(s, 2), 1); break;
+			default: ck_assert_int_eq(BN_rand_range(s, n), 1);
+			}
 		}
-		if (BN_is_zero(s))
-			continue;
+		if (BN_is_zero(s) || BN_cmp(s, n) >= 0)
+			continue;	/* 2^256 - 1 and 2^255.. above n */
 		ck_assert_int_eq(vn_p256_inv_order(w, s), 0);
 		ck_assert_ptr_nonnull(BN_mod_inverse(want, s, n, bn));
-		ck_assert_int_eq(BN_cmp(w, want), 0);
+		ck_assert_msg(BN_cmp(w, want) == 0, "case %d", i);
 	}
 	BN_zero(s);
 	ck_assert_int_eq(vn_p256_inv_order(w, s), -1);
 	ck_assert_int_eq(vn_p256_inv_order(w, n), -1);
+	ck_assert_int_eq(BN_add(s, n, BN_value_one()), 1);
+	ck_assert_int_eq(vn_p256_inv_order(w, s), -1);
+	BN_set_negative(s, 1);
+	ck_assert_int_eq(vn_p256_inv_order(w, s), -1);
 	BN_free(s);
 	BN_free(w);
 	BN_free(want);
 	BN_CTX_free(bn);
 	EC_GROUP_free(g);
+}
+END_TEST
+
+/* The same code for other odd moduli, from 3 to 2^256 - 1: it agrees with
+ * BN_mod_inverse where an inverse exists and refuses a value sharing a
+ * factor with the modulus, and refuses an even modulus or 1. */
+START_TEST(t_inverse_moduli)
+{
+	BIGNUM *m = BN_new(), *s = BN_new(), *w = BN_new(), *want = BN_new(), *a = BN_new(),
+	       *b = BN_new();
+	BN_CTX *bn = BN_CTX_new();
+
+	ck_assert_ptr_nonnull(bn);
+	for (int i = 0; i < 600; i++) {
+		int bits = 2 + i % 255;
+
+		if (i == 0) {
+			ck_assert_int_eq(BN_set_word(m, 3), 1);
+		} else if (i == 1) {	/* 2^256 - 1 = 3 * 5 * 17 * 257 * ... */
+			BN_zero(m);
+			ck_assert_int_eq(BN_set_bit(m, 256), 1);
+			ck_assert_int_eq(BN_sub_word(m, 1), 1);
+		} else {
+			ck_assert_int_eq(BN_rand(m, bits, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ODD), 1);
+		}
+		for (int j = 0; j < 8; j++) {
+			ck_assert_int_eq(BN_rand_range(s, m), 1);
+			if (BN_mod_inverse(want, s, m, bn) == NULL) {
+				ERR_clear_error();
+				ck_assert_int_eq(vn_p256_inv_mod(w, s, m), -1);
+				continue;
+			}
+			ck_assert_int_eq(vn_p256_inv_mod(w, s, m), 0);
+			ck_assert_msg(BN_cmp(w, want) == 0, "modulus %d value %d", i, j);
+		}
+		BN_zero(s);
+		ck_assert_int_eq(vn_p256_inv_mod(w, s, m), -1);
+	}
+	/* m = a*b: multiples of a are refused, their neighbours are not */
+	ck_assert_int_eq(BN_generate_prime_ex(a, 100, 0, NULL, NULL, NULL), 1);
+	ck_assert_int_eq(BN_generate_prime_ex(b, 150, 0, NULL, NULL, NULL), 1);
+	ck_assert_int_eq(BN_mul(m, a, b, bn), 1);
+	for (unsigned k = 1; k < 40; k++) {
+		ck_assert_ptr_nonnull(BN_copy(s, a));
+		ck_assert_int_eq(BN_mul_word(s, k), 1);
+		ck_assert_int_eq(vn_p256_inv_mod(w, s, m), -1);
+		ck_assert_int_eq(BN_add_word(s, 1), 1);
+		ck_assert_int_eq(vn_p256_inv_mod(w, s, m), 0);
+		ck_assert_ptr_nonnull(BN_mod_inverse(want, s, m, bn));
+		ck_assert_int_eq(BN_cmp(w, want), 0);
+	}
+	ck_assert_int_eq(BN_set_word(m, 1), 1);
+	BN_zero(s);
+	ck_assert_int_eq(vn_p256_inv_mod(w, s, m), -1);
+	ck_assert_int_eq(BN_set_word(m, 1000), 1);
+	ck_assert_int_eq(BN_set_word(s, 3), 1);
+	ck_assert_int_eq(vn_p256_inv_mod(w, s, m), -1);
+	ck_assert_int_eq(BN_set_bit(m, 257), 1);	/* above 2^256 */
+	ck_assert_int_eq(BN_add_word(m, 1), 1);
+	ck_assert_int_eq(vn_p256_inv_mod(w, s, m), -1);
+	BN_free(m);
+	BN_free(s);
+	BN_free(w);
+	BN_free(want);
+	BN_free(a);
+	BN_free(b);
+	BN_CTX_free(bn);
+}
+END_TEST
+
+/* Ageing (vn_p256.h): periods of PERIOD verifications, a table allowance
+ * of one. */
+#define PERIOD 1100u
+
+typedef struct pair {
+	key a, b;
+	unsigned char dg[32], siga[80], sigb[80];
+	size_t na, nb;
+} pair;
+
+static void pair_make(pair *p)
+{
+	p->a = make_key("P-256", 0);
+	p->b = make_key("P-256", 0);
+	memset(p->dg, 0x24, sizeof p->dg);
+	p->na = sign(&p->a, p->dg, sizeof p->dg, p->siga, sizeof p->siga);
+	p->nb = sign(&p->b, p->dg, sizeof p->dg, p->sigb, sizeof p->sigb);
+	vn_p256_set_max_tables(1);
+	vn_p256_set_period(PERIOD);
+	ck_assert_int_eq(vn_p256_table_now(p->a.spki), 0);
+}
+
+static void pair_free(pair *p)
+{
+	free_key(&p->a);
+	free_key(&p->b);
+}
+
+static int verify_a(const pair *p)
+{
+	return vn_p256_verify(p->a.spki, p->siga, p->na, p->dg, sizeof p->dg);
+}
+
+static int verify_b(const pair *p)
+{
+	return vn_p256_verify(p->b.spki, p->sigb, p->nb, p->dg, sizeof p->dg);
+}
+
+/* A key that stops being used loses its table to a new hot key once a full
+ * period has passed without it. Verification 1 (period 0) is a's; b counts
+ * its 1,024th verification of a period in periods 0 and 1 while a is still
+ * recent, and in period 2 (from verification 2P + 1) it takes a's table
+ * at its 1,024th: verification 2P + 1,024. */
+START_TEST(t_ageing_takeover)
+{
+	pair p;
+	unsigned i;
+
+	pair_make(&p);
+	ck_assert_int_eq(verify_a(&p), VN_P256_VALID);
+	ck_assert_int_eq(vn_p256_table_now(p.b.spki), -1);	/* a is not stale */
+	for (i = 2; i < 2 * PERIOD + VN_P256_TABLE_AFTER; i++)
+		ck_assert_msg(verify_b(&p) == VN_P256_NOT_HANDLED, "verification %u", i);
+	ck_assert_uint_eq(vn_p256_table_evictions(), 0);
+	ck_assert_int_eq(verify_b(&p), VN_P256_VALID);
+	ck_assert_uint_eq(vn_p256_table_evictions(), 1);
+	ck_assert_uint_eq(vn_p256_tables(), 1);
+	ck_assert_int_eq(verify_a(&p), VN_P256_NOT_HANDLED);	/* counting again */
+	p.dg[0] ^= 1;
+	ck_assert_int_eq(verify_b(&p), VN_P256_INVALID);
+	pair_free(&p);
+}
+END_TEST
+
+/* A key in use keeps its table: a verified once every 600 verifications
+ * (some in every period) is never taken over, however hot b is; and no
+ * table is taken over with ageing off (period 0) or with the allowance
+ * lowered below the tables there are. */
+START_TEST(t_ageing_keeps)
+{
+	pair p;
+	unsigned i;
+
+	pair_make(&p);
+	if (_i == 1)
+		vn_p256_set_period(0);
+	if (_i == 2)
+		vn_p256_set_max_tables(0);
+	for (i = 1; i < 6 * PERIOD; i++) {
+		if (_i == 0 ? i % 600 == 1 : i == 1)
+			ck_assert_int_eq(verify_a(&p), VN_P256_VALID);
+		else
+			ck_assert_msg(verify_b(&p) == VN_P256_NOT_HANDLED, "verification %u", i);
+	}
+	ck_assert_int_eq(vn_p256_table_now(p.b.spki), -1);
+	ck_assert_uint_eq(vn_p256_table_evictions(), 0);
+	ck_assert_uint_eq(vn_p256_tables(), 1);
+	ck_assert_int_eq(verify_a(&p), VN_P256_VALID);
+	pair_free(&p);
+}
+END_TEST
+
+/* The allowance never exceeds VN_P256_TABLES, whatever is asked. */
+START_TEST(t_hard_cap)
+{
+	vn_p256_set_max_tables(100000);
+	ck_assert_uint_eq(vn_p256_max_tables(), VN_P256_TABLES);
+	vn_p256_set_max_tables(VN_P256_TABLES + 1);
+	ck_assert_uint_eq(vn_p256_max_tables(), VN_P256_TABLES);
+	vn_p256_set_max_tables(3);
+	ck_assert_uint_eq(vn_p256_max_tables(), 3);
+}
+END_TEST
+
+/* Threads verifying while tables change hands under them: periods of one
+ * verification, an allowance of one, and each thread in turn forcing a
+ * table for the key of its round, which takes over the table as soon as
+ * two verifications have passed since its last use, often while another
+ * thread is still multiplying through it: that thread's reference keeps
+ * it alive and frees it (vn_p256_late_frees). They run until enough
+ * tables have changed hands that way, or for a few seconds. Under ASan a
+ * table used after its release, or never freed, shows. */
+enum { TKEYS = 5, TTHREADS = 3, TPER = 10, TEVICT = 16, TLATE = 2, TSECONDS = 5 };
+
+typedef struct churn {
+	const key *k;
+	const unsigned char (*sig)[80];
+	const size_t *n;
+	const unsigned char *dg;
+	time_t until;
+	int id, bad, handled;
+} churn;
+
+static void *churn_run(void *arg)
+{
+	churn *c = arg;
+
+	for (int r = 0; time(NULL) < c->until; r++) {
+		int i = (r + c->id) % TKEYS, o = (i + 1) % TKEYS;
+
+		if (vn_p256_table_evictions() >= TEVICT && vn_p256_late_frees() >= TLATE)
+			break;
+		(void)vn_p256_table_now(c->k[i].spki);
+		for (int j = 0; j < TPER; j++) {
+			int v = vn_p256_verify(c->k[i].spki, c->sig[i], c->n[i], c->dg, 32);
+
+			if (v == VN_P256_VALID)
+				c->handled++;
+			else if (v != VN_P256_NOT_HANDLED)
+				c->bad++;
+			/* another key's signature */
+			v = vn_p256_verify(c->k[i].spki, c->sig[o], c->n[o], c->dg, 32);
+			if (v == VN_P256_VALID)
+				c->bad++;
+			if (vn_p256_tables() > 1)
+				c->bad++;
+		}
+	}
+	return NULL;
+}
+
+START_TEST(t_threads)
+{
+	key k[TKEYS];
+	unsigned char sig[TKEYS][80], dg[32];
+	size_t n[TKEYS];
+	pthread_t th[TTHREADS];
+	churn c[TTHREADS];
+	int handled = 0;
+	time_t until = time(NULL) + TSECONDS;
+
+	memset(dg, 0x5c, sizeof dg);
+	for (int i = 0; i < TKEYS; i++) {
+		k[i] = make_key("P-256", 0);
+		n[i] = sign(&k[i], dg, sizeof dg, sig[i], sizeof sig[i]);
+	}
+	vn_p256_set_max_tables(1);
+	vn_p256_set_period(1);
+	for (int t = 0; t < TTHREADS; t++) {
+		c[t] = (churn){k, (const unsigned char (*)[80])sig, n, dg, until, t, 0, 0};
+		ck_assert_int_eq(pthread_create(&th[t], NULL, churn_run, &c[t]), 0);
+	}
+	for (int t = 0; t < TTHREADS; t++) {
+		ck_assert_int_eq(pthread_join(th[t], NULL), 0);
+		ck_assert_int_eq(c[t].bad, 0);
+		handled += c[t].handled;
+	}
+	ck_assert_int_gt(handled, 0);
+	ck_assert_uint_gt(vn_p256_table_evictions(), 0);
+	ck_assert_uint_gt(vn_p256_late_frees(), 0);
+	ck_assert_uint_le(vn_p256_tables(), 1);
+	for (int i = 0; i < TKEYS; i++)
+		free_key(&k[i]);
 }
 END_TEST
 
@@ -457,8 +727,13 @@ int main(void)
 	tcase_add_loop_test(tc, t_not_p256, 0, 3);
 	tcase_add_test(tc, t_threshold);
 	tcase_add_test(tc, t_inverse);
+	tcase_add_test(tc, t_inverse_moduli);
 	tcase_add_test(tc, t_many_keys);
 	tcase_add_test(tc, t_x_above_order);
+	tcase_add_test(tc, t_ageing_takeover);
+	tcase_add_loop_test(tc, t_ageing_keeps, 0, 3);
+	tcase_add_test(tc, t_hard_cap);
+	tcase_add_test(tc, t_threads);
 	suite_add_tcase(tc == NULL ? NULL : s, tc);
 	return vn_test_run(s);
 }
