@@ -189,5 +189,8 @@ vn_err srv_metrics_render(const srv_metrics *m, const srv_view *v, const srv_tru
 	P("# HELP valnode_key_tables Fixed-base tables built for recurring P-256 keys.\n"
 	  "# TYPE valnode_key_tables gauge\n"
 	  "valnode_key_tables %zu\n", vn_p256_tables());
+	P("# HELP valnode_key_table_takeovers_total Key tables taken over from a key unused for a period.\n"
+	  "# TYPE valnode_key_table_takeovers_total counter\n"
+	  "valnode_key_table_takeovers_total %zu\n", vn_p256_table_evictions());
 	return VN_OK;
 }

@@ -338,7 +338,7 @@ for m in 'valnode_http_requests_total{route="/v1/validate",status="200"}' \
 	'valnode_request_duration_seconds_bucket{le="+Inf"}' valnode_request_duration_seconds_count \
 	'valnode_trustlist_state{scheme="guam",territory="AZ"' valnode_trustlist_age_seconds \
 	valnode_snapshot_age_seconds valnode_trustlist_fetch_errors_total \
-	'valnode_cache_hit_ratio{cache="trustlist"}' valnode_key_tables; do
+	'valnode_cache_hit_ratio{cache="trustlist"}' valnode_key_tables valnode_key_table_takeovers_total; do
 	grep -qF "$m" "$WORK/last.out" || fail "metrics lack $m"
 done
 
