@@ -50,6 +50,28 @@ START_TEST(test_buf_cap)
 	ck_assert_int_eq(vn_buf_printf(&b, "%s", "too long!"), VN_ERR_TOO_LARGE);
 	vn_buf_free(&b);
 	vn_buf_free(NULL);
+	/* a reservation: within the cap, one allocation the appends fill
+	 * without moving it; past the cap, refused and nothing changed */
+	vn_buf_init(&b, 8);
+	ck_assert_int_eq(vn_buf_reserve(&b, 9), VN_ERR_TOO_LARGE);
+	ck_assert_ptr_null(b.data);
+	ck_assert_int_eq(vn_buf_reserve(&b, 6), VN_OK);
+	ck_assert_ptr_nonnull(b.data);
+	ck_assert_uint_eq(b.len, 0);
+	ck_assert_str_eq((char *)b.data, "");
+	{
+		unsigned char *at = b.data;
+		ck_assert_int_eq(vn_buf_append(&b, "123", 3), VN_OK);
+		ck_assert_int_eq(vn_buf_append(&b, "456", 3), VN_OK);
+		ck_assert_ptr_eq(b.data, at);
+	}
+	ck_assert_int_eq(vn_buf_reserve(&b, 3), VN_ERR_TOO_LARGE);
+	ck_assert_uint_eq(b.len, 6);
+	ck_assert_int_eq(vn_buf_reserve(&b, 2), VN_OK);
+	ck_assert_int_eq(vn_buf_append(&b, "78", 2), VN_OK);
+	ck_assert_str_eq((char *)b.data, "12345678");
+	ck_assert_int_eq(vn_buf_append(&b, "9", 1), VN_ERR_TOO_LARGE);
+	vn_buf_free(&b);
 }
 END_TEST
 
