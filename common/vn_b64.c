@@ -1,37 +1,93 @@
 #include "common/vn_b64.h"
 
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const char b64_alpha[] =
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-/* Each character's value plus one; 0 (the default) for anything outside the
- * alphabet, whitespace and '=' included, which the general loop handles. */
-static const signed char b64_tab[256] = {
-	['A'] = 1 + 0, ['B'] = 1 + 1, ['C'] = 1 + 2, ['D'] = 1 + 3, ['E'] = 1 + 4, ['F'] = 1 + 5,
-	['G'] = 1 + 6, ['H'] = 1 + 7, ['I'] = 1 + 8, ['J'] = 1 + 9, ['K'] = 1 + 10, ['L'] = 1 + 11,
-	['M'] = 1 + 12, ['N'] = 1 + 13, ['O'] = 1 + 14, ['P'] = 1 + 15, ['Q'] = 1 + 16,
-	['R'] = 1 + 17, ['S'] = 1 + 18, ['T'] = 1 + 19, ['U'] = 1 + 20, ['V'] = 1 + 21,
-	['W'] = 1 + 22, ['X'] = 1 + 23, ['Y'] = 1 + 24, ['Z'] = 1 + 25, ['a'] = 1 + 26,
-	['b'] = 1 + 27, ['c'] = 1 + 28, ['d'] = 1 + 29, ['e'] = 1 + 30, ['f'] = 1 + 31,
-	['g'] = 1 + 32, ['h'] = 1 + 33, ['i'] = 1 + 34, ['j'] = 1 + 35, ['k'] = 1 + 36,
-	['l'] = 1 + 37, ['m'] = 1 + 38, ['n'] = 1 + 39, ['o'] = 1 + 40, ['p'] = 1 + 41,
-	['q'] = 1 + 42, ['r'] = 1 + 43, ['s'] = 1 + 44, ['t'] = 1 + 45, ['u'] = 1 + 46,
-	['v'] = 1 + 47, ['w'] = 1 + 48, ['x'] = 1 + 49, ['y'] = 1 + 50, ['z'] = 1 + 51,
-	['0'] = 1 + 52, ['1'] = 1 + 53, ['2'] = 1 + 54, ['3'] = 1 + 55, ['4'] = 1 + 56,
-	['5'] = 1 + 57, ['6'] = 1 + 58, ['7'] = 1 + 59, ['8'] = 1 + 60, ['9'] = 1 + 61,
-	['+'] = 1 + 62, ['/'] = 1 + 63,
-};
+/* A character's value, -1 for anything outside the alphabet (whitespace
+ * and '=' included, which the general loop handles). A constant
+ * expression, so that the tables below are built by the compiler. */
+#define B64_V(c) ((c) >= 'A' && (c) <= 'Z' ? (c) - 'A'				\
+		  : (c) >= 'a' && (c) <= 'z' ? (c) - 'a' + 26			\
+		  : (c) >= '0' && (c) <= '9' ? (c) - '0' + 52			\
+		  : (c) == '+' ? 62 : (c) == '/' ? 63 : -1)
+
+/* Four characters make a 24-bit group (RFC 4648 section 4): T0..T3 give
+ * each position's six bits already in their place among the three output
+ * bytes as they lie in memory, so one 32-bit store of
+ * T0[a] | T1[b] | T2[c] | T3[d] writes the three bytes (the fourth is
+ * overwritten by the next group or lies past the data). A character outside
+ * the alphabet is B64_ERR alone, a bit of that fourth byte which no valid
+ * character sets: one test refuses a whole group to the general loop. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define B64_ERR 0x000000FFu
+#define B64_P0(v) ((uint32_t)(v) << 26)
+#define B64_P1(v) ((uint32_t)(v) << 20)
+#define B64_P2(v) ((uint32_t)(v) << 14)
+#define B64_P3(v) ((uint32_t)(v) << 8)
+#else
+#define B64_ERR 0xFF000000u
+#define B64_P0(v) ((uint32_t)(v) << 2)
+#define B64_P1(v) ((uint32_t)(v) >> 4 | ((uint32_t)(v) & 15) << 12)
+#define B64_P2(v) ((uint32_t)(v) >> 2 << 8 | ((uint32_t)(v) & 3) << 22)
+#define B64_P3(v) ((uint32_t)(v) << 16)
+#endif
+#define B64_E(P, c) (B64_V(c) < 0 ? B64_ERR : P(B64_V(c)))
+#define B64_R4(P, c) B64_E(P, (c)), B64_E(P, (c) + 1), B64_E(P, (c) + 2), B64_E(P, (c) + 3)
+#define B64_R16(P, c) B64_R4(P, (c)), B64_R4(P, (c) + 4), B64_R4(P, (c) + 8), B64_R4(P, (c) + 12)
+#define B64_R64(P, c) B64_R16(P, (c)), B64_R16(P, (c) + 16), B64_R16(P, (c) + 32), \
+		      B64_R16(P, (c) + 48)
+#define B64_TABLE(P) {B64_R64(P, 0), B64_R64(P, 64), B64_R64(P, 128), B64_R64(P, 192)}
+
+static const uint32_t b64_t0[256] = B64_TABLE(B64_P0);
+static const uint32_t b64_t1[256] = B64_TABLE(B64_P1);
+static const uint32_t b64_t2[256] = B64_TABLE(B64_P2);
+static const uint32_t b64_t3[256] = B64_TABLE(B64_P3);
+
+static inline uint32_t b64_group(const unsigned char *s)
+{
+	return b64_t0[s[0]] | b64_t1[s[1]] | b64_t2[s[2]] | b64_t3[s[3]];
+}
 
 /* A character's value, -1 for anything outside the alphabet. */
 static int b64_val(unsigned char c)
 {
-	return b64_tab[c] - 1;
+	return B64_V(c);
 }
 
 static int is_ws(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Whole groups from s into d while four alphabet characters follow, at
+ * most k of them; returns how many were decoded. d must have room for
+ * 3 * k + 1 bytes (the last store writes one past the data). */
+static size_t b64_groups(const unsigned char *s, unsigned char *d, size_t k)
+{
+	size_t done = 0;
+
+	while (k - done >= 2) {
+		uint32_t x = b64_group(s), y = b64_group(s + 4);
+		if ((x | y) & B64_ERR)
+			break;
+		memcpy(d, &x, 4);
+		memcpy(d + 3, &y, 4);
+		s += 8;
+		d += 6;
+		done += 2;
+	}
+	if (k - done >= 1) {
+		uint32_t x = b64_group(s);
+		if ((x & B64_ERR) == 0) {
+			memcpy(d, &x, 4);
+			done++;
+		}
+	}
+	return done;
 }
 
 vn_err vn_b64_decode(const char *src, size_t srclen, size_t max,
@@ -44,40 +100,28 @@ vn_err vn_b64_decode(const char *src, size_t srclen, size_t max,
 
 	*out = NULL;
 	*outlen = 0;
+	/* cap + 1: three bytes per four characters, the terminator, and the
+	 * byte past the data that a group's four-byte store may touch (a
+	 * group ends at most at 3 * (srclen / 4) <= cap). */
 	dst = malloc(cap + 1);
 	if (dst == NULL)
 		return VN_ERR_NOMEM;
 	for (i = 0; i < srclen; i++) {
-		unsigned char c = (unsigned char)src[i];
+		unsigned char c;
 		int v;
 
 		/* At a quad boundary (nothing pending: acc and nbits are 0),
-		 * four alphabet characters in a row make three bytes; anything
-		 * else (whitespace, '=', the cap) takes the general way below. */
+		 * whole groups go the fast way, as many as the input and the
+		 * cap allow; anything else (whitespace, '=', a foreign byte,
+		 * the cap, a short tail) takes the general way below. */
 		if (quad == 0 && pad == 0 && n <= max) {
-			size_t k = (srclen - i) / 4, room = (max - n) / 3;
-			const unsigned char *s = (const unsigned char *)src + i;
-			unsigned char *d = dst + n;
+			size_t k = (srclen - i) / 4, room = (max - n) / 3, g;
 
 			if (k > room)
 				k = room;
-			while (k > 0) {
-				/* values, -1 outside the alphabet: one test for all four */
-				int a = b64_tab[s[0]] - 1, b = b64_tab[s[1]] - 1, c2 = b64_tab[s[2]] - 1,
-				    e = b64_tab[s[3]] - 1;
-				unsigned q;
-				if ((a | b | c2 | e) < 0)
-					break;
-				q = (unsigned)a << 18 | (unsigned)b << 12 | (unsigned)c2 << 6 | (unsigned)e;
-				d[0] = (unsigned char)(q >> 16);
-				d[1] = (unsigned char)(q >> 8);
-				d[2] = (unsigned char)q;
-				d += 3;
-				s += 4;
-				k--;
-			}
-			n = (size_t)(d - dst);
-			i = (size_t)(s - (const unsigned char *)src);
+			g = b64_groups((const unsigned char *)src + i, dst + n, k);
+			n += 3 * g;
+			i += 4 * g;
 		}
 		if (i >= srclen)
 			break;

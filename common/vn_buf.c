@@ -57,13 +57,27 @@ static vn_err buf_reserve(vn_buf *b, size_t extra)
 	return VN_OK;
 }
 
-vn_err vn_buf_reserve(vn_buf *b, size_t extra)
+vn_err vn_buf_reserve(vn_buf *b, size_t n)
 {
-	vn_err e = buf_reserve(b, extra);
+	size_t need;
+	unsigned char *p;
 
-	if (e == VN_OK)
+	if (n > b->max || b->len > b->max - n)
+		return VN_ERR_TOO_LARGE;
+	need = b->len + n + 1;
+	if (need <= b->cap) {
 		b->data[b->len] = '\0';	/* the text stays terminated, even empty */
-	return e;
+		return VN_OK;
+	}
+	/* exactly what is asked: the caller knows the size, doubling would
+	 * only waste it */
+	p = realloc(b->data, need);
+	if (p == NULL)
+		return VN_ERR_NOMEM;
+	p[b->len] = '\0';
+	b->data = p;
+	b->cap = need;
+	return VN_OK;
 }
 
 vn_err vn_buf_append(vn_buf *b, const void *p, size_t n)

@@ -25,9 +25,12 @@ void vn_buf_init(vn_buf *b, size_t max) VN_NONNULL(1);
 void vn_buf_free(vn_buf *b);
 /* Drop the contents, keep the memory. */
 void vn_buf_reset(vn_buf *b) VN_NONNULL(1);
-/* Make room for extra more bytes at once (within the cap), so that a text
- * of a size known beforehand grows without reallocating on the way. */
-vn_err vn_buf_reserve(vn_buf *b, size_t extra) VN_WUR VN_NONNULL(1);
+/* Make room for n more bytes (and the terminator) in one allocation, so
+ * that a text of a size known beforehand is appended without reallocating
+ * or copying on the way; the text stays NUL-terminated, even empty. Fails
+ * with VN_ERR_TOO_LARGE, the buffer as it was, when len + n is over the
+ * cap. */
+vn_err vn_buf_reserve(vn_buf *b, size_t n) VN_WUR VN_NONNULL(1);
 vn_err vn_buf_append(vn_buf *b, const void *p, size_t n) VN_WUR VN_NONNULL(1);
 vn_err vn_buf_append_str(vn_buf *b, const char *s) VN_WUR VN_NONNULL(1, 2);
 vn_err vn_buf_printf(vn_buf *b, const char *fmt, ...) VN_WUR VN_PRINTF(2, 3);

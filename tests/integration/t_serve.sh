@@ -229,6 +229,11 @@ get /v1/node -X DELETE; problem 405 "DELETE /v1/node"
 get /v1/validate; problem 405 "GET /v1/validate"
 head -c 600000 /dev/zero | tr '\0' ' ' >"$WORK/big.json"
 post /v1/validate "$WORK/big.json"; problem 413 "oversized body"
+# without a Content-Length (chunked) the cap holds as the body arrives,
+# and a body within it is read whole, in any number of chunks
+post /v1/validate "$WORK/big.json" -H 'Transfer-Encoding: chunked'; problem 413 "oversized chunked body"
+post /v1/validate "$WORK/v2.json" -H 'Transfer-Encoding: chunked'; want 200 "validate detached, chunked"
+jq_is '.signatures[0].subIndication' TRY_LATER
 get /v1/validate -H 'Content-Type: text/plain' --data-binary @"$WORK/v1.json"; problem 415 "text/plain"
 printf '{"signature":"%s"}' "$(echo 'not a signature' | base64)" >"$WORK/notsig.json"
 post /v1/validate "$WORK/notsig.json"; problem 422 "not a signature"

@@ -3,11 +3,13 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 #include <openssl/x509.h>
 
 #include "common/vn_b64.h"
+#include "tests/unit/vn_b64_ref.h"
 #include "common/vn_certcache.h"
 #include "common/vn_digest.h"
 #include "common/vn_buf.h"
@@ -48,6 +50,28 @@ START_TEST(test_buf_cap)
 	ck_assert_int_eq(vn_buf_printf(&b, "%s", "too long!"), VN_ERR_TOO_LARGE);
 	vn_buf_free(&b);
 	vn_buf_free(NULL);
+	/* a reservation: within the cap, one allocation the appends fill
+	 * without moving it; past the cap, refused and nothing changed */
+	vn_buf_init(&b, 8);
+	ck_assert_int_eq(vn_buf_reserve(&b, 9), VN_ERR_TOO_LARGE);
+	ck_assert_ptr_null(b.data);
+	ck_assert_int_eq(vn_buf_reserve(&b, 6), VN_OK);
+	ck_assert_ptr_nonnull(b.data);
+	ck_assert_uint_eq(b.len, 0);
+	ck_assert_str_eq((char *)b.data, "");
+	{
+		unsigned char *at = b.data;
+		ck_assert_int_eq(vn_buf_append(&b, "123", 3), VN_OK);
+		ck_assert_int_eq(vn_buf_append(&b, "456", 3), VN_OK);
+		ck_assert_ptr_eq(b.data, at);
+	}
+	ck_assert_int_eq(vn_buf_reserve(&b, 3), VN_ERR_TOO_LARGE);
+	ck_assert_uint_eq(b.len, 6);
+	ck_assert_int_eq(vn_buf_reserve(&b, 2), VN_OK);
+	ck_assert_int_eq(vn_buf_append(&b, "78", 2), VN_OK);
+	ck_assert_str_eq((char *)b.data, "12345678");
+	ck_assert_int_eq(vn_buf_append(&b, "9", 1), VN_ERR_TOO_LARGE);
+	vn_buf_free(&b);
 }
 END_TEST
 
@@ -141,6 +165,19 @@ static const struct b64_case {
 	{"Zm9vYm\x01yYmF6", NULL},
 	{"Zm9vYmFy*", NULL},
 	{"Zm9vYmFyYg==Zm9v", NULL},
+	/* groups are decoded two at a time: a fault in either group of a
+	 * pair, or in a lone last group, refuses the same way */
+	{"Zm9vYmFyYmF6Zm9v", "foobarbazfoo"},
+	{"\x80m9vYmFyYmF6", NULL},
+	{"Zm9vYmF\xffYmF6", NULL},
+	{"Zm9vYmFyYm-6", NULL},
+	{"Zm9vYmFyYmE=", "foobarba"},
+	{"Zm9vYmFyYmF=", NULL},	/* non-zero trailing bits after a pair */
+	{"Zm9vYmFyYg=\n=", "foobarb"},
+	{"Zm9vYmFyYg==\n", "foobarb"},
+	{"Zm9vYmFyYg===", NULL},
+	{"Zm9vYmFyY===", NULL},
+	{"Zm9vYmFy=Zm9", NULL},
 };
 
 START_TEST(test_b64_decode)
@@ -188,6 +225,110 @@ START_TEST(test_b64_roundtrip_and_cap)
 	ck_assert_int_eq(vn_b64_decode("Zm9vYmFy", 8, 5, &back, &n), VN_ERR_TOO_LARGE);
 	ck_assert_int_eq(vn_b64_decode("Zm9vYmFy", 8, 3, &back, &n), VN_ERR_TOO_LARGE);
 	ck_assert_int_eq(vn_b64_decode("Zm9vYmFy", 8, 0, &back, &n), VN_ERR_TOO_LARGE);
+}
+END_TEST
+
+/* A small deterministic generator: the differential runs are the same
+ * every time. */
+static uint64_t b64_rng(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* One input against the reference, at several caps around its length. */
+static void b64_same(const char *in, size_t len)
+{
+	unsigned char *ref = malloc(len / 4 * 3 + 3), *out = NULL;
+	size_t caps[6], rn = 0, n = 0, i;
+	vn_err re, e;
+
+	ck_assert_ptr_nonnull(ref);
+	(void)vn_b64_ref_decode(in, len, (size_t)-1, ref, &rn);
+	caps[0] = (size_t)-1;
+	caps[1] = rn;
+	caps[2] = rn > 0 ? rn - 1 : 0;
+	caps[3] = rn / 2;
+	caps[4] = rn > 3 ? rn - 3 : 0;
+	caps[5] = rn + 1;
+	for (i = 0; i < sizeof caps / sizeof caps[0]; i++) {
+		re = vn_b64_ref_decode(in, len, caps[i], ref, &rn);
+		e = vn_b64_decode(in, len, caps[i], &out, &n);
+		ck_assert_msg(e == re, "'%.*s' (cap %zu): %d, the reference %d", (int)len, in,
+			      caps[i], e, re);
+		if (e == VN_OK) {
+			ck_assert_uint_eq(n, rn);
+			ck_assert_mem_eq(out, ref, n);
+			ck_assert_uint_eq(out[n], 0);
+		} else {
+			ck_assert_ptr_null(out);
+		}
+		free(out);
+		out = NULL;
+	}
+	free(ref);
+}
+
+START_TEST(test_b64_differential)
+{
+	static const char noise[] = {' ', '\t', '\r', '\n', '=', '-', '_', '.', '\0', '\x80',
+				     '\xff', 'A', '/', '+', '0', 'z', '\v', '\f'};
+	unsigned char data[400];
+	char buf[1200];
+	uint64_t st = 0x9E3779B97F4A7C15ULL;
+	int round;
+
+	for (round = 0; round < 4000; round++) {
+		size_t dn = (size_t)(b64_rng(&st) % sizeof data), len, i, k, muts;
+		char *enc = NULL;
+
+		for (i = 0; i < dn; i++)
+			data[i] = (unsigned char)b64_rng(&st);
+		ck_assert_int_eq(vn_b64_encode(data, dn, &enc), VN_OK);
+		len = strlen(enc);
+		memcpy(buf, enc, len);
+		free(enc);
+		b64_same(buf, len);
+		/* then mutated: a byte replaced, inserted or dropped, each
+		 * somewhere in the fast groups, at their edges or in the tail */
+		muts = (size_t)(b64_rng(&st) % 4) + 1;
+		for (k = 0; k < muts; k++) {
+			size_t at = len > 0 ? (size_t)(b64_rng(&st) % (len + 1)) : 0;
+			char ch = noise[b64_rng(&st) % sizeof noise];
+			switch (b64_rng(&st) % 3) {
+			case 0:
+				if (at < len)
+					buf[at] = ch;
+				break;
+			case 1:
+				if (len < sizeof buf) {
+					memmove(buf + at + 1, buf + at, len - at);
+					buf[at] = ch;
+					len++;
+				}
+				break;
+			default:
+				if (at < len) {
+					memmove(buf + at, buf + at + 1, len - at - 1);
+					len--;
+				}
+				break;
+			}
+			b64_same(buf, len);
+		}
+	}
+	/* every single byte value at every place of a two-group block and a
+	 * lone last group */
+	for (round = 0; round < 256; round++) {
+		size_t at;
+		for (at = 0; at < 12; at++) {
+			memcpy(buf, "Zm9vYmFyYmF6", 12);
+			buf[at] = (char)round;
+			b64_same(buf, 12);
+		}
+	}
 }
 END_TEST
 
@@ -482,6 +623,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_b64_decode, 0,
 			    (int)(sizeof b64_cases / sizeof b64_cases[0]));
 	tcase_add_test(tc, test_b64_roundtrip_and_cap);
+	tcase_add_test(tc, test_b64_differential);
 	tcase_add_test(tc, test_findings);
 	tcase_add_test(tc, test_atomic_write);
 	tcase_add_test(tc, test_certcache);

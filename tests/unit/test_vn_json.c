@@ -258,21 +258,23 @@ START_TEST(differential)
 END_TEST
 
 /* Each ending of a plain run (escape, UTF-8, control, quote, invalid
- * byte) at every offset around the eight-byte scan, compared with
- * jansson. */
+ * byte) at every offset of the first two sixteen-byte blocks and the
+ * eight-byte scan after them, compared with jansson; '~' (0x7E) and 0x7F
+ * are the plain bytes nearest the signed compare's edge at 0x80. */
 static const char *const breakers[] = {
 	"\\n", "\\u00e9", "\\uD83D\\uDE00", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\x01",
 	"\x1F", "\"", "\\", "\x80", "\xC3", "\xED\xA0\x80", "\\u0000", "\x7F", "\\q",
+	"\xFF", "\xC0\xAF", "\xF5\x80\x80\x80", "~", " \x20",
 };
 
 START_TEST(scan_offsets)
 {
 	const char *brk = breakers[_i];
-	char str[64], buf[128], name[64];
+	char str[80], buf[128], name[64];
 	size_t pre, post, n, k;
 
-	for (pre = 0; pre < 20; pre++)
-		for (post = 0; post < 12; post++) {
+	for (pre = 0; pre < 40; pre++)
+		for (post = 0; post < 20; post++) {
 			memset(str, 'a', pre);
 			k = strlen(brk);
 			memcpy(str + pre, brk, k);
