@@ -332,6 +332,36 @@ void vn_jw_time(vn_jw *w, vn_time t)
 		vn_jw_str(w, vn_time_format(t, b));
 }
 
+void vn_jw_kstr(vn_jw *w, const char *k, const char *s)
+{
+	vn_jw_key(w, k);
+	vn_jw_str(w, s);
+}
+
+void vn_jw_kstr_or_null(vn_jw *w, const char *k, const char *s)
+{
+	vn_jw_key(w, k);
+	vn_jw_str_or_null(w, s);
+}
+
+void vn_jw_kint(vn_jw *w, const char *k, json_int_t v)
+{
+	vn_jw_key(w, k);
+	vn_jw_int(w, v);
+}
+
+void vn_jw_kbool(vn_jw *w, const char *k, int b)
+{
+	vn_jw_key(w, k);
+	vn_jw_bool(w, b);
+}
+
+void vn_jw_ktime(vn_jw *w, const char *k, vn_time t)
+{
+	vn_jw_key(w, k);
+	vn_jw_time(w, t);
+}
+
 vn_err vn_jw_done(const vn_jw *w)
 {
 	if (w->err != VN_OK)

@@ -71,6 +71,13 @@ void vn_jw_int(vn_jw *w, json_int_t v) VN_NONNULL(1);
 void vn_jw_time(vn_jw *w, vn_time t) VN_NONNULL(1);
 /* A whole value already written as compact JSON (by a writer), as is. */
 void vn_jw_raw(vn_jw *w, const char *json, size_t n) VN_NONNULL(1, 2);
+/* A member: its name and value at once, as vn_jw_key and then the value
+ * call of the same name (vn_jw_kstr = vn_jw_key + vn_jw_str, ...). */
+void vn_jw_kstr(vn_jw *w, const char *k, const char *s) VN_NONNULL(1, 2);
+void vn_jw_kstr_or_null(vn_jw *w, const char *k, const char *s) VN_NONNULL(1, 2);
+void vn_jw_kint(vn_jw *w, const char *k, json_int_t v) VN_NONNULL(1, 2);
+void vn_jw_kbool(vn_jw *w, const char *k, int b) VN_NONNULL(1, 2);
+void vn_jw_ktime(vn_jw *w, const char *k, vn_time t) VN_NONNULL(1, 2);
 /* VN_OK when everything was written and every object and array closed. */
 vn_err vn_jw_done(const vn_jw *w) VN_WUR VN_NONNULL(1);
 

@@ -259,38 +259,30 @@ static void verify_write(vn_jw *w, const srv_request *req, const char *rid, cons
 	vn_jw_obj(w);
 	vn_jw_key(w, "result");
 	vn_jw_obj(w);
-	vn_jw_key(w, "maj");
-	vn_jw_str(w, MAJ_SUCCESS);
-	vn_jw_key(w, "min");
-	vn_jw_str(w, ind_uri(worst));
+	vn_jw_kstr(w, "maj", MAJ_SUCCESS);
+	vn_jw_kstr(w, "min", ind_uri(worst));
 	vn_jw_key(w, "msg");
 	vn_jw_obj(w);
-	vn_jw_key(w, "value");
-	vn_jw_str(w, msg);
-	vn_jw_key(w, "lang");
-	vn_jw_str(w, "en");
+	vn_jw_kstr(w, "value", msg);
+	vn_jw_kstr(w, "lang", "en");
 	vn_jw_obj_end(w);
 	vn_jw_obj_end(w);
 	vn_jw_key(w, "profile");
 	vn_jw_arr(w);
 	vn_jw_str(w, PROFILE_119442);
 	vn_jw_arr_end(w);
-	vn_jw_key(w, "reqID");
-	vn_jw_str_or_null(w, req->req_id);
-	vn_jw_key(w, "respID");
-	vn_jw_str(w, rid);
+	vn_jw_kstr_or_null(w, "reqID", req->req_id);
+	vn_jw_kstr(w, "respID", rid);
 	vn_jw_key(w, "optOutp");
 	vn_jw_obj(w);
 	vn_jw_key(w, "verificationTimeInfo");
 	vn_jw_obj(w);
-	vn_jw_key(w, "verificationTime");
-	vn_jw_time(w, at);
+	vn_jw_ktime(w, "verificationTime", at);
 	vn_jw_obj_end(w);
 	if (n > 0 && res[0].claimed_time != VN_TIME_NONE) {
 		vn_jw_key(w, "signingTimeInfo");
 		vn_jw_obj(w);
-		vn_jw_key(w, "signingTime");
-		vn_jw_time(w, res[0].claimed_time);
+		vn_jw_ktime(w, "signingTime", res[0].claimed_time);
 		vn_jw_obj_end(w);
 	}
 	if (n > 0 && (subject = vn_json_cert_subject(res[0].signer, &slen)) != NULL) {
@@ -313,22 +305,17 @@ static void verify_write(vn_jw *w, const srv_request *req, const char *rid, cons
 		else
 			snprintf(t, sizeof t, "%s", ind_uri(res[i].indication));
 		vn_jw_obj(w);
-		vn_jw_key(w, "type");
-		vn_jw_str(w, t);
-		vn_jw_key(w, "code");
-		vn_jw_str(w, res[i].id);
+		vn_jw_kstr(w, "type", t);
+		vn_jw_kstr(w, "code", res[i].id);
 		vn_jw_obj_end(w);
 	}
 	vn_jw_arr_end(w);
 	vn_jw_obj_end(w);
-	vn_jw_key(w, "appliedSigValPolicy");
-	vn_jw_str(w, pi->uri);
+	vn_jw_kstr(w, "appliedSigValPolicy", pi->uri);
 	vn_jw_key(w, "validationReport");
 	vn_jw_obj(w);
-	vn_jw_key(w, "etsiTS11910202XMLReport");
-	vn_jw_str(w, xml_b64);
-	vn_jw_key(w, "isSigned");
-	vn_jw_bool(w, 0);
+	vn_jw_kstr(w, "etsiTS11910202XMLReport", xml_b64);
+	vn_jw_kbool(w, "isSigned", 0);
 	vn_jw_obj_end(w);
 	vn_jw_obj_end(w);
 	vn_jw_obj_end(w);
@@ -344,8 +331,7 @@ static void validate_write(vn_jw *w, const srv_request *req, const v_result *res
 	size_t i;
 
 	vn_jw_obj(w);
-	vn_jw_key(w, "indication");
-	vn_jw_str(w, vn_indication_name(worst));
+	vn_jw_kstr(w, "indication", vn_indication_name(worst));
 	if (req->want_json) {
 		vn_jw_key(w, "signatures");
 		vn_jw_arr(w);
@@ -359,27 +345,20 @@ static void validate_write(vn_jw *w, const srv_request *req, const v_result *res
 	}
 	vn_jw_key(w, "policy");
 	vn_jw_obj(w);
-	vn_jw_key(w, "id");
-	vn_jw_str(w, pi->id);
-	vn_jw_key(w, "uri");
-	vn_jw_str(w, pi->uri);
-	vn_jw_key(w, "version");
-	vn_jw_str(w, pi->version);
+	vn_jw_kstr(w, "id", pi->id);
+	vn_jw_kstr(w, "uri", pi->uri);
+	vn_jw_kstr(w, "version", pi->version);
 	vn_jw_obj_end(w);
-	vn_jw_key(w, "validationTime");
-	vn_jw_time(w, at);
+	vn_jw_ktime(w, "validationTime", at);
 	vn_jw_key(w, "trust");
 	vn_jw_obj(w);
-	vn_jw_key(w, "generation");
-	vn_jw_int(w, (json_int_t)view->generation);
-	vn_jw_key(w, "builtAt");
-	vn_jw_time(w, view->built_at);
+	vn_jw_kint(w, "generation", (json_int_t)view->generation);
+	vn_jw_ktime(w, "builtAt", view->built_at);
 	vn_jw_obj_end(w);
 	if (xml_b64 != NULL) {
 		vn_jw_key(w, "reports");
 		vn_jw_obj(w);
-		vn_jw_key(w, "etsi-xml");
-		vn_jw_str(w, xml_b64);
+		vn_jw_kstr(w, "etsi-xml", xml_b64);
 		vn_jw_obj_end(w);
 	}
 	vn_jw_obj_end(w);

@@ -34,12 +34,9 @@ static void findings_write(vn_jw *w, const vn_findings *f)
 	vn_jw_arr(w);
 	for (i = 0; i < f->n; i++) {
 		vn_jw_obj(w);
-		vn_jw_key(w, "code");
-		vn_jw_str(w, f->items[i].code);
-		vn_jw_key(w, "level");
-		vn_jw_str(w, vn_level_name(f->items[i].level));
-		vn_jw_key(w, "message");
-		vn_jw_str(w, f->items[i].message);
+		vn_jw_kstr(w, "code", f->items[i].code);
+		vn_jw_kstr(w, "level", vn_level_name(f->items[i].level));
+		vn_jw_kstr(w, "message", f->items[i].message);
 		vn_jw_obj_end(w);
 	}
 	vn_jw_arr_end(w);
@@ -56,40 +53,27 @@ static void trust_write(vn_jw *w, const v_result *r)
 			return;
 		}
 		vn_jw_obj(w);
-		vn_jw_key(w, "anchor");
-		vn_jw_str(w, "bare");
+		vn_jw_kstr(w, "anchor", "bare");
 		vn_jw_obj_end(w);
 		return;
 	}
 	vn_jw_obj(w);
-	vn_jw_key(w, "scheme");
-	vn_jw_str(w, r->scheme);
-	vn_jw_key(w, "territory");
-	vn_jw_str(w, r->territory);
-	vn_jw_key(w, "tsp");
-	vn_jw_str(w, r->tsp);
-	vn_jw_key(w, "service");
-	vn_jw_str(w, r->service);
-	vn_jw_key(w, "serviceType");
-	vn_jw_str(w, r->service_type);
-	vn_jw_key(w, "status");
-	vn_jw_str(w, r->service_status);
+	vn_jw_kstr(w, "scheme", r->scheme);
+	vn_jw_kstr(w, "territory", r->territory);
+	vn_jw_kstr(w, "tsp", r->tsp);
+	vn_jw_kstr(w, "service", r->service);
+	vn_jw_kstr(w, "serviceType", r->service_type);
+	vn_jw_kstr(w, "status", r->service_status);
 	if (r->mapped) {
-		vn_jw_key(w, "mapping");
-		vn_jw_str(w, r->mapping);
+		vn_jw_kstr(w, "mapping", r->mapping);
 		vn_jw_key(w, "original");
 		vn_jw_obj(w);
-		vn_jw_key(w, "serviceType");
-		vn_jw_str(w, r->orig_service_type);
-		vn_jw_key(w, "status");
-		vn_jw_str(w, r->orig_service_status);
-		if (r->qc_mapped) {
-			vn_jw_key(w, "qcCClegislation");
-			vn_jw_str(w, r->orig_qc_legislation);
-		}
+		vn_jw_kstr(w, "serviceType", r->orig_service_type);
+		vn_jw_kstr(w, "status", r->orig_service_status);
+		if (r->qc_mapped)
+			vn_jw_kstr(w, "qcCClegislation", r->orig_qc_legislation);
 		vn_jw_obj_end(w);
-		vn_jw_key(w, "certificateMapped");
-		vn_jw_bool(w, r->qc_mapped);
+		vn_jw_kbool(w, "certificateMapped", r->qc_mapped);
 	}
 	vn_jw_obj_end(w);
 }
@@ -97,20 +81,13 @@ static void trust_write(vn_jw *w, const v_result *r)
 static void timestamp_write(vn_jw *w, const v_ts_result *t, int with_kind)
 {
 	vn_jw_obj(w);
-	if (with_kind) {
-		vn_jw_key(w, "kind");
-		vn_jw_str(w, t->kind == 1 ? "archive" : t->kind == 2 ? "content" : "signature");
-	}
-	vn_jw_key(w, "indication");
-	vn_jw_str(w, vn_indication_name(t->indication));
-	vn_jw_key(w, "subIndication");
-	vn_jw_str_or_null(w, vn_subind_name(t->sub));
-	vn_jw_key(w, "genTime");
-	vn_jw_time(w, t->gen_time);
-	vn_jw_key(w, "tsa");
-	vn_jw_str(w, t->tsa_name);
-	vn_jw_key(w, "qualified");
-	vn_jw_bool(w, t->qualified);
+	if (with_kind)
+		vn_jw_kstr(w, "kind", t->kind == 1 ? "archive" : t->kind == 2 ? "content" : "signature");
+	vn_jw_kstr(w, "indication", vn_indication_name(t->indication));
+	vn_jw_kstr_or_null(w, "subIndication", vn_subind_name(t->sub));
+	vn_jw_ktime(w, "genTime", t->gen_time);
+	vn_jw_kstr(w, "tsa", t->tsa_name);
+	vn_jw_kbool(w, "qualified", t->qualified);
 	vn_jw_obj_end(w);
 }
 
@@ -119,26 +96,17 @@ void v_result_write(vn_jw *w, const v_result *r, const v_policy *p)
 	size_t i;
 
 	vn_jw_obj(w);
-	vn_jw_key(w, "id");
-	vn_jw_str(w, r->id);
-	vn_jw_key(w, "indication");
-	vn_jw_str(w, vn_indication_name(r->indication));
-	vn_jw_key(w, "subIndication");
-	vn_jw_str_or_null(w, vn_subind_name(r->sub));
-	vn_jw_key(w, "qualification");
-	vn_jw_str(w, v_qual_name(r->qualification));
-	vn_jw_key(w, "format");
-	vn_jw_str(w, r->format);
-	vn_jw_key(w, "process");
-	vn_jw_str(w, r->process);
+	vn_jw_kstr(w, "id", r->id);
+	vn_jw_kstr(w, "indication", vn_indication_name(r->indication));
+	vn_jw_kstr_or_null(w, "subIndication", vn_subind_name(r->sub));
+	vn_jw_kstr(w, "qualification", v_qual_name(r->qualification));
+	vn_jw_kstr(w, "format", r->format);
+	vn_jw_kstr(w, "process", r->process);
 	vn_jw_key(w, "signer");
 	vn_json_cert_write(w, r->signer, 1);
-	vn_jw_key(w, "signingTime");
-	vn_jw_time(w, r->claimed_time);
-	vn_jw_key(w, "bestSignatureTime");
-	vn_jw_time(w, r->best_signature_time);
-	vn_jw_key(w, "validationTime");
-	vn_jw_time(w, r->validation_time);
+	vn_jw_ktime(w, "signingTime", r->claimed_time);
+	vn_jw_ktime(w, "bestSignatureTime", r->best_signature_time);
+	vn_jw_ktime(w, "validationTime", r->validation_time);
 	vn_jw_key(w, "trust");
 	trust_write(w, r);
 	vn_jw_key(w, "chain");
@@ -148,19 +116,13 @@ void v_result_write(vn_jw *w, const v_result *r, const v_policy *p)
 	vn_jw_arr_end(w);
 	vn_jw_key(w, "revocation");
 	vn_jw_obj(w);
-	vn_jw_key(w, "status");
-	vn_jw_str(w, rev_status_name(r->revocation.status));
-	vn_jw_key(w, "source");
-	vn_jw_str(w, rev_source_name(r->revocation.source));
-	vn_jw_key(w, "revocationTime");
-	vn_jw_time(w, r->revocation.revocation_time);
-	vn_jw_key(w, "thisUpdate");
-	vn_jw_time(w, r->revocation.this_update);
-	vn_jw_key(w, "producedAt");
-	vn_jw_time(w, r->revocation.produced_at);
+	vn_jw_kstr(w, "status", rev_status_name(r->revocation.status));
+	vn_jw_kstr(w, "source", rev_source_name(r->revocation.source));
+	vn_jw_ktime(w, "revocationTime", r->revocation.revocation_time);
+	vn_jw_ktime(w, "thisUpdate", r->revocation.this_update);
+	vn_jw_ktime(w, "producedAt", r->revocation.produced_at);
 	vn_jw_obj_end(w);
-	vn_jw_key(w, "certificateQualification");
-	vn_jw_str(w, r->cert_qualification);
+	vn_jw_kstr(w, "certificateQualification", r->cert_qualification);
 	vn_jw_key(w, "timestamps");
 	vn_jw_arr(w);
 	for (i = 0; i < r->ntimestamps; i++)
@@ -169,22 +131,17 @@ void v_result_write(vn_jw *w, const v_result *r, const v_policy *p)
 	vn_jw_key(w, "policy");
 	if (p != NULL) {
 		vn_jw_obj(w);
-		vn_jw_key(w, "id");
-		vn_jw_str(w, p->id);
-		vn_jw_key(w, "version");
-		vn_jw_str(w, p->version);
-		vn_jw_key(w, "digest");
-		vn_jw_str_or_null(w, p->digest);
-		vn_jw_key(w, "jurisdiction");
-		vn_jw_str_or_null(w, p->jurisdiction);
+		vn_jw_kstr(w, "id", p->id);
+		vn_jw_kstr(w, "version", p->version);
+		vn_jw_kstr_or_null(w, "digest", p->digest);
+		vn_jw_kstr_or_null(w, "jurisdiction", p->jurisdiction);
 		vn_jw_obj_end(w);
 	} else {
 		vn_jw_null(w);
 	}
 	vn_jw_key(w, "findings");
 	findings_write(w, &r->findings);
-	vn_jw_key(w, "signaturePolicy");
-	vn_jw_str_or_null(w, r->sig_policy[0] ? r->sig_policy : NULL);
+	vn_jw_kstr_or_null(w, "signaturePolicy", r->sig_policy[0] ? r->sig_policy : NULL);
 	vn_jw_obj_end(w);
 }
 
@@ -208,22 +165,16 @@ void v_container_write(vn_jw *w, const struct v_container *c, vn_indication ind,
 	size_t i, j, k;
 
 	vn_jw_obj(w);
-	vn_jw_key(w, "type");
-	vn_jw_str(w, c->type == V_ASIC_S ? "ASiC-S" : "ASiC-E");
-	vn_jw_key(w, "mimetype");
-	vn_jw_str(w, c->mimetype);
-	vn_jw_key(w, "indication");
-	vn_jw_str(w, vn_indication_name(ind));
-	vn_jw_key(w, "subIndication");
-	vn_jw_str_or_null(w, vn_subind_name(sub));
+	vn_jw_kstr(w, "type", c->type == V_ASIC_S ? "ASiC-S" : "ASiC-E");
+	vn_jw_kstr(w, "mimetype", c->mimetype);
+	vn_jw_kstr(w, "indication", vn_indication_name(ind));
+	vn_jw_kstr_or_null(w, "subIndication", vn_subind_name(sub));
 	vn_jw_key(w, "dataFiles");
 	vn_jw_arr(w);
 	for (i = 0; i < c->nfiles; i++) {
 		vn_jw_obj(w);
-		vn_jw_key(w, "name");
-		vn_jw_str(w, c->files[i].name);
-		vn_jw_key(w, "size");
-		vn_jw_int(w, (json_int_t)c->files[i].len);
+		vn_jw_kstr(w, "name", c->files[i].name);
+		vn_jw_kint(w, "size", (json_int_t)c->files[i].len);
 		/* the ids of the signatures that cover the file */
 		vn_jw_key(w, "signedBy");
 		vn_jw_arr(w);
@@ -241,10 +192,8 @@ void v_container_write(vn_jw *w, const struct v_container *c, vn_indication ind,
 	vn_jw_arr(w);
 	for (j = 0; j < c->nsigs; j++) {
 		vn_jw_obj(w);
-		vn_jw_key(w, "id");
-		vn_jw_str(w, c->sigs[j].id);
-		vn_jw_key(w, "file");
-		vn_jw_str(w, c->sigfile != NULL ? c->sigfile[j] : "");
+		vn_jw_kstr(w, "id", c->sigs[j].id);
+		vn_jw_kstr(w, "file", c->sigfile != NULL ? c->sigfile[j] : "");
 		vn_jw_obj_end(w);
 	}
 	vn_jw_arr_end(w);
