@@ -268,6 +268,14 @@ size_t vn_result_count(const vn_result *r)
 	return r ? r->n : 0;
 }
 
+/* The container's part, written when the container was at hand. */
+static void container_text(vn_jw *w, const void *arg)
+{
+	const vn_result *r = arg;
+
+	vn_jw_raw(w, r->container, r->container_len);
+}
+
 char *vn_result_json(const vn_result *r)
 {
 	vn_buf b;
@@ -283,23 +291,7 @@ char *vn_result_json(const vn_result *r)
 	if (vn_buf_reserve(&b, n) != VN_OK)
 		return NULL;
 	vn_jw_init(&w, &b);
-	/* one signature alone is its object; several, or a container's, are
-	 * {"signatures": [...]}, the container's part first */
-	if (r->container != NULL || r->n != 1) {
-		vn_jw_obj(&w);
-		if (r->container != NULL) {
-			vn_jw_key(&w, "container");
-			vn_jw_raw(&w, r->container, r->container_len);
-		}
-		vn_jw_key(&w, "signatures");
-		vn_jw_arr(&w);
-	}
-	for (i = 0; i < r->n; i++)
-		v_result_write(&w, &r->r[i], &r->policy);
-	if (r->container != NULL || r->n != 1) {
-		vn_jw_arr_end(&w);
-		vn_jw_obj_end(&w);
-	}
+	v_report_write(&w, r->r, r->n, &r->policy, r->container != NULL ? container_text : NULL, r);
 	if (vn_jw_done(&w) != VN_OK) {
 		vn_buf_free(&b);
 		return NULL;

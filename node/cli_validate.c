@@ -78,6 +78,19 @@ static int exit_for(vn_indication ind)
 	return ind == VN_IND_TOTAL_PASSED ? 0 : ind == VN_IND_TOTAL_FAILED ? 1 : 2;
 }
 
+struct container_arg {
+	const v_container *c;
+	vn_indication ind;
+	vn_subind sub;
+};
+
+static void container_part(vn_jw *w, const void *arg)
+{
+	const struct container_arg *a = arg;
+
+	v_container_write(w, a->c, a->ind, a->sub);
+}
+
 /* The JSON report on stdout, indented as every --json output: written by
  * the report's one writer (v_report.h) and read back into a tree for
  * jansson's indentation. One signature alone is its object; several, or a
@@ -86,30 +99,16 @@ static int exit_for(vn_indication ind)
 static int print_report(const v_result *r, size_t n, const v_policy *pol,
 			const v_container *c, vn_indication cind, vn_subind csub)
 {
+	struct container_arg ca = {c, cind, csub};
 	vn_buf b;
 	vn_jw w;
 	json_error_t jerr;
 	json_t *j = NULL;
-	size_t i;
-	int wrap = c != NULL || n != 1, rc = -1;
+	int rc = -1;
 
 	vn_buf_init(&b, VN_JSONW_MAX_OUT);
 	vn_jw_init(&w, &b);
-	if (wrap) {
-		vn_jw_obj(&w);
-		if (c != NULL) {
-			vn_jw_key(&w, "container");
-			v_container_write(&w, c, cind, csub);
-		}
-		vn_jw_key(&w, "signatures");
-		vn_jw_arr(&w);
-	}
-	for (i = 0; i < n; i++)
-		v_result_write(&w, &r[i], pol);
-	if (wrap) {
-		vn_jw_arr_end(&w);
-		vn_jw_obj_end(&w);
-	}
+	v_report_write(&w, r, n, pol, c != NULL ? container_part : NULL, &ca);
 	if (vn_jw_done(&w) == VN_OK &&
 	    (j = json_loadb((const char *)b.data, b.len, JSON_ALLOW_NUL, &jerr)) != NULL) {
 		vn_json_print(j);	/* takes j */

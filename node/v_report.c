@@ -205,3 +205,25 @@ void v_container_write(vn_jw *w, const struct v_container *c, vn_indication ind,
 	}
 	vn_jw_obj_end(w);
 }
+
+void v_report_write(vn_jw *w, const v_result *r, size_t n, const v_policy *p,
+		    void (*container)(vn_jw *w, const void *arg), const void *arg)
+{
+	int wrap = container != NULL || n != 1;
+
+	if (wrap) {
+		vn_jw_obj(w);
+		if (container != NULL) {
+			vn_jw_key(w, "container");
+			container(w, arg);
+		}
+		vn_jw_key(w, "signatures");
+		vn_jw_arr(w);
+	}
+	for (size_t i = 0; i < n; i++)
+		v_result_write(w, &r[i], p);
+	if (wrap) {
+		vn_jw_arr_end(w);
+		vn_jw_obj_end(w);
+	}
+}

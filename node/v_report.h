@@ -28,6 +28,15 @@ struct v_container;	/* node/v_asic.h */
 void v_container_write(vn_jw *w, const struct v_container *c, vn_indication ind,
 		       vn_subind sub) VN_NONNULL(1, 2);
 
+/* The report of one input as `valnode validate` and vn_result_json give
+ * it: one signature alone is its own object (v_result_write); several, or
+ * a container's, are {"container": ..., "signatures": [...]}, the
+ * container's part first, written by container(w, arg) when container is
+ * not NULL. */
+void v_report_write(vn_jw *w, const v_result *r, size_t n, const v_policy *p,
+		    void (*container)(vn_jw *w, const void *arg), const void *arg)
+	VN_NONNULL(1);
+
 /* The ETSI TS 119 102-2 (v1.4.1 namespace) XML validation report for n
  * results: one SignatureValidationReport each, and the certificates of their
  * chains as validation objects. *out is a NUL-terminated UTF-8 document the

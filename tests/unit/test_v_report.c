@@ -61,32 +61,24 @@ static void fill(v_result *r, vn_indication ind, vn_subind sub, v_qual q)
 	EVP_PKEY_free(ks);
 }
 
+static void container_part(vn_jw *w, const void *arg)
+{
+	v_container_write(w, arg, VN_IND_INDETERMINATE, VN_SUB_TRY_LATER);
+}
+
 /* The report as the streaming writer writes it (v_report.h), NUL-terminated
  * (free it); NULL when the writer failed, with *e its error. */
+
 static char *report_text(const v_result *r, size_t n, const v_policy *p,
 			 const v_container *c, vn_err *e)
 {
 	vn_buf b;
 	vn_jw w;
-	size_t i, len;
+	size_t len;
 
 	vn_buf_init(&b, VN_JSONW_MAX_OUT);
 	vn_jw_init(&w, &b);
-	if (n != 1 || c != NULL) {
-		vn_jw_obj(&w);
-		if (c != NULL) {
-			vn_jw_key(&w, "container");
-			v_container_write(&w, c, VN_IND_INDETERMINATE, VN_SUB_TRY_LATER);
-		}
-		vn_jw_key(&w, "signatures");
-		vn_jw_arr(&w);
-	}
-	for (i = 0; i < n; i++)
-		v_result_write(&w, &r[i], p);
-	if (n != 1 || c != NULL) {
-		vn_jw_arr_end(&w);
-		vn_jw_obj_end(&w);
-	}
+	v_report_write(&w, r, n, p, c != NULL ? container_part : NULL, c);
 	*e = vn_jw_done(&w);
 	if (*e != VN_OK) {
 		vn_buf_free(&b);
