@@ -156,9 +156,11 @@ static int der_enter(const der_tlv *t, der_cur *c)
 }
 
 /* Whether every element in p/n, at any depth, has a definite length (X.690
- * 10.1: DER). Constructed contents are elements themselves (X.690 8.1.1);
- * anything unreadable or deeper than DER_MAX_DEPTH counts as not DER. */
-static int der_all_definite(const unsigned char *p, size_t n, int depth)
+ * 10.1: DER), and with fewest set, its length in the fewest octets too
+ * (X.690 10.1). Constructed contents are elements themselves (X.690
+ * 8.1.1); anything unreadable or deeper than DER_MAX_DEPTH counts as not
+ * DER. */
+static int der_lengths_ok(const unsigned char *p, size_t n, int fewest, int depth)
 {
 	/* der_get's rules, read in place: the walk covers every element of
 	 * the input, certificates included, so it does no more than check. */
@@ -168,7 +170,9 @@ static int der_all_definite(const unsigned char *p, size_t n, int depth)
 		if (depth > DER_MAX_DEPTH || n < 2 || (p[0] & 0x1f) == 0x1f || p[1] == 0x80 ||
 		    !der_def_len(p, n, &i, &len))
 			return 0;
-		if ((p[0] & 0x20) && !der_all_definite(p + i, len, depth + 1))
+		if (fewest && i > 2 && (p[2] == 0 || len < 0x80))
+			return 0;
+		if ((p[0] & 0x20) && !der_lengths_ok(p + i, len, fewest, depth + 1))
 			return 0;
 		p += i + len;
 		n -= i + len;
@@ -293,7 +297,7 @@ static vn_err cms_walk_der(const unsigned char *der, size_t n, cms_walk *w)
 	der_cur c = { der, n }, ci, sd, sis, si;
 	der_tlv t, u;
 
-	w->all_definite = der_all_definite(der, n, 0);
+	w->all_definite = der_lengths_ok(der, n, 0, 0);
 	if (!der_get(&c, &t, 0) || t.tag != 0x30 || !der_enter(&t, &ci))
 		return VN_ERR_MALFORMED;
 	if (!der_get(&ci, &t, 1) || t.tag != 0x06 || !der_get(&ci, &t, 1) || t.tag != 0xa0)
@@ -428,28 +432,6 @@ static void sattrs_free(sattrs *v)
 	v->n = 0;
 }
 
-/* Whether p/n is a series of elements in DER form at every depth: one-octet
- * identifiers, definite lengths in the fewest octets (X.690 10.1), each
- * inside its parent. Stricter than the SET OF re-encoding needs: anything
- * it refuses goes the re-encoding way. */
-static int der_strict(const unsigned char *p, size_t n, int depth)
-{
-	while (n > 0) {
-		size_t i, len;
-
-		if (depth > DER_MAX_DEPTH || n < 2 || (p[0] & 0x1f) == 0x1f || p[1] == 0x80 ||
-		    !der_def_len(p, n, &i, &len))
-			return 0;
-		if (i > 2 && (p[2] == 0 || len < 0x80))	/* X.690 10.1: fewest octets */
-			return 0;
-		if ((p[0] & 0x20) && !der_strict(p + i, len, depth + 1))
-			return 0;
-		p += i + len;
-		n -= i + len;
-	}
-	return 1;
-}
-
 /* Attribute value types whose OpenSSL decoding (ASN1_ANY) keeps the
  * received octets and encodes them back unchanged. */
 static int sattr_value_kept(unsigned char tag)
@@ -482,7 +464,7 @@ static int sattrs_from_walk(const unsigned char *raw, size_t rlen, int indef, sa
 	der_tlv t, prev, a, oid, set, val, pv;
 	int n = 0, k;
 
-	if (raw == NULL || indef || rlen < 2 || raw[0] != 0xa0 || !der_strict(raw, rlen, 0) ||
+	if (raw == NULL || indef || rlen < 2 || raw[0] != 0xa0 || !der_lengths_ok(raw, rlen, 1, 0) ||
 	    !der_get(&c, &t, 0) || c.n != 0)
 		return 0;
 	der_enter(&t, &in);
