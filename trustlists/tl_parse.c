@@ -711,9 +711,15 @@ static void parse_tsp(parse_ctx *c, const xmlNode *n, tl_tsp *t)
 		c->err = VN_ERR_NOMEM;
 		return;
 	}
+	/* A service that could not be read (no ServiceInformation: noted as
+	 * TL_STRUCTURE) has no entry and is left out, so that every service of
+	 * a list has its current entry, entries[0], as every reader expects. */
 	for (k = tl_xml_first_elem(svcs); k != NULL && c->err == VN_OK; k = tl_xml_next_elem(k))
-		if (tl_xml_is(k, TL_NS_TSL, "TSPService"))
-			parse_service(c, k, &t->services[t->nservices++]);
+		if (tl_xml_is(k, TL_NS_TSL, "TSPService")) {
+			parse_service(c, k, &t->services[t->nservices]);
+			if (t->services[t->nservices].n > 0)
+				t->nservices++;
+		}
 }
 
 /* ---- pointers ---------------------------------------------------------- */

@@ -4,6 +4,7 @@
 #include "tests/unit/vn_test.h"
 
 #include "common/vn_buf.h"
+#include "node/tl_json.h"
 #include "trustlists/tl_model.h"
 #include "trustlists/tl_xml.h"
 
@@ -288,6 +289,36 @@ static const struct bad_case {
 	      "</tsl:TrustServiceProviderList></tsl:TrustServiceStatusList>", "TL_BAD_CERTIFICATE"},
 };
 
+/* A TSPService without ServiceInformation is noted and left out: the
+ * provider keeps its readable services only, each with its current entry
+ * (a reader of entries[0], such as `valnode tl parse --json` or the
+ * snapshot's index, met an empty service before). */
+START_TEST(test_service_without_information)
+{
+	tl_list *l = load_mem(HEAD SI_START "<tsl:NextUpdate/></tsl:SchemeInformation>"
+			      "<tsl:TrustServiceProviderList><tsl:TrustServiceProvider>"
+			      "<tsl:TSPInformation/><tsl:TSPServices>"
+			      "<tsl:TSPService><tsl:ServiceHistory/></tsl:TSPService>"
+			      "<tsl:TSPService><tsl:ServiceInformation>"
+			      SVC("granted", "2026-01-01T00:00:00Z", "")
+			      "</tsl:ServiceInformation></tsl:TSPService>"
+			      "<tsl:TSPService/>"
+			      "</tsl:TSPServices></tsl:TrustServiceProvider>"
+			      "</tsl:TrustServiceProviderList></tsl:TrustServiceStatusList>", VN_OK);
+	json_t *j;
+
+	ck_assert(vn_findings_has(&l->findings, "TL_STRUCTURE"));
+	ck_assert_uint_eq(l->ntsps, 1);
+	ck_assert_uint_eq(l->tsps[0].nservices, 1);
+	ck_assert_uint_eq(l->tsps[0].services[0].n, 1);
+	ck_assert_ptr_nonnull(strstr(l->tsps[0].services[0].entries[0].status, "granted"));
+	j = vn_json_list(l, 1);	/* with every service: no empty one to trip on */
+	ck_assert_ptr_nonnull(j);
+	json_decref(j);
+	tl_list_free(l);
+}
+END_TEST
+
 START_TEST(test_crafted_bad)
 {
 	tl_list *l = load_mem(bad_cases[_i].xml, VN_OK);
@@ -353,6 +384,7 @@ int main(void)
 	tcase_add_test(tc, test_mra_lotl);
 	tcase_add_test(tc, test_xsd);
 	tcase_add_test(tc, test_crafted_good);
+	tcase_add_test(tc, test_service_without_information);
 	tcase_add_loop_test(tc, test_crafted_bad, 0, (int)(sizeof bad_cases / sizeof bad_cases[0]));
 	tcase_add_test(tc, test_not_a_list);
 	tcase_add_test(tc, test_xml_lockdown);
