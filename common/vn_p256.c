@@ -65,10 +65,22 @@ static atomic_size_t late_frees;	/* tables freed by a verification after their e
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static EC_GROUP *std_group;	/* P-256 with its own generator table */
-static BIGNUM *field_p;		/* its field prime */
 static modulus order_mod;	/* its order n, for inversions */
 
 static int modulus_of(modulus *o, const BIGNUM *m);
+
+/* An odd modulus below 2^256 for Montgomery multiplication (mont_mul). */
+typedef struct mont {
+	uint64_t m[4];		/* least significant word first */
+	uint64_t m0i;		/* -m^-1 mod 2^64 */
+	uint64_t rr[4];		/* R^2 mod m, R = 2^256 */
+} mont;
+
+static mont order_mt, field_mt;	/* the order n and the field prime p */
+static int mont_of(mont *o, const BIGNUM *m);
+static pthread_key_t scratch_key;	/* per-thread working values */
+static int scratch_ok;
+static void scratch_free(void *arg);
 
 static void init_std(void)
 {
@@ -76,12 +88,14 @@ static void init_std(void)
 	BIGNUM *p = BN_new();
 
 	if (g == NULL || p == NULL || EC_GROUP_get_curve(g, p, NULL, NULL, NULL) != 1 ||
-	    modulus_of(&order_mod, EC_GROUP_get0_order(g)) != 0) {
+	    modulus_of(&order_mod, EC_GROUP_get0_order(g)) != 0 ||
+	    mont_of(&order_mt, EC_GROUP_get0_order(g)) != 0 || mont_of(&field_mt, p) != 0) {
 		EC_GROUP_free(g);
 		BN_free(p);
 		return;
 	}
-	field_p = p;
+	BN_free(p);
+	scratch_ok = pthread_key_create(&scratch_key, scratch_free) == 0;
 	std_group = g;
 }
 
@@ -576,17 +590,6 @@ static int inv_bn(BIGNUM *w, const BIGNUM *s, const modulus *m)
 	return words_to_bn(w, ww);
 }
 
-/* w = s^-1 mod n, checked. */
-static int inverse(BIGNUM *w, const BIGNUM *s, const BIGNUM *n, BN_CTX *bn)
-{
-	BIGNUM *chk = BN_CTX_get(bn);
-
-	if (chk != NULL && inv_bn(w, s, &order_mod) == 0 && BN_mod_mul(chk, w, s, n, bn) == 1 &&
-	    BN_is_one(chk))
-		return 0;
-	return BN_mod_inverse(w, s, n, bn) != NULL ? 0 : -1;
-}
-
 int vn_p256_inv_order(BIGNUM *w, const BIGNUM *s)
 {
 	if (w == NULL || s == NULL || pthread_once(&once, init_std) != 0 || std_group == NULL)
@@ -606,97 +609,344 @@ int vn_p256_inv_mod(BIGNUM *w, const BIGNUM *s, const BIGNUM *m)
 	return inv_bn(w, s, &mm);
 }
 
-/* ECDSA verification (FIPS 186-5 6.4.2) with u2*Q through Q's table. */
-static int verify_with(const EC_GROUP *t, const unsigned char *sig, size_t siglen,
+/* Multiplication modulo an odd m below 2^256 on four 64-bit words, least
+ * significant first: Montgomery's (CIOS form, Koc, Acar, Kaliski, "Analyzing
+ * and comparing Montgomery multiplication algorithms", IEEE Micro 1996).
+ * mont_mul gives a*b/R mod m (R = 2^256) fully reduced for any a < 2^256
+ * and b < m: the sum before the last subtraction is a*b/R + (a multiple of
+ * m below R*m)/R < 2m. A product a*b mod m is then mont_mul(a,
+ * mont_mul(b, R^2 mod m)). It serves the verification's scalar products
+ * modulo the order n (BN_mod_mul through BN_div cost as much as the rest
+ * of the arithmetic) and its final comparison modulo the field prime p.
+ * Variable time is fine: every value is public. */
+typedef unsigned __int128 u128;
+
+
+/* a >= b, as numbers */
+static int words_ge(const uint64_t a[4], const uint64_t b[4])
+{
+	for (int i = 3; i >= 0; i--)
+		if (a[i] != b[i])
+			return a[i] > b[i];
+	return 1;
+}
+
+/* a -= b, the borrow returned */
+static uint64_t words_sub(uint64_t a[4], const uint64_t b[4])
+{
+	uint64_t borrow = 0;
+
+	for (int i = 0; i < 4; i++) {
+		u128 d = (u128)a[i] - b[i] - borrow;
+		a[i] = (uint64_t)d;
+		borrow = (uint64_t)(d >> 64) & 1;
+	}
+	return borrow;
+}
+
+static int words_is_zero(const uint64_t a[4])
+{
+	return (a[0] | a[1] | a[2] | a[3]) == 0;
+}
+
+static void mont_mul(uint64_t out[4], const uint64_t a[4], const uint64_t b[4], const mont *m)
+{
+	uint64_t t[6] = {0, 0, 0, 0, 0, 0}, q;
+	u128 c;
+
+	for (int i = 0; i < 4; i++) {
+		c = 0;
+		for (int j = 0; j < 4; j++) {
+			c += (u128)a[j] * b[i] + t[j];
+			t[j] = (uint64_t)c;
+			c >>= 64;
+		}
+		c += t[4];
+		t[4] = (uint64_t)c;
+		t[5] = (uint64_t)(c >> 64);
+		/* add q*m, q chosen to clear the low word, and shift a word down */
+		q = t[0] * m->m0i;
+		c = (u128)q * m->m[0] + t[0];
+		c >>= 64;
+		for (int j = 1; j < 4; j++) {
+			c += (u128)q * m->m[j] + t[j];
+			t[j - 1] = (uint64_t)c;
+			c >>= 64;
+		}
+		c += t[4];
+		t[3] = (uint64_t)c;
+		t[4] = t[5] + (uint64_t)(c >> 64);
+	}
+	/* t < 2m: one subtraction at most */
+	if (t[4] != 0 || words_ge(t, m->m))
+		(void)words_sub(t, m->m);
+	memcpy(out, t, 4 * sizeof *out);
+}
+
+/* out = a*b mod m, for any a, b below 2^256. */
+static void mod_mul(uint64_t out[4], const uint64_t a[4], const uint64_t b[4], const mont *m)
+{
+	uint64_t bm[4];
+
+	mont_mul(bm, b, m->rr, m);	/* b*R mod m */
+	mont_mul(out, a, bm, m);
+}
+
+static int mont_of(mont *o, const BIGNUM *m)
+{
+	BIGNUM *rr = BN_new();
+	BN_CTX *bn = BN_CTX_new();
+	uint64_t x;
+	int rv = -1;
+
+	if (rr == NULL || bn == NULL || !BN_is_odd(m) || words_from_bn(o->m, m) != 0)
+		goto out;
+	x = o->m[0];	/* Newton, as in modulus_of: 5 rounds give 64 bits */
+	for (int i = 0; i < 5; i++)
+		x *= 2 - o->m[0] * x;
+	o->m0i = 0 - x;
+	BN_zero(rr);
+	if (BN_set_bit(rr, 512) != 1 || BN_mod(rr, rr, m, bn) != 1 || words_from_bn(o->rr, rr) != 0)
+		goto out;
+	rv = 0;
+out:
+	BN_free(rr);
+	BN_CTX_free(bn);
+	return rv;
+}
+
+/* 32 big-endian bytes to words. */
+static void words_from_be(uint64_t w[4], const unsigned char be[32])
+{
+	for (int i = 0; i < 4; i++) {
+		uint64_t x = 0;
+		for (int j = 0; j < 8; j++)
+			x = x << 8 | be[(3 - i) * 8 + j];
+		w[i] = x;
+	}
+}
+
+/* r or s of a signature: in [1, n-1] (FIPS 186-5 6.4.2 step 1). */
+static int in_order_range(const uint64_t v[4])
+{
+	return !words_is_zero(v) && !words_ge(v, order_mt.m);
+}
+
+/* One DER INTEGER (X.690 8.3, 10.1) from the cursor *p (end e) as an
+ * ECDSA r or s: well formed, minimal, non-negative, at most 32 bytes of
+ * value. 0 with *p moved past it, -1 otherwise. A long-form length is
+ * refused: in DER it means 128 bytes or more, far above n, and so is a
+ * needless leading zero (not DER) or a negative value (out of range). */
+static int der_uint(const unsigned char **p, const unsigned char *e, uint64_t w[4])
+{
+	const unsigned char *q = *p;
+	unsigned char be[32];
+	size_t len;
+
+	if (e - q < 2 || q[0] != 0x02 || (q[1] & 0x80) != 0)
+		return -1;
+	len = q[1];
+	q += 2;
+	if (len == 0 || (size_t)(e - q) < len || (q[0] & 0x80) != 0)
+		return -1;
+	*p = q + len;
+	if (q[0] == 0 && len > 1) {
+		if ((q[1] & 0x80) == 0)
+			return -1;	/* not minimal */
+		q++;
+		len--;
+	}
+	if (len > 32)
+		return -1;
+	memset(be, 0, sizeof be);
+	memcpy(be + 32 - len, q, len);
+	words_from_be(w, be);
+	return 0;
+}
+
+/* The DER ECDSA-Sig-Value (RFC 5480 2.2.3: SEQUENCE of the INTEGERs r and
+ * s), exactly as OpenSSL's verification accepts it: it decodes and
+ * re-encodes to the same bytes (strict DER, nothing after it), and r, s lie
+ * in [1, n-1]. Every signature this refuses is one OpenSSL refuses: a
+ * long-form SEQUENCE length is DER only from 128 content bytes on, which
+ * needs an INTEGER of 61 bytes or more. */
+static int der_sig(const unsigned char *sig, size_t siglen, uint64_t r[4], uint64_t s[4])
+{
+	const unsigned char *p = sig, *e = sig + siglen;
+
+	if (siglen < 2 || sig[0] != 0x30 || (sig[1] & 0x80) != 0 || (size_t)sig[1] != siglen - 2)
+		return -1;
+	p += 2;
+	if (der_uint(&p, e, r) != 0 || der_uint(&p, e, s) != 0 || p != e)
+		return -1;
+	return in_order_range(r) && in_order_range(s) ? 0 : -1;
+}
+
+/* Per-thread working values for the two multiplications, made on a
+ * thread's first verification and freed when it ends: allocating them
+ * afresh cost as much as the scalar arithmetic. */
+typedef struct scratch {
+	BN_CTX *bn;
+	BIGNUM *u1, *u2, *x, *z;
+	EC_POINT *p1, *p2;	/* P-256 points; p2 also serves the keys' groups */
+} scratch;
+
+static void scratch_free(void *arg)
+{
+	scratch *sc = arg;
+
+	if (sc == NULL)
+		return;
+	EC_POINT_free(sc->p1);
+	EC_POINT_free(sc->p2);
+	BN_free(sc->u1);
+	BN_free(sc->u2);
+	BN_free(sc->x);
+	BN_free(sc->z);
+	BN_CTX_free(sc->bn);
+	free(sc);
+}
+
+static scratch *scratch_get(void)
+{
+	scratch *sc;
+
+	if (!scratch_ok)
+		return NULL;
+	if ((sc = pthread_getspecific(scratch_key)) != NULL)
+		return sc;
+	if ((sc = calloc(1, sizeof *sc)) == NULL)
+		return NULL;
+	sc->bn = BN_CTX_new();
+	sc->u1 = BN_new();
+	sc->u2 = BN_new();
+	sc->x = BN_new();
+	sc->z = BN_new();
+	sc->p1 = EC_POINT_new(std_group);
+	sc->p2 = EC_POINT_new(std_group);
+	if (sc->bn == NULL || sc->u1 == NULL || sc->u2 == NULL || sc->x == NULL || sc->z == NULL ||
+	    sc->p1 == NULL || sc->p2 == NULL || pthread_setspecific(scratch_key, sc) != 0) {
+		scratch_free(sc);
+		return NULL;
+	}
+	return sc;
+}
+
+/* w = s^-1 mod n with w*R mod n beside it (wr), checked: w*s == 1. The
+ * limb inversion answers; BN_mod_inverse only if its answer were ever
+ * wrong. */
+static int inverse(uint64_t wr[4], const uint64_t s[4], BN_CTX *bn)
+{
+	static const uint64_t one[4] = {1, 0, 0, 0};
+	uint64_t w[4], chk[4];
+	BIGNUM *b = NULL;
+	int rv = -1;
+
+	if (inv_mod(w, s, &order_mod) == 0) {
+		mont_mul(wr, w, order_mt.rr, &order_mt);
+		mont_mul(chk, s, wr, &order_mt);
+		if (memcmp(chk, one, sizeof chk) == 0)
+			return 0;
+	}
+	BN_CTX_start(bn);
+	if ((b = BN_CTX_get(bn)) == NULL || words_to_bn(b, s) != 0 ||
+	    BN_mod_inverse(b, b, EC_GROUP_get0_order(std_group), bn) == NULL ||
+	    words_from_bn(w, b) != 0)
+		goto out;
+	mont_mul(wr, w, order_mt.rr, &order_mt);
+	rv = 0;
+out:
+	BN_CTX_end(bn);
+	return rv;
+}
+
+int vn_p256_mul_mod(BIGNUM *o, const BIGNUM *a, const BIGNUM *b, int field)
+{
+	uint64_t x[4], y[4];
+
+	if (o == NULL || a == NULL || b == NULL || pthread_once(&once, init_std) != 0 ||
+	    std_group == NULL || words_from_bn(x, a) != 0 || words_from_bn(y, b) != 0)
+		return -1;
+	mod_mul(x, x, y, field ? &field_mt : &order_mt);
+	return words_to_bn(o, x);
+}
+
+/* ECDSA verification (FIPS 186-5 6.4.2) of (r, s), both in [1, n-1], with
+ * u2*Q through Q's table. */
+static int verify_with(const EC_GROUP *t, const uint64_t r[4], const uint64_t s[4],
 		       const unsigned char *dg, size_t dglen)
 {
-	const BIGNUM *n = EC_GROUP_get0_order(std_group), *r = NULL, *s = NULL;
-	const unsigned char *p = sig;
-	unsigned char *der = NULL;
-	ECDSA_SIG *es = NULL;
-	BN_CTX *bn = NULL;
-	BIGNUM *w, *u1, *u2, *e, *x, *z, *k;
-	EC_POINT *p1 = NULL, *p2 = NULL;
-	int derlen, rv = VN_P256_INVALID;
+	unsigned char be[32];
+	uint64_t e[4], wr[4], u[4], x[4], z[4], k[4], rn[4], carry = 0;
+	scratch *sc = scratch_get();
+	size_t el = dglen > ORDER_BYTES ? ORDER_BYTES : dglen;
+	int rv = VN_P256_NOT_HANDLED;	/* a failure here is ours, not the signature's */
 
-	if (siglen == 0 || siglen > INT_MAX)
+	if (sc == NULL)
 		goto out;
-	es = d2i_ECDSA_SIG(NULL, &p, (long)siglen);
-	if (es == NULL || p != sig + siglen)
+	/* The digest's leftmost bits, as many as the order has (256), as a
+	 * number (below 2^256, possibly above n: mont_mul takes it so). */
+	memset(be, 0, sizeof be);
+	if (el > 0)
+		memcpy(be + sizeof be - el, dg, el);
+	words_from_be(e, be);
+	if (inverse(wr, s, sc->bn) != 0)
 		goto out;
-	/* Strict DER, as OpenSSL demands: the value re-encodes to the bytes. */
-	derlen = i2d_ECDSA_SIG(es, &der);
-	if (derlen <= 0 || (size_t)derlen != siglen || memcmp(der, sig, siglen) != 0)
+	mont_mul(u, e, wr, &order_mt);	/* u1 = e*w mod n */
+	if (words_to_bn(sc->u1, u) != 0)
 		goto out;
-	ECDSA_SIG_get0(es, &r, &s);
-	if (r == NULL || s == NULL || BN_is_zero(r) || BN_is_negative(r) || BN_ucmp(r, n) >= 0 ||
-	    BN_is_zero(s) || BN_is_negative(s) || BN_ucmp(s, n) >= 0)
+	mont_mul(u, r, wr, &order_mt);	/* u2 = r*w mod n */
+	if (words_to_bn(sc->u2, u) != 0)
 		goto out;
-	rv = VN_P256_NOT_HANDLED;	/* from here on a failure is ours, not the signature's */
-	if ((bn = BN_CTX_new()) == NULL)
+	if (EC_POINT_mul(std_group, sc->p1, sc->u1, NULL, NULL, sc->bn) != 1 ||
+	    EC_POINT_mul(t, sc->p2, sc->u2, NULL, NULL, sc->bn) != 1 ||
+	    EC_POINT_add(std_group, sc->p1, sc->p1, sc->p2, sc->bn) != 1)
 		goto out;
-	BN_CTX_start(bn);
-	w = BN_CTX_get(bn);
-	u1 = BN_CTX_get(bn);
-	u2 = BN_CTX_get(bn);
-	e = BN_CTX_get(bn);
-	x = BN_CTX_get(bn);
-	z = BN_CTX_get(bn);
-	k = BN_CTX_get(bn);
-	if (k == NULL)
-		goto out;
-	/* The digest's leftmost bits, as many as the order has (256). */
-	if (BN_bin2bn(dg, (int)(dglen > ORDER_BYTES ? ORDER_BYTES : dglen), e) == NULL)
-		goto out;
-	if (inverse(w, s, n, bn) != 0 || BN_mod_mul(u1, e, w, n, bn) != 1 ||
-	    BN_mod_mul(u2, r, w, n, bn) != 1)
-		goto out;
-	if ((p1 = EC_POINT_new(std_group)) == NULL || (p2 = EC_POINT_new(t)) == NULL)
-		goto out;
-	if (EC_POINT_mul(std_group, p1, u1, NULL, NULL, bn) != 1 ||
-	    EC_POINT_mul(t, p2, u2, NULL, NULL, bn) != 1 ||
-	    EC_POINT_add(std_group, p1, p1, p2, bn) != 1)
-		goto out;
-	if (EC_POINT_is_at_infinity(std_group, p1)) {
+	if (EC_POINT_is_at_infinity(std_group, sc->p1)) {
 		rv = VN_P256_INVALID;
 		goto out;
 	}
 	/* x(R) mod n == r without leaving Jacobian coordinates (no field
 	 * inversion): the affine x is X/Z^2 and lies in [0, p), p < 2n, so it
 	 * is r or r + n; compare X with r*Z^2 and (r + n)*Z^2 mod p. */
-	if (EC_POINT_get_Jprojective_coordinates_GFp(std_group, p1, x, NULL, z, bn) != 1 ||
-	    BN_mod_sqr(z, z, field_p, bn) != 1 || BN_mod_mul(k, r, z, field_p, bn) != 1)
+	if (EC_POINT_get_Jprojective_coordinates_GFp(std_group, sc->p1, sc->x, NULL, sc->z,
+						     sc->bn) != 1 ||
+	    words_from_bn(x, sc->x) != 0 || words_from_bn(z, sc->z) != 0)
 		goto out;
+	mod_mul(z, z, z, &field_mt);	/* Z^2 */
+	mod_mul(k, r, z, &field_mt);
 	rv = VN_P256_INVALID;
-	if (BN_cmp(k, x) == 0) {
+	if (memcmp(k, x, sizeof k) == 0) {
 		rv = VN_P256_VALID;
-	} else if (BN_add(k, r, n) == 1 && BN_ucmp(k, field_p) < 0) {
-		if (BN_mod_mul(k, k, z, field_p, bn) != 1)
-			rv = VN_P256_NOT_HANDLED;
-		else if (BN_cmp(k, x) == 0)
-			rv = VN_P256_VALID;
+	} else {
+		/* r + n, when below p (a carry: above 2^256, so above p) */
+		for (int i = 0; i < 4; i++) {
+			u128 c = (u128)r[i] + order_mt.m[i] + carry;
+			rn[i] = (uint64_t)c;
+			carry = (uint64_t)(c >> 64);
+		}
+		if (carry == 0 && !words_ge(rn, field_mt.m)) {
+			mod_mul(k, rn, z, &field_mt);
+			if (memcmp(k, x, sizeof k) == 0)
+				rv = VN_P256_VALID;
+		}
 	}
 out:
-	EC_POINT_free(p1);
-	EC_POINT_free(p2);
-	if (bn != NULL)
-		BN_CTX_end(bn);
-	BN_CTX_free(bn);
-	OPENSSL_free(der);
-	ECDSA_SIG_free(es);
 	ERR_clear_error();
 	return rv;
 }
 
-int vn_p256_verify(const X509_PUBKEY *spki, const unsigned char *sig, size_t siglen,
-		   const unsigned char *dg, size_t dglen)
+/* The verification through the key's table of the signature (r, s),
+ * well formed (ok set) or not: the key's use is counted either way. */
+static int verify_key(const X509_PUBKEY *spki, const uint64_t r[4], const uint64_t s[4], int ok,
+		      const unsigned char *dg, size_t dglen)
 {
 	const unsigned char *pt = NULL;
 	size_t ptlen = 0;
 	table *t;
 	int rv;
 
-	if (spki == NULL || sig == NULL || (dg == NULL && dglen > 0))
+	if (spki == NULL || (dg == NULL && dglen > 0))
 		return VN_P256_NOT_HANDLED;
 	if (pthread_once(&once, init_std) != 0 || std_group == NULL)
 		return VN_P256_NOT_HANDLED;
@@ -705,10 +955,38 @@ int vn_p256_verify(const X509_PUBKEY *spki, const unsigned char *sig, size_t sig
 	t = table_for(pt, ptlen, 0);
 	if (t == NULL)
 		return VN_P256_NOT_HANDLED;
-	rv = verify_with(t->g, sig, siglen, dg, dglen);
+	rv = ok ? verify_with(t->g, r, s, dg, dglen) : VN_P256_INVALID;
 	if (table_put(t))	/* taken from its slot meanwhile */
 		atomic_fetch_add_explicit(&late_frees, 1, memory_order_relaxed);
 	return rv;
+}
+
+int vn_p256_verify(const X509_PUBKEY *spki, const unsigned char *sig, size_t siglen,
+		   const unsigned char *dg, size_t dglen)
+{
+	uint64_t r[4], s[4];
+	int ok;
+
+	if (sig == NULL || pthread_once(&once, init_std) != 0 || std_group == NULL)
+		return VN_P256_NOT_HANDLED;
+	ok = der_sig(sig, siglen, r, s) == 0;
+	return verify_key(spki, r, s, ok, dg, dglen);
+}
+
+int vn_p256_verify_rs(const X509_PUBKEY *spki, const unsigned char *rs, size_t rslen,
+		      const unsigned char *dg, size_t dglen)
+{
+	uint64_t r[4], s[4];
+	int ok = 0;
+
+	if (rs == NULL || pthread_once(&once, init_std) != 0 || std_group == NULL)
+		return VN_P256_NOT_HANDLED;
+	if (rslen == 2 * ORDER_BYTES) {
+		words_from_be(r, rs);
+		words_from_be(s, rs + ORDER_BYTES);
+		ok = in_order_range(r) && in_order_range(s);
+	}
+	return verify_key(spki, r, s, ok, dg, dglen);
 }
 
 int vn_p256_table_now(const X509_PUBKEY *spki)

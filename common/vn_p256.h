@@ -14,8 +14,8 @@
  * saved per use).
  *
  * The verification itself is the standard one, with OpenSSL's own checks:
- * the signature must be strict DER (re-encoding gives the same bytes), r and
- * s in [1, n-1], the digest taken as its leftmost 256 bits, the sum not the
+ * the signature must be strict DER (what decodes and re-encodes to the same
+ * bytes; parsed here directly), r and s in [1, n-1], the digest taken as its leftmost 256 bits, the sum not the
  * point at infinity, and x(R) mod n == r. Keys that are not P-256, and
  * P-256 keys that have no table yet, are left to the caller
  * (VN_P256_NOT_HANDLED), which verifies with EVP_PKEY_verify as before.
@@ -60,6 +60,14 @@ enum { VN_P256_INVALID = 0, VN_P256_VALID = 1, VN_P256_NOT_HANDLED = -1 };
  * Thread-safe. */
 int vn_p256_verify(const X509_PUBKEY *spki, const unsigned char *sig, size_t siglen,
 		   const unsigned char *dg, size_t dglen);
+
+/* The same for a signature in the plain form r || s (BSI TR-03111 5.2.1,
+ * as mobile signing services return it): rslen must be 64, r and s 32
+ * big-endian bytes each. The answer is the one vn_p256_verify gives for
+ * the DER encoding of (r, s): a length other than 64, or r or s outside
+ * [1, n-1], is VN_P256_INVALID (when the key has a table). */
+int vn_p256_verify_rs(const X509_PUBKEY *spki, const unsigned char *rs, size_t rslen,
+		      const unsigned char *dg, size_t dglen);
 
 /* For tests and benchmarks: build the key's table now, whatever its count
  * (0 done or already there, -1 not a P-256 key or out of room). When the

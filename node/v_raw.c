@@ -133,22 +133,15 @@ out:
 	return e;
 }
 
-/* Verify sig over the digest (not recomputed: the mobile service signed the
- * hash it was given). 1 valid, 0 invalid, <0 could not run. A P-256 key that
- * recurs is verified through its fixed-base table (vn_p256.h). */
-static int verify_digest(X509 *cert, EVP_PKEY *pk, raw_sigalg alg, const EVP_MD *md,
-			 int pss_saltlen, const unsigned char *sig, size_t siglen,
-			 const unsigned char *dg, size_t dglen)
+/* Verify sig over the digest with EVP (not recomputed: the mobile service
+ * signed the hash it was given). 1 valid, 0 invalid, <0 could not run. */
+static int verify_evp(EVP_PKEY *pk, raw_sigalg alg, const EVP_MD *md, int pss_saltlen,
+		      const unsigned char *sig, size_t siglen, const unsigned char *dg,
+		      size_t dglen)
 {
 	EVP_PKEY_CTX *ctx = NULL;
 	int r = -1;
 
-	if (alg == RAW_ECDSA) {
-		r = vn_p256_verify(X509_get_X509_PUBKEY(cert), sig, siglen, dg, dglen);
-		if (r != VN_P256_NOT_HANDLED)
-			return r;
-		r = -1;
-	}
 	ctx = EVP_PKEY_CTX_new(pk, NULL);
 	if (ctx == NULL || EVP_PKEY_verify_init(ctx) <= 0)
 		goto out;
@@ -169,6 +162,41 @@ out:
 	return r;
 }
 
+/* The same, where a P-256 key that recurs is verified through its
+ * fixed-base table (vn_p256.h). */
+static int verify_digest(X509 *cert, EVP_PKEY *pk, raw_sigalg alg, const EVP_MD *md,
+			 int pss_saltlen, const unsigned char *sig, size_t siglen,
+			 const unsigned char *dg, size_t dglen)
+{
+	int r;
+
+	if (alg == RAW_ECDSA) {
+		r = vn_p256_verify(X509_get_X509_PUBKEY(cert), sig, siglen, dg, dglen);
+		if (r != VN_P256_NOT_HANDLED)
+			return r;
+	}
+	return verify_evp(pk, alg, md, pss_saltlen, sig, siglen, dg, dglen);
+}
+
+/* An ECDSA value in the plain form r || s, 2*fs bytes: through the key's
+ * table when it has one (r and s handed over as they are), else as DER
+ * through EVP. */
+static int verify_plain(X509 *cert, EVP_PKEY *pk, const EVP_MD *md, const unsigned char *sig,
+			size_t siglen, const unsigned char *dg, size_t dglen)
+{
+	unsigned char *der = NULL;
+	size_t dlen = 0;
+	int r = vn_p256_verify_rs(X509_get_X509_PUBKEY(cert), sig, siglen, dg, dglen);
+
+	if (r != VN_P256_NOT_HANDLED)
+		return r;
+	if (v_ecdsa_raw_to_der(sig, siglen, &der, &dlen) != VN_OK)
+		return -1;
+	r = verify_evp(pk, RAW_ECDSA, md, 0, der, dlen, dg, dglen);
+	OPENSSL_free(der);
+	return r;
+}
+
 static vn_err add_finding(v_sigobj *o, vn_level l, const char *code, const char *msg)
 {
 	return vn_findings_add(&o->findings, l, code, "%s", msg);
@@ -180,8 +208,6 @@ static vn_err raw_verify(v_sigobj *o, raw_sigalg alg, const raw_alg *ha,
 {
 	EVP_PKEY *pk = X509_get0_pubkey(o->signer);
 	const EVP_MD *md = EVP_get_digestbyname(ha->md);
-	unsigned char *der = NULL;
-	size_t dlen = 0;
 	int id, r;
 	vn_err e = VN_OK;
 
@@ -210,10 +236,7 @@ static vn_err raw_verify(v_sigobj *o, raw_sigalg alg, const raw_alg *ha,
 		} else if (fs > 0 && siglen == 2 * fs) {
 			/* The plain r||s form mobile services return (TS 119 312
 			 * / BSI TR-03111 "plain" encoding). */
-			e = v_ecdsa_raw_to_der(sig, 2 * fs, &der, &dlen);
-			if (e != VN_OK)
-				goto out;
-			r = verify_digest(o->signer, pk, alg, md, 0, der, dlen, dg, ha->len);
+			r = verify_plain(o->signer, pk, md, sig, siglen, dg, ha->len);
 		} else {
 			o->check = V_CHECK_SIG_CRYPTO_FAILURE;
 			e = add_finding(o, VN_LEVEL_ERROR, "V_RAW_SIG_ENCODING",
@@ -249,7 +272,6 @@ static vn_err raw_verify(v_sigobj *o, raw_sigalg alg, const raw_alg *ha,
 	}
 	o->check = V_CHECK_OK;
 out:
-	OPENSSL_free(der);
 	return e;
 }
 

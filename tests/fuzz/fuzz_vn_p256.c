@@ -1,14 +1,17 @@
 /* libFuzzer harness: P-256 verification through a fixed-base table
  * (common/vn_p256.h) against EVP_PKEY_verify, on arbitrary signature bytes
  * and digests under one fixed test key. Input: one byte choosing the digest
- * length (20, 32, 48 or 64), the digest, then the signature. Any
- * disagreement aborts. The digest, as a number below 2^256, is also
+ * length (20, 32, 48 or 64, low two bits) and the signature's form (bit 2:
+ * plain r||s through vn_p256_verify_rs, compared with EVP on the DER of
+ * the two halves; any length but 64 must be refused), the digest, then the
+ * signature. Any disagreement aborts. The digest, as a number below 2^256, is also
  * inverted modulo the group order by the limb code and by BN_mod_inverse:
  * they must agree too. The key is a throwaway made for this harness. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <openssl/bn.h>
 #include <openssl/ec.h>
+#include <openssl/ecdsa.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
@@ -70,10 +73,46 @@ static void inverse_agrees(const uint8_t *dg)
 		abort();
 }
 
+/* EVP's answer for sig (DER), 1 valid. */
+static int evp_verify(const uint8_t *sig, size_t siglen, const uint8_t *dg, size_t dglen)
+{
+	EVP_PKEY_CTX *c = EVP_PKEY_CTX_new(pk, NULL);
+	int r;
+
+	if (c == NULL || EVP_PKEY_verify_init(c) != 1)
+		abort();
+	r = EVP_PKEY_verify(c, sig, siglen, dg, dglen) == 1;
+	EVP_PKEY_CTX_free(c);
+	ERR_clear_error();
+	return r;
+}
+
+/* The plain form: EVP on the DER of (r, s) when it is 64 bytes long. */
+static int evp_verify_rs(const uint8_t *rs, size_t n, const uint8_t *dg, size_t dglen)
+{
+	ECDSA_SIG *es;
+	BIGNUM *r, *s;
+	unsigned char *der = NULL;
+	int len, v;
+
+	if (n != 64)
+		return 0;
+	es = ECDSA_SIG_new();
+	r = BN_bin2bn(rs, 32, NULL);
+	s = BN_bin2bn(rs + 32, 32, NULL);
+	if (es == NULL || r == NULL || s == NULL || ECDSA_SIG_set0(es, r, s) != 1)
+		abort();
+	if ((len = i2d_ECDSA_SIG(es, &der)) <= 0)
+		abort();
+	v = evp_verify(der, (size_t)len, dg, dglen);
+	OPENSSL_free(der);
+	ECDSA_SIG_free(es);
+	return v;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const size_t lens[] = {20, 32, 48, 64};
-	EVP_PKEY_CTX *c;
 	size_t dglen;
 	int ours, theirs;
 
@@ -86,12 +125,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (dglen >= 32)
 		inverse_agrees(data + 1);
-	ours = vn_p256_verify(spki, data + 1 + dglen, size - 1 - dglen, data + 1, dglen);
-	c = EVP_PKEY_CTX_new(pk, NULL);
-	if (c == NULL || EVP_PKEY_verify_init(c) != 1)
-		abort();
-	theirs = EVP_PKEY_verify(c, data + 1 + dglen, size - 1 - dglen, data + 1, dglen) == 1;
-	EVP_PKEY_CTX_free(c);
+	if (data[0] & 4) {
+		ours = vn_p256_verify_rs(spki, data + 1 + dglen, size - 1 - dglen, data + 1, dglen);
+		theirs = evp_verify_rs(data + 1 + dglen, size - 1 - dglen, data + 1, dglen);
+	} else {
+		ours = vn_p256_verify(spki, data + 1 + dglen, size - 1 - dglen, data + 1, dglen);
+		theirs = evp_verify(data + 1 + dglen, size - 1 - dglen, data + 1, dglen);
+	}
 	if (ours == VN_P256_NOT_HANDLED || ours != theirs)
 		abort();
 	return 0;

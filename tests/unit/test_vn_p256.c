@@ -276,6 +276,317 @@ START_TEST(t_infinity)
 }
 END_TEST
 
+/* The DER rules one by one (X.690 8.3, 10.1; RFC 5480 2.2.3), each row a
+ * change to a good signature that OpenSSL refuses and so must we: the
+ * first row is the good signature itself. r and s are written from their
+ * 32-byte values. */
+typedef struct der_row {
+	const char *what;
+	int valid;
+} der_row;
+
+static const der_row der_rows[] = {
+	{"canonical", 1},
+	{"r with a needless leading zero", 0},
+	{"s with a needless leading zero", 0},
+	{"r negative", 0},
+	{"r negative, padded with ff", 0},
+	{"r zero", 0},
+	{"r empty", 0},
+	{"r = n", 0},
+	{"s = n", 0},
+	{"r + 2^256 (33 bytes)", 0},
+	{"a byte after the SEQUENCE", 0},
+	{"a byte inside the SEQUENCE after s", 0},
+	{"long-form SEQUENCE length", 0},
+	{"long-form INTEGER length", 0},
+	{"indefinite SEQUENCE length", 0},
+	{"SET instead of SEQUENCE", 0},
+	{"BIT STRING instead of INTEGER s", 0},
+	{"SEQUENCE length one short", 0},
+	{"SEQUENCE length one long", 0},
+	{"s length past the end", 0},
+	{"r only", 0},
+	{"three INTEGERs", 0},
+	{"empty SEQUENCE", 0},
+	{"one byte", 0},
+};
+
+/* The minimal INTEGER content of a 32-byte value v. */
+static size_t int_content(const unsigned char v[32], unsigned char *out)
+{
+	size_t i = 0, n = 0;
+
+	while (i < 31 && v[i] == 0)
+		i++;
+	if (v[i] & 0x80)
+		out[n++] = 0;
+	memcpy(out + n, v + i, 32 - i);
+	return n + 32 - i;
+}
+
+static size_t put_tlv(unsigned char *out, unsigned char tag, const unsigned char *c, size_t n)
+{
+	out[0] = tag;
+	out[1] = (unsigned char)n;
+	memcpy(out + 2, c, n);
+	return n + 2;
+}
+
+static size_t der_row_sig(int row, const unsigned char rb[32], const unsigned char sb[32],
+			  const unsigned char nb[32], unsigned char *out)
+{
+	unsigned char rc[40], sc[40], body[120];
+	size_t rn = int_content(rb, rc), sn = int_content(sb, sc), n = 0, k;
+
+	switch (row) {
+	case 1: case 2: {
+		unsigned char *c = row == 1 ? rc : sc;
+		size_t *cn = row == 1 ? &rn : &sn;
+		memmove(c + 1, c, *cn);
+		c[0] = 0;
+		(*cn)++;
+		break;
+	}
+	case 3:
+		if (rc[0] == 0) {
+			memmove(rc, rc + 1, --rn);
+		} else {
+			rc[0] |= 0x80;
+		}
+		break;
+	case 4:
+		rc[0] = 0xff;
+		rc[1] = 0x80;
+		rn = 2;
+		break;
+	case 5: rc[0] = 0; rn = 1; break;
+	case 6: rn = 0; break;
+	case 7: rn = int_content(nb, rc); break;
+	case 8: sn = int_content(nb, sc); break;
+	case 9:
+		rc[0] = 1;
+		memcpy(rc + 1, rb, 32);
+		rn = 33;
+		break;
+	default: break;
+	}
+	n = put_tlv(body, 0x02, rc, rn);
+	if (row == 13) {	/* 02 81 LL */
+		body[0] = 0x02;
+		body[1] = 0x81;
+		body[2] = (unsigned char)rn;
+		memcpy(body + 3, rc, rn);
+		n = rn + 3;
+	}
+	if (row != 20)
+		n += put_tlv(body + n, row == 16 ? 0x03 : 0x02, sc, sn);
+	if (row == 21)
+		n += put_tlv(body + n, 0x02, sc, sn);
+	if (row == 11)
+		body[n++] = 0;
+	if (row == 22)
+		n = 0;
+	switch (row) {
+	case 12:	/* 30 81 LL */
+		out[0] = 0x30;
+		out[1] = 0x81;
+		out[2] = (unsigned char)n;
+		memcpy(out + 3, body, n);
+		return n + 3;
+	case 14:	/* 30 80 ... 00 00 */
+		out[0] = 0x30;
+		out[1] = 0x80;
+		memcpy(out + 2, body, n);
+		out[n + 2] = 0;
+		out[n + 3] = 0;
+		return n + 4;
+	case 23:
+		out[0] = 0x30;
+		return 1;
+	default: break;
+	}
+	k = put_tlv(out, row == 15 ? 0x31 : 0x30, body, n);
+	if (row == 10)
+		out[k++] = 0;
+	if (row == 17)
+		out[1]--;
+	if (row == 18)		/* a byte claimed that is not there */
+		out[1]++;
+	if (row == 19)		/* s claims one byte more than is left */
+		out[k - sn - 1]++;
+	return k;
+}
+
+START_TEST(t_der_rules)
+{
+	key a = make_key("P-256", 0);
+	EC_GROUP *g = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+	unsigned char dg[32], sig[80], rb[32], sb[32], nb[32], bad[140];
+	const unsigned char *p = sig;
+	ECDSA_SIG *es;
+	size_t n;
+	int want = der_rows[_i].valid;
+
+	ck_assert_int_eq(vn_p256_table_now(a.spki), 0);
+	/* several signatures: r and s with and without their top bit set */
+	for (int round = 0; round < 8; round++) {
+		ck_assert_int_eq(RAND_bytes(dg, (int)sizeof dg), 1);
+		n = sign(&a, dg, sizeof dg, sig, sizeof sig);
+		p = sig;
+		es = d2i_ECDSA_SIG(NULL, &p, (long)n);
+		ck_assert_ptr_nonnull(es);
+		ck_assert_int_eq(BN_bn2binpad(ECDSA_SIG_get0_r(es), rb, 32), 32);
+		ck_assert_int_eq(BN_bn2binpad(ECDSA_SIG_get0_s(es), sb, 32), 32);
+		ck_assert_int_eq(BN_bn2binpad(EC_GROUP_get0_order(g), nb, 32), 32);
+		ECDSA_SIG_free(es);
+		n = der_row_sig(_i, rb, sb, nb, bad);
+		ck_assert_msg(agree(&a, bad, n, dg, sizeof dg) == want, "%s", der_rows[_i].what);
+	}
+	EC_GROUP_free(g);
+	free_key(&a);
+}
+END_TEST
+
+/* The plain form r || s: the same answers as the DER of (r, s), and any
+ * length but 64 refused. Rows: 0 good, 1 another digest, 2 r = 0, 3 s = 0,
+ * 4 r = n, 5 s = n, 6 s = n - 1 (in range, wrong), 7-12 lengths 0, 1, 63,
+ * 65, 66 (r and s padded to 33 bytes), 128. */
+START_TEST(t_rs)
+{
+	static const size_t lens[] = {0, 1, 63, 65, 66, 128};
+	key a = make_key("P-256", 0);
+	EC_GROUP *g = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+	const BIGNUM *order = EC_GROUP_get0_order(g);
+	unsigned char dg[32], sig[80], rs[130], der[80], nb[32];
+	const unsigned char *p = sig;
+	ECDSA_SIG *es;
+	BIGNUM *r = BN_new(), *s = BN_new();
+	size_t n, rslen = 64, dn;
+	int want = _i == 0 ? VN_P256_VALID : VN_P256_INVALID;
+
+	ck_assert_int_eq(vn_p256_table_now(a.spki), 0);
+	memset(dg, 0x6b, sizeof dg);
+	n = sign(&a, dg, sizeof dg, sig, sizeof sig);
+	es = d2i_ECDSA_SIG(NULL, &p, (long)n);
+	ck_assert_ptr_nonnull(es);
+	ck_assert_int_eq(BN_bn2binpad(ECDSA_SIG_get0_r(es), rs, 32), 32);
+	ck_assert_int_eq(BN_bn2binpad(ECDSA_SIG_get0_s(es), rs + 32, 32), 32);
+	ck_assert_int_eq(BN_bn2binpad(order, nb, 32), 32);
+	ECDSA_SIG_free(es);
+	switch (_i) {
+	case 1: dg[5] ^= 0x10; break;
+	case 2: memset(rs, 0, 32); break;
+	case 3: memset(rs + 32, 0, 32); break;
+	case 4: memcpy(rs, nb, 32); break;
+	case 5: memcpy(rs + 32, nb, 32); break;
+	case 6: memcpy(rs + 32, nb, 32); rs[63]--; break;
+	default: break;
+	}
+	if (_i >= 7) {
+		rslen = lens[_i - 7];
+		if (rslen == 66) {	/* 00 || r || 00 || s */
+			memmove(rs + 34, rs + 32, 32);
+			memmove(rs + 1, rs, 32);
+			rs[0] = 0;
+			rs[33] = 0;
+		} else if (rslen == 128) {
+			memcpy(rs + 64, rs, 64);
+		}
+	}
+	ck_assert_int_eq(vn_p256_verify_rs(a.spki, rs, rslen, dg, sizeof dg), want);
+	if (rslen == 64) {	/* as its DER, and as EVP says */
+		ck_assert_ptr_nonnull(BN_bin2bn(rs, 32, r));
+		ck_assert_ptr_nonnull(BN_bin2bn(rs + 32, 32, s));
+		dn = der_of(r, s, der, sizeof der);
+		ck_assert_int_eq(agree(&a, der, dn, dg, sizeof dg), want);
+	}
+	/* no table, or not P-256: the caller's */
+	{
+		key b = make_key("P-256", 0), c = make_key("P-384", 0);
+		ck_assert_int_eq(vn_p256_verify_rs(b.spki, rs, rslen, dg, sizeof dg),
+				 VN_P256_NOT_HANDLED);
+		ck_assert_int_eq(vn_p256_verify_rs(c.spki, rs, rslen, dg, sizeof dg),
+				 VN_P256_NOT_HANDLED);
+		ck_assert_int_eq(vn_p256_verify_rs(NULL, rs, rslen, dg, sizeof dg),
+				 VN_P256_NOT_HANDLED);
+		free_key(&b);
+		free_key(&c);
+	}
+	BN_free(r);
+	BN_free(s);
+	EC_GROUP_free(g);
+	free_key(&a);
+}
+END_TEST
+
+/* The limb products modulo n and modulo p agree with BN_mod_mul on edge
+ * values (0, 1, 2, m - 1, m, m + 1, 2^255, 2^256 - 1, n and p for each
+ * other: values at or above the modulus are reduced by it) and on random
+ * values of every size below 2^256. */
+START_TEST(t_mul_mod)
+{
+	EC_GROUP *g = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+	BIGNUM *m = BN_new(), *pn[2], *edge[12], *a = BN_new(), *b = BN_new(), *o = BN_new(),
+	       *want = BN_new(), *top = BN_new();
+	BN_CTX *bn = BN_CTX_new();
+	int field = _i;
+
+	ck_assert_ptr_nonnull(bn);
+	pn[0] = BN_dup(EC_GROUP_get0_order(g));
+	pn[1] = BN_new();
+	ck_assert_int_eq(EC_GROUP_get_curve(g, pn[1], NULL, NULL, bn), 1);
+	ck_assert_ptr_nonnull(BN_copy(m, pn[field]));
+	BN_zero(top);
+	ck_assert_int_eq(BN_set_bit(top, 256), 1);
+	for (int i = 0; i < 12; i++)
+		edge[i] = BN_new();
+	BN_zero(edge[0]);
+	BN_one(edge[1]);
+	ck_assert_int_eq(BN_set_word(edge[2], 2), 1);
+	ck_assert_int_eq(BN_sub(edge[3], m, BN_value_one()), 1);
+	ck_assert_ptr_nonnull(BN_copy(edge[4], m));
+	ck_assert_int_eq(BN_add(edge[5], m, BN_value_one()), 1);
+	BN_zero(edge[6]);
+	ck_assert_int_eq(BN_set_bit(edge[6], 255), 1);
+	ck_assert_int_eq(BN_sub(edge[7], top, BN_value_one()), 1);
+	ck_assert_ptr_nonnull(BN_copy(edge[8], pn[0]));
+	ck_assert_ptr_nonnull(BN_copy(edge[9], pn[1]));
+	ck_assert_int_eq(BN_rshift1(edge[10], m), 1);
+	ck_assert_int_eq(BN_sub(edge[11], top, m), 1);	/* 2^256 mod m */
+	for (int i = 0; i < 12; i++)
+		for (int j = 0; j < 12; j++) {
+			ck_assert_int_eq(vn_p256_mul_mod(o, edge[i], edge[j], field), 0);
+			ck_assert_int_eq(BN_mod_mul(want, edge[i], edge[j], m, bn), 1);
+			ck_assert_msg(BN_cmp(o, want) == 0, "edge %d * %d", i, j);
+		}
+	for (int i = 0; i < 20000; i++) {
+		ck_assert_int_eq(BN_rand(a, 1 + i % 256, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY), 1);
+		ck_assert_int_eq(BN_rand(b, 256 - i % 200, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY), 1);
+		ck_assert_int_eq(vn_p256_mul_mod(o, a, b, field), 0);
+		ck_assert_int_eq(BN_mod_mul(want, a, b, m, bn), 1);
+		ck_assert_msg(BN_cmp(o, want) == 0, "random %d", i);
+	}
+	/* out of range: 2^256, negative */
+	ck_assert_int_eq(vn_p256_mul_mod(o, top, edge[1], field), -1);
+	BN_set_negative(a, 1);
+	if (!BN_is_zero(a))
+		ck_assert_int_eq(vn_p256_mul_mod(o, edge[1], a, field), -1);
+	for (int i = 0; i < 12; i++)
+		BN_free(edge[i]);
+	BN_free(pn[0]);
+	BN_free(pn[1]);
+	BN_free(m);
+	BN_free(a);
+	BN_free(b);
+	BN_free(o);
+	BN_free(want);
+	BN_free(top);
+	BN_CTX_free(bn);
+	EC_GROUP_free(g);
+}
+END_TEST
+
 /* Keys that are not P-256 are left to the caller, with or without a
  * request for a table. */
 START_TEST(t_not_p256)
@@ -723,6 +1034,9 @@ int main(void)
 	tcase_add_loop_test(tc, t_agrees_with_evp, 0, (int)(sizeof dglens / sizeof dglens[0]));
 	tcase_add_test(tc, t_strict_der);
 	tcase_add_test(tc, t_range);
+	tcase_add_loop_test(tc, t_der_rules, 0, (int)(sizeof der_rows / sizeof der_rows[0]));
+	tcase_add_loop_test(tc, t_rs, 0, 13);
+	tcase_add_loop_test(tc, t_mul_mod, 0, 2);
 	tcase_add_test(tc, t_infinity);
 	tcase_add_loop_test(tc, t_not_p256, 0, 3);
 	tcase_add_test(tc, t_threshold);
