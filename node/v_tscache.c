@@ -48,13 +48,32 @@ static unsigned char *make_key(const v_timestamp *ts, size_t *len)
 	return k;
 }
 
-static size_t slot_of(const v_tscache *c, const unsigned char *k, size_t n)
-{
-	unsigned char md[SHA256_DIGEST_LENGTH];
-	uint64_t h = 0;
-	size_t i;
+/* The slot: a SHA-256 over the kind, the three lengths and the last
+ * SLOT_TAIL bytes of each input, not over the whole key (a token is some
+ * kilobytes, an archive timestamp's input can be far more). Where a token
+ * lands is only a matter of spreading, since a hit compares the whole key;
+ * and each input ends in what sets it apart: a token in its TSA's signature
+ * value, the covered bytes in a signature value or the newest attribute. */
+#define SLOT_TAIL 128
 
-	SHA256(k, n, md);
+static size_t slot_of(const v_tscache *c, const v_timestamp *ts)
+{
+	const v_blob *b[3] = {&ts->token, &ts->imprint_input, &ts->imprint_input_alt};
+	unsigned char md[SHA256_DIGEST_LENGTH], in[4 + 3 * (8 + SLOT_TAIL)], *p = in;
+	uint64_t h = 0;
+	size_t i, j;
+
+	for (i = 0; i < 4; i++)
+		*p++ = (unsigned char)((unsigned)ts->kind >> (8 * i));
+	for (i = 0; i < 3; i++) {
+		size_t m = b[i]->p ? b[i]->n : 0, t = m < SLOT_TAIL ? m : SLOT_TAIL;
+		for (j = 0; j < 8; j++)
+			*p++ = (unsigned char)((uint64_t)m >> (8 * j));
+		if (t > 0)
+			memcpy(p, b[i]->p + m - t, t);
+		p += t;
+	}
+	SHA256(in, (size_t)(p - in), md);
 	for (i = 0; i < 8; i++)
 		h |= (uint64_t)md[i] << (8 * i);
 	return (size_t)(h % c->n);
@@ -111,7 +130,7 @@ int v_tscache_get(v_tscache *c, const tl_snapshot *snap, const v_timestamp *ts, 
 	k = make_key(ts, &n);
 	if (k == NULL)
 		return 0;
-	i = slot_of(c, k, n);
+	i = slot_of(c, ts);
 	pthread_mutex_lock(&c->mu);
 	e = &c->slots[i];
 	if (e->key != NULL && e->snap == snap && e->keylen == n && memcmp(e->key, k, n) == 0 &&
@@ -153,7 +172,7 @@ void v_tscache_put(v_tscache *c, tl_snapshot *snap, const v_timestamp *ts, const
 	}
 	fresh.r = *r;
 	fresh.snap = tl_snapshot_ref(snap);
-	i = slot_of(c, fresh.key, fresh.keylen);
+	i = slot_of(c, ts);
 	pthread_mutex_lock(&c->mu);
 	old = c->slots[i];
 	c->slots[i] = fresh;

@@ -243,7 +243,7 @@ END_TEST
 
 /* ---- the timestamp cache (v_tscache.h) ---------------------------------- */
 
-enum { C_HIT, C_TOKEN_BYTE, C_IMPRINT_BYTE, C_EVICT, C_SNAPSHOT, C_ANCHORS, C_FUTURE };
+enum { C_HIT, C_TOKEN_BYTE, C_TOKEN_MID, C_IMPRINT_BYTE, C_EVICT, C_SNAPSHOT, C_ANCHORS, C_FUTURE };
 
 typedef struct ccase {
 	const char *name;
@@ -254,6 +254,7 @@ typedef struct ccase {
 static const ccase ccases[] = {
 	{"same bytes, same snapshot: a hit", C_HIT, 1, 1},
 	{"one token byte changed: a miss", C_TOKEN_BYTE, 0, 2},
+	{"a byte changed before the slot's sample: a miss all the same", C_TOKEN_MID, 0, 2},
 	{"one covered byte changed: a miss", C_IMPRINT_BYTE, 0, 2},
 	{"evicted by another token in its slot", C_EVICT, 0, 3},
 	{"another snapshot: a miss", C_SNAPSHOT, 0, 2},
@@ -303,6 +304,12 @@ START_TEST(test_cache)
 	case C_TOKEN_BYTE:
 		ts.token.p[ts.token.n - 1] ^= 0x01;
 		break;
+	case C_TOKEN_MID:
+		/* the slot is chosen from each input's last bytes only: the
+		 * same slot, and the full comparison must still miss */
+		ck_assert_uint_gt(ts.token.n, 2 * 128);
+		ts.token.p[ts.token.n / 2] ^= 0x01;
+		break;
 	case C_IMPRINT_BYTE:
 		ts.imprint_input.p[0] ^= 0x01;
 		break;
@@ -332,6 +339,9 @@ START_TEST(test_cache)
 	case C_TOKEN_BYTE:
 		ck_assert_int_eq(r2.indication, VN_IND_TOTAL_FAILED);
 		ck_assert_int_eq(r2.sub, VN_SUB_SIG_CRYPTO_FAILURE);
+		break;
+	case C_TOKEN_MID:
+		ck_assert_int_ne(r2.indication, VN_IND_TOTAL_PASSED);
 		break;
 	case C_IMPRINT_BYTE:
 		ck_assert_int_eq(r2.indication, VN_IND_TOTAL_FAILED);
