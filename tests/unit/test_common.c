@@ -238,6 +238,11 @@ static uint64_t b64_rng(uint64_t *s)
 	return *s;
 }
 
+static char b64_alpha_at(size_t i)
+{
+	return "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[i];
+}
+
 /* One input against the reference, at several caps around its length. */
 static void b64_same(const char *in, size_t len)
 {
@@ -328,6 +333,25 @@ START_TEST(test_b64_differential)
 			buf[at] = (char)round;
 			b64_same(buf, 12);
 		}
+	}
+	/* every byte value at every place of a 16-character block (the
+	 * vector path's unit, where available), with one block after it and
+	 * a lone group, so that a block refused falls back mid-input; and
+	 * every alphabet character once at every place, each decoded the
+	 * same as by the reference */
+	for (round = 0; round < 256; round++) {
+		size_t at;
+		for (at = 0; at < 16; at++) {
+			memcpy(buf, "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNk", 36);
+			buf[at] = (char)round;
+			b64_same(buf, 36);
+		}
+	}
+	for (round = 0; round < 64; round++) {
+		size_t at;
+		for (at = 0; at < 64; at++)
+			buf[at] = b64_alpha_at((size_t)(round + (int)at) % 64);
+		b64_same(buf, 64);
 	}
 }
 END_TEST
