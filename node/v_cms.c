@@ -197,8 +197,17 @@ typedef struct cms_walk {
 	int econtent;		/* eContent present (enveloping) */
 	der_tlv certs, crlf;	/* certificates [0], crls [1]; start NULL when absent */
 	der_tlv si[V_MAX_SIGNATURES];	/* each SignerInfo SEQUENCE */
-	int all_definite;	/* no indefinite length anywhere in the input */
+	const unsigned char *der;	/* the whole input, as walked */
+	size_t n;
 } cms_walk;
+
+/* Whether the input has no indefinite length anywhere: asked only where a
+ * single byte string must be hashed (the archive timestamps), so that
+ * other signatures do not pay a walk of every element. */
+static int walk_all_definite(const cms_walk *w)
+{
+	return der_lengths_ok(w->der, w->n, 0, 0);
+}
 
 static void walk_free(cms_walk *w)
 {
@@ -297,7 +306,8 @@ static vn_err cms_walk_der(const unsigned char *der, size_t n, cms_walk *w)
 	der_cur c = { der, n }, ci, sd, sis, si;
 	der_tlv t, u;
 
-	w->all_definite = der_lengths_ok(der, n, 0, 0);
+	w->der = der;
+	w->n = n;
 	if (!der_get(&c, &t, 0) || t.tag != 0x30 || !der_enter(&t, &ci))
 		return VN_ERR_MALFORMED;
 	if (!der_get(&ci, &t, 1) || t.tag != 0x06 || !der_get(&ci, &t, 1) || t.tag != 0xa0)
@@ -872,7 +882,7 @@ static vn_err ats_v2_input(const cms_walk *w, size_t idx, const cms_content *ct,
 	*why = NULL;
 	/* CAdES requires DER (EN 319 122-1 4.1); a BER input has no single
 	 * byte string to hash. */
-	if (!w->all_definite) {
+	if (!walk_all_definite(w)) {
 		*why = "the CMS uses indefinite lengths (not DER)";
 		e = VN_ERR_NOT_FOUND;
 		goto out;
@@ -1228,7 +1238,7 @@ static vn_err ats_v3_input(const cms_walk *w, size_t idx, const cms_content *ct,
 	*mismatch = 0;
 	*why = NULL;
 	/* CAdES requires DER (EN 319 122-1 4.1): see ats_v2_input. */
-	if (!w->all_definite) {
+	if (!walk_all_definite(w)) {
 		*why = "the CMS uses indefinite lengths (not DER)";
 		e = VN_ERR_NOT_FOUND;
 		goto out;
