@@ -1,11 +1,11 @@
 #include "common/vn_certcache.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/sha.h>
 
-#include "common/vn_digest.h"
 
 typedef struct slot {
 	unsigned char *der;	/* owned copy, NULL when empty */
@@ -31,18 +31,32 @@ static X509 *decode(const unsigned char *der, size_t n)
 	return x;
 }
 
+/* A certificate's slot, from its length and its last SLOT_TAIL bytes: where
+ * a certificate ends, its signature value sets it apart from any other, and
+ * a lookup compares the whole DER, so the slot only spreads them (a hash
+ * over the whole of each certificate was most of a lookup's cost). */
+#define SLOT_TAIL 32
+
+static size_t slot_of(const unsigned char *der, size_t n)
+{
+	size_t t = n < SLOT_TAIL ? n : SLOT_TAIL, i;
+	uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)n;
+
+	for (i = n - t; i < n; i++) {	/* FNV-1a */
+		h ^= der[i];
+		h *= 0x100000001b3ULL;
+	}
+	return (size_t)((h ^ (h >> 32)) % VN_CERTCACHE_SLOTS);
+}
+
 X509 *vn_cert_decode(const unsigned char *der, size_t n)
 {
-	unsigned char md[SHA256_DIGEST_LENGTH];
 	size_t i;
 	X509 *x;
 
 	if (der == NULL || n == 0 || n > VN_CERTCACHE_MAX_DER)
 		return decode(der, n);
-	/* The prefetched SHA-256: no provider fetch per lookup. */
-	if (vn_sha256(der, n, md) != 0)
-		return decode(der, n);
-	i = ((size_t)md[0] | (size_t)md[1] << 8) % VN_CERTCACHE_SLOTS;
+	i = slot_of(der, n);
 	(void)pthread_mutex_lock(&lock);
 	if (slots[i].der != NULL && slots[i].n == n && memcmp(slots[i].der, der, n) == 0 &&
 	    X509_up_ref(slots[i].x)) {

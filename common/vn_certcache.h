@@ -5,8 +5,9 @@
  * validation hot path decodes the same certificates again and again (the
  * signer of a returning Mobile-ID user, the issuing CAs a list carries), so
  * identical DER bytes are decoded once: same bytes, same certificate, no
- * judgement is cached. Direct-mapped by SHA-256 of the DER (a slot holds the
- * bytes too, compared in full), bounded (VN_CERTCACHE_SLOTS), thread-safe.
+ * judgement is cached. Direct-mapped by the DER's length and last bytes (a
+ * slot holds the bytes too, compared in full), bounded (VN_CERTCACHE_SLOTS),
+ * thread-safe.
  */
 #ifndef VN_CERTCACHE_H
 #define VN_CERTCACHE_H

@@ -430,6 +430,27 @@ START_TEST(test_certcache)
 	ck_assert_int_ne(X509_cmp(c, a), 0);
 	ck_assert_ptr_null(vn_cert_decode((const unsigned char *)"junk", 4));
 	ck_assert_ptr_null(vn_cert_decode(NULL, 0));
+	/* the serial changed, the signature (where the slot is read) not:
+	 * the same slot, and the whole DER tells them apart */
+	{
+		unsigned char *p = memchr(der, 0x02, (size_t)n);	/* version's INTEGER */
+		X509 *d;
+		memcpy(bad, der, (size_t)n);
+		ck_assert_ptr_nonnull(p);
+		p = memchr(p + 3, 0x02, (size_t)(der + n - (p + 3)));	/* serialNumber */
+		ck_assert_ptr_nonnull(p);
+		ck_assert_int_eq(p[1], 1);
+		ck_assert_int_eq(p[2], 5);
+		bad[p - der + 2] = 6;
+		d = vn_cert_decode(bad, (size_t)n);
+		ck_assert_ptr_nonnull(d);
+		ck_assert_ptr_ne(d, a);
+		ck_assert_int_eq(ASN1_INTEGER_get(X509_get0_serialNumber(d)), 6);
+		X509_free(d);
+		d = vn_cert_decode(der, (size_t)n);	/* and back */
+		ck_assert_int_eq(ASN1_INTEGER_get(X509_get0_serialNumber(d)), 5);
+		X509_free(d);
+	}
 	/* the fingerprint memo: X509_digest's SHA-256, asked twice; the
 	 * certificate with one signature bit changed has its own */
 	for (int round = 0; round < 2; round++) {
