@@ -6,6 +6,7 @@
 #include <string.h>
 #include <openssl/sha.h>
 
+#include "common/vn_digest.h"
 
 typedef struct slot {
 	unsigned char *der;	/* owned copy, NULL when empty */
@@ -122,7 +123,7 @@ int vn_cert_verify_by(X509 *x, X509 *issuer)
 	memcpy(key, cd, (size_t)cn);
 	memcpy(key + cn, sd, (size_t)sn);
 	n = (size_t)cn + (size_t)sn;
-	if (SHA256(key, n, md) == NULL) {
+	if (vn_sha256(key, n, md) != 0) {
 		r = X509_verify(x, pk) == 1;
 		goto out;
 	}
@@ -219,7 +220,7 @@ static void *sha256_make(X509 *x)
 	int n = i2d_X509(x, &der);	/* the kept encoding, copied */
 
 	md = n > 0 ? malloc(SHA256_DIGEST_LENGTH) : NULL;
-	if (md != NULL && SHA256(der, (size_t)n, md) == NULL) {
+	if (md != NULL && vn_sha256(der, (size_t)n, md) != 0) {
 		free(md);
 		md = NULL;
 	}

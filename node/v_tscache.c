@@ -5,6 +5,7 @@
 #include <string.h>
 #include <openssl/sha.h>
 
+#include "common/vn_digest.h"
 #include "node/v_tst.h"
 
 typedef struct entry {
@@ -73,7 +74,8 @@ static size_t slot_of(const v_tscache *c, const v_timestamp *ts)
 			memcpy(p, b[i]->p + m - t, t);
 		p += t;
 	}
-	SHA256(in, (size_t)(p - in), md);
+	if (vn_sha256(in, (size_t)(p - in), md) != 0)
+		return 0;	/* the first slot: spreading only */
 	for (i = 0; i < 8; i++)
 		h |= (uint64_t)md[i] << (8 * i);
 	return (size_t)(h % c->n);
