@@ -40,13 +40,9 @@ static X509 *decode(const unsigned char *der, size_t n)
 
 static size_t slot_of(const unsigned char *der, size_t n)
 {
-	size_t t = n < SLOT_TAIL ? n : SLOT_TAIL, i;
-	uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)n;
+	size_t t = n < SLOT_TAIL ? n : SLOT_TAIL;
+	uint64_t h = vn_fnv1a(VN_FNV1A_INIT ^ (uint64_t)n, der + n - t, t);
 
-	for (i = n - t; i < n; i++) {	/* FNV-1a */
-		h ^= der[i];
-		h *= 0x100000001b3ULL;
-	}
 	return (size_t)((h ^ (h >> 32)) % VN_CERTCACHE_SLOTS);
 }
 

@@ -63,3 +63,14 @@ int vn_sha256(const void *p, size_t n, unsigned char out[VN_SHA256_LEN])
 	}
 	return 0;
 }
+
+uint64_t vn_fnv1a(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}

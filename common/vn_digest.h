@@ -10,6 +10,7 @@
 #define VN_DIGEST_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <openssl/evp.h>
 
 #include "common/vn_err.h"
@@ -31,5 +32,11 @@ const EVP_MD *vn_md_by_nid(int nid);
 /* SHA-256 of p (n bytes; p may be NULL when n is 0) into out. 0 on
  * success, -1 when the digest could not run (out is zeroed then). */
 int vn_sha256(const void *p, size_t n, unsigned char out[VN_SHA256_LEN]) VN_WUR;
+
+/* FNV-1a (64-bit) of p (n bytes) continued from h (start with
+ * VN_FNV1A_INIT): to spread entries over a cache's slots where a hit
+ * compares the whole key anyway, never to tell keys apart. */
+#define VN_FNV1A_INIT 0xcbf29ce484222325ULL
+uint64_t vn_fnv1a(uint64_t h, const void *p, size_t n);
 
 #endif

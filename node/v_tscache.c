@@ -3,7 +3,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <openssl/sha.h>
 
 #include "common/vn_digest.h"
 #include "node/v_tst.h"
@@ -49,36 +48,27 @@ static unsigned char *make_key(const v_timestamp *ts, size_t *len)
 	return k;
 }
 
-/* The slot: a SHA-256 over the kind, the three lengths and the last
- * SLOT_TAIL bytes of each input, not over the whole key (a token is some
- * kilobytes, an archive timestamp's input can be far more). Where a token
- * lands is only a matter of spreading, since a hit compares the whole key;
- * and each input ends in what sets it apart: a token in its TSA's signature
- * value, the covered bytes in a signature value or the newest attribute. */
+/* The slot: from the kind, the three lengths and the last SLOT_TAIL bytes
+ * of each input, not from the whole key (a token is some kilobytes, an
+ * archive timestamp's input can be far more). Where a token lands is only
+ * a matter of spreading, since a hit compares the whole key; and each
+ * input ends in what sets it apart: a token in its TSA's signature value,
+ * the covered bytes in a signature value or the newest attribute. */
 #define SLOT_TAIL 128
 
 static size_t slot_of(const v_tscache *c, const v_timestamp *ts)
 {
 	const v_blob *b[3] = {&ts->token, &ts->imprint_input, &ts->imprint_input_alt};
-	unsigned char md[SHA256_DIGEST_LENGTH], in[4 + 3 * (8 + SLOT_TAIL)], *p = in;
-	uint64_t h = 0;
-	size_t i, j;
+	uint64_t h = vn_fnv1a(VN_FNV1A_INIT, &ts->kind, sizeof ts->kind);
+	size_t i;
 
-	for (i = 0; i < 4; i++)
-		*p++ = (unsigned char)((unsigned)ts->kind >> (8 * i));
 	for (i = 0; i < 3; i++) {
 		size_t m = b[i]->p ? b[i]->n : 0, t = m < SLOT_TAIL ? m : SLOT_TAIL;
-		for (j = 0; j < 8; j++)
-			*p++ = (unsigned char)((uint64_t)m >> (8 * j));
+		h = vn_fnv1a(h, &m, sizeof m);
 		if (t > 0)
-			memcpy(p, b[i]->p + m - t, t);
-		p += t;
+			h = vn_fnv1a(h, b[i]->p + m - t, t);
 	}
-	if (vn_sha256(in, (size_t)(p - in), md) != 0)
-		return 0;	/* the first slot: spreading only */
-	for (i = 0; i < 8; i++)
-		h |= (uint64_t)md[i] << (8 * i);
-	return (size_t)(h % c->n);
+	return (size_t)((h ^ (h >> 32)) % c->n);
 }
 
 static void entry_clear(entry *e)

@@ -11,7 +11,7 @@
  * bytes, compared in full, and by the snapshot (the entry holds a
  * reference to it, so a pointer cannot come back as another snapshot).
  *
- * Direct-mapped on a SHA-256 of the key (a colliding entry replaces the
+ * Direct-mapped on a hash of the key's ends (a colliding entry replaces the
  * older one: bounded by the slot count), thread-safe (one mutex around a
  * slot copy; no validation work under it). Used only with a snapshot and
  * no bare anchors (v_ts_validate_ex decides).

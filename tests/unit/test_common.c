@@ -655,6 +655,18 @@ START_TEST(test_sha256)
 }
 END_TEST
 
+/* FNV-1a 64: the published vectors, and a hash continued across pieces is
+ * the hash of their concatenation. */
+START_TEST(test_fnv1a)
+{
+	ck_assert_uint_eq(vn_fnv1a(VN_FNV1A_INIT, "", 0), 0xcbf29ce484222325ULL);
+	ck_assert_uint_eq(vn_fnv1a(VN_FNV1A_INIT, "a", 1), 0xaf63dc4c8601ec8cULL);
+	ck_assert_uint_eq(vn_fnv1a(VN_FNV1A_INIT, "foobar", 6), 0x85944171f73967e8ULL);
+	ck_assert_uint_eq(vn_fnv1a(vn_fnv1a(VN_FNV1A_INIT, "foo", 3), "bar", 3),
+			  0x85944171f73967e8ULL);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("common");
@@ -674,6 +686,7 @@ int main(void)
 	tcase_add_test(tc, test_certcache);
 	tcase_add_test(tc, test_cert_memo);
 	tcase_add_loop_test(tc, test_sha256, 0, (int)(sizeof sha_cases / sizeof sha_cases[0]));
+	tcase_add_test(tc, test_fnv1a);
 	tcase_add_test(tc, test_cert_verify_memo);
 	suite_add_tcase(s, tc);
 	return vn_test_run(s);
