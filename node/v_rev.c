@@ -397,14 +397,11 @@ static int ocsp_conclude(rev_ctx *rc, const ocsp_said *s, OCSP_REQUEST *req, OCS
 
 /* What the CertIDs and responder ids of RFC 6960 4.1.1 and 4.2.1 take
  * from one certificate, as OpenSSL computes them (OCSP_cert_to_id,
- * X509_pubkey_digest), and the key as the signature memo names it
- * (v_sigmemo.h): a pure function of the certificate, kept beside it
+ * X509_pubkey_digest): a pure function of the certificate, kept beside it
  * (vn_cert_memo) instead of hashed again at every response. */
 typedef struct ocsp_facts {
 	unsigned char in_sha1[20], in_sha256[32];	/* its issuer Name, as a subject of a CertID */
 	unsigned char key_sha1[20], key_sha256[32];	/* its key, as an issuer or a responder */
-	unsigned char spki_sha256[32];	/* its SubjectPublicKeyInfo's DER */
-	int spki_ok;			/* 0: spki_sha256 could not be had (no memo then) */
 	size_t serial_len;
 	unsigned char serial[];	/* its serialNumber's DER contents */
 } ocsp_facts;
@@ -412,10 +409,10 @@ typedef struct ocsp_facts {
 static void *ocsp_facts_make(X509 *x)
 {
 	const EVP_MD *s1 = vn_md_by_nid(NID_sha1), *s256 = vn_md_by_nid(NID_sha256);
-	unsigned char *ser = NULL, *spki = NULL;
+	unsigned char *ser = NULL;
 	ocsp_facts *f = NULL;
 	unsigned int l1 = 0, l2 = 0, l3 = 0, l4 = 0;
-	int ns = i2d_ASN1_INTEGER(X509_get0_serialNumber(x), &ser), nk;
+	int ns = i2d_ASN1_INTEGER(X509_get0_serialNumber(x), &ser);
 	size_t hl;
 
 	/* header: one identifier octet and a definite length (i2d is DER) */
@@ -432,12 +429,8 @@ static void *ocsp_facts_make(X509 *x)
 	    X509_pubkey_digest(x, s256, f->key_sha256, &l4) != 1 || l4 != 32) {
 		free(f);
 		f = NULL;
-		goto out;
 	}
-	nk = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &spki);
-	f->spki_ok = nk > 0 && vn_sha256(spki, (size_t)nk, f->spki_sha256) == 0;
 out:
-	OPENSSL_free(spki);
 	OPENSSL_free(ser);
 	ERR_clear_error();
 	return f;
@@ -507,12 +500,11 @@ static int memo_key(X509 *signer, const unsigned char *oid, size_t oidlen, const
 		    size_t dglen, const unsigned char *sig, size_t siglen,
 		    unsigned char key[V_SIGMEMO_KEY_LEN])
 {
-	const ocsp_facts *f = vn_cert_memo(signer, &ocsp_facts_kind);
-	v_sigmemo_in in = {oid, oidlen, dg, dglen, sig, siglen, NULL};
+	unsigned char spki[32];
+	v_sigmemo_in in = {oid, oidlen, dg, dglen, sig, siglen, spki};
 
-	if (f == NULL || !f->spki_ok)
+	if (vn_cert_spki_sha256(signer, spki) != 0)
 		return -1;
-	in.spki_sha256 = f->spki_sha256;
 	return v_sigmemo_key(&in, key);
 }
 
