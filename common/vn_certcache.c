@@ -90,9 +90,12 @@ X509 *vn_cert_decode(const unsigned char *der, size_t n)
 
 /* --- memoised certificate signature checks ------------------------------ */
 
+/* A slot holds SHA-256(SHA-256(x's DER) || SHA-256(issuer's SPKI DER)):
+ * both digests are memos of the decoded certificates, so a lookup hashes
+ * 64 bytes instead of copying and hashing both encodings. */
 typedef struct vslot {
-	unsigned char *key;	/* owned: the certificate's DER, then the SPKI's */
-	size_t n;
+	unsigned char key[SHA256_DIGEST_LENGTH];
+	int live;
 } vslot;
 
 static vslot vslots[VN_CERTCACHE_SLOTS];
@@ -100,51 +103,29 @@ static pthread_mutex_t vlock = PTHREAD_MUTEX_INITIALIZER;
 
 int vn_cert_verify_by(X509 *x, X509 *issuer)
 {
-	unsigned char *cd = NULL, *sd = NULL, *key = NULL, md[SHA256_DIGEST_LENGTH];
+	unsigned char in[2 * SHA256_DIGEST_LENGTH], key[SHA256_DIGEST_LENGTH];
 	EVP_PKEY *pk = X509_get0_pubkey(issuer);
-	int cn, sn, r = 0, hit = 0;
-	size_t n = 0, i;
+	int r, hit;
+	size_t i;
 
 	if (pk == NULL)
 		return 0;
-	/* The SPKI as the issuer carries it (i2d_X509_PUBKEY: no provider
-	 * encoder), the certificate's DER from its kept encoding. */
-	cn = i2d_X509(x, &cd);
-	sn = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(issuer), &sd);
-	if (cn <= 0 || sn <= 0 || (size_t)cn > VN_CERTCACHE_MAX_DER ||
-	    (key = malloc((size_t)cn + (size_t)sn)) == NULL) {
-		r = X509_verify(x, pk) == 1;
-		goto out;
-	}
-	memcpy(key, cd, (size_t)cn);
-	memcpy(key + cn, sd, (size_t)sn);
-	n = (size_t)cn + (size_t)sn;
-	if (vn_sha256(key, n, md) != 0) {
-		r = X509_verify(x, pk) == 1;
-		goto out;
-	}
-	i = ((size_t)md[0] | (size_t)md[1] << 8) % VN_CERTCACHE_SLOTS;
+	if (vn_cert_sha256(x, in) != 0 || vn_cert_spki_sha256(issuer, in + SHA256_DIGEST_LENGTH) != 0 ||
+	    vn_sha256(in, sizeof in, key) != 0)
+		return X509_verify(x, pk) == 1;
+	i = ((size_t)key[0] | (size_t)key[1] << 8) % VN_CERTCACHE_SLOTS;
 	(void)pthread_mutex_lock(&vlock);
-	hit = vslots[i].key != NULL && vslots[i].n == n && memcmp(vslots[i].key, key, n) == 0;
+	hit = vslots[i].live && memcmp(vslots[i].key, key, sizeof key) == 0;
 	(void)pthread_mutex_unlock(&vlock);
-	if (hit) {
-		r = 1;
-		goto out;
-	}
+	if (hit)
+		return 1;
 	r = X509_verify(x, pk) == 1;
 	if (r) {
-		unsigned char *old;
 		(void)pthread_mutex_lock(&vlock);
-		old = vslots[i].key;
-		vslots[i].key = key;
-		vslots[i].n = n;
+		memcpy(vslots[i].key, key, sizeof key);
+		vslots[i].live = 1;
 		(void)pthread_mutex_unlock(&vlock);
-		key = old;
 	}
-out:
-	free(key);
-	OPENSSL_free(cd);
-	OPENSSL_free(sd);
 	return r;
 }
 
@@ -210,12 +191,12 @@ const void *vn_cert_memo(X509 *x, vn_cert_memo_kind *k)
 	return p;
 }
 
-static void *sha256_make(X509 *x)
+/* The SHA-256 of n bytes of DER that i2d allocated (freed here), in a
+ * new buffer; NULL when there are none or on failure. */
+static void *sha256_taking(unsigned char *der, int n)
 {
-	unsigned char *der = NULL, *md;
-	int n = i2d_X509(x, &der);	/* the kept encoding, copied */
+	unsigned char *md = n > 0 ? malloc(SHA256_DIGEST_LENGTH) : NULL;
 
-	md = n > 0 ? malloc(SHA256_DIGEST_LENGTH) : NULL;
 	if (md != NULL && vn_sha256(der, (size_t)n, md) != 0) {
 		free(md);
 		md = NULL;
@@ -224,11 +205,40 @@ static void *sha256_make(X509 *x)
 	return md;
 }
 
+static void *sha256_make(X509 *x)
+{
+	unsigned char *der = NULL;
+	int n = i2d_X509(x, &der);	/* the kept encoding, copied */
+
+	return sha256_taking(der, n);
+}
+
 static vn_cert_memo_kind sha256_kind = {sha256_make, free, 0};
 
 int vn_cert_sha256(X509 *x, unsigned char out[32])
 {
 	const unsigned char *md = vn_cert_memo(x, &sha256_kind);
+
+	if (md == NULL)
+		return -1;
+	memcpy(out, md, SHA256_DIGEST_LENGTH);
+	return 0;
+}
+
+static void *spki_sha256_make(X509 *x)
+{
+	unsigned char *der = NULL;
+	/* the SPKI as the certificate carries it (no provider encoder) */
+	int n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &der);
+
+	return sha256_taking(der, n);
+}
+
+static vn_cert_memo_kind spki_sha256_kind = {spki_sha256_make, free, 0};
+
+int vn_cert_spki_sha256(X509 *x, unsigned char out[32])
+{
+	const unsigned char *md = vn_cert_memo(x, &spki_sha256_kind);
 
 	if (md == NULL)
 		return -1;

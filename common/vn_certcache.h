@@ -28,9 +28,12 @@ X509 *vn_cert_decode(const unsigned char *der, size_t n);
 /* X509_verify(x, issuer's public key) == 1, memoised: whether the
  * signature on the certificate x (its DER) verifies under the key of the
  * SubjectPublicKeyInfo issuer carries. A pure function of those bytes, so a
- * success is kept, keyed by both byte strings (compared in full); a failure
- * is not kept and is computed again. Bounded (VN_CERTCACHE_SLOTS),
- * thread-safe. 1 verifies, 0 not (or no memory, or no key). */
+ * success is kept, keyed by a SHA-256 over the SHA-256 of each (both
+ * memos of the decoded certificates, below; compared in full on that
+ * digest: a hit needs a SHA-256 collision); a failure is not kept and is
+ * computed again. Bounded (VN_CERTCACHE_SLOTS), thread-safe; x and issuer
+ * are decoded certificates, never modified (as for every memo here).
+ * 1 verifies, 0 not (or no memory, or no key). */
 int vn_cert_verify_by(X509 *x, X509 *issuer);
 
 /* Per-certificate memos: facts derived from a decoded certificate alone (its
@@ -61,5 +64,10 @@ const void *vn_cert_memo(X509 *x, vn_cert_memo_kind *kind) VN_NONNULL(1, 2);
  * into out; through a memo, so computed once per decoded certificate.
  * 0 done, -1 no encoding or no memory. */
 int vn_cert_sha256(X509 *x, unsigned char out[32]) VN_NONNULL(1, 2);
+
+/* The SHA-256 of x's SubjectPublicKeyInfo DER (what names its key to a
+ * memo of signatures it verified), into out; through a memo, as above.
+ * 0 done, -1 no encoding or no memory. */
+int vn_cert_spki_sha256(X509 *x, unsigned char out[32]) VN_NONNULL(1, 2);
 
 #endif

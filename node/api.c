@@ -15,6 +15,7 @@
 #include "node/v_input.h"
 #include "node/v_report.h"
 #include "node/v_rev.h"
+#include "node/v_sigmemo.h"
 #include "node/v_tscache.h"
 #include "node/v_validate.h"
 #include "trustlists/tl_sig.h"
@@ -25,6 +26,7 @@ struct vn_node {
 	STACK_OF(X509) *anchors;
 	v_revcache *revcache;
 	v_tscache *tscache;	/* timestamp validations across calls */
+	v_sigmemo *sigmemo;	/* OCSP signatures found valid across calls */
 	v_policy policy;
 	char *ca_file;
 };
@@ -68,6 +70,7 @@ int vn_node_open(const char *config, vn_node **out, char *err, size_t errlen)
 	v_policy_default(&n->policy);
 	n->revcache = v_revcache_new(4096);
 	n->tscache = v_tscache_new(1024);
+	n->sigmemo = v_sigmemo_new(1024);
 	v_trust_cfg_init(&cfg);
 	vn_findings_init(&notes);
 	if (config != NULL) {
@@ -154,6 +157,7 @@ void vn_node_free(vn_node *node)
 	sk_X509_pop_free(node->anchors, X509_free);
 	v_revcache_free(node->revcache);
 	v_tscache_free(node->tscache);
+	v_sigmemo_free(node->sigmemo);
 	free(node->ca_file);
 	free(node);
 }
@@ -199,6 +203,7 @@ int vn_validate(vn_node *node, const unsigned char *sig, size_t siglen,
 	ctx.policy = &node->policy;
 	ctx.revcache = node->revcache;
 	ctx.tscache = node->tscache;
+	ctx.sigmemo = node->sigmemo;
 	ctx.ocsp_ca_file = node->ca_file;
 	for (i = 0; i < nsigs; i++) {
 		v_result_init(&res->r[i]);

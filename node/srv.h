@@ -22,6 +22,7 @@
 
 struct v_revcache;
 struct v_tscache;
+struct v_sigmemo;
 
 /* The settings requests read: the configuration without its trust part
  * (which srv_trust owns), swapped as a whole on reload. */
@@ -67,6 +68,7 @@ struct srv {
 	srv_trust *trust;
 	struct v_revcache *revcache;
 	struct v_tscache *tscache;	/* timestamp validations, across requests */
+	struct v_sigmemo *sigmemo;	/* OCSP signatures found valid, across requests */
 	srv_metrics metrics;
 	pthread_mutex_t mu;		/* guards settings */
 	srv_settings *settings;

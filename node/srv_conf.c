@@ -32,6 +32,7 @@ void srv_conf_init(srv_conf *c)
 	c->max_per_ip = 32;
 	c->key_tables = VN_P256_TABLES_DEFAULT;
 	c->timestamp_cache = 1024;
+	c->revocation_memo = 1024;
 	c->refresh_interval = 3600;
 	c->before_next_update = 3600;
 	c->max_age = 86400;
@@ -160,6 +161,7 @@ static vn_err limits_key(srv_conf *c, const char *k, const char *v, char *err, s
 		{"max-per-ip", 1, 100000, 0},
 		{"key-tables", 0, VN_P256_TABLES, 0},
 		{"timestamp-cache", 0, 1u << 20, 0},
+		{"revocation-memo", 0, 1u << 20, 0},
 	};
 	unsigned long long n;
 	size_t i;
@@ -184,7 +186,8 @@ static vn_err limits_key(srv_conf *c, const char *k, const char *v, char *err, s
 	case 4: c->max_connections = (unsigned)n; break;
 	case 5: c->max_per_ip = (unsigned)n; break;
 	case 6: c->key_tables = (unsigned)n; break;
-	default: c->timestamp_cache = (unsigned)n; break;
+	case 7: c->timestamp_cache = (unsigned)n; break;
+	default: c->revocation_memo = (unsigned)n; break;
 	}
 	return VN_OK;
 }

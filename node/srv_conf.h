@@ -56,6 +56,7 @@ typedef struct srv_conf {
 	unsigned max_per_ip;
 	unsigned key_tables;		/* fixed-base tables for recurring P-256 keys (vn_p256.h) */
 	unsigned timestamp_cache;	/* timestamp validations kept (v_tscache.h); 0: none */
+	unsigned revocation_memo;	/* OCSP signatures found valid kept (v_sigmemo.h); 0: none */
 	unsigned refresh_interval;	/* seconds */
 	unsigned before_next_update;	/* seconds */
 	unsigned max_age;		/* seconds */

@@ -20,6 +20,7 @@
 #include "common/vn_log.h"
 #include "common/vn_p256.h"
 #include "node/v_rev.h"
+#include "node/v_sigmemo.h"
 #include "node/v_tscache.h"
 
 /* The most body reserved up front from Content-Length (see on_request). */
@@ -417,7 +418,7 @@ vn_err srv_new(srv_conf *conf, srv **out, char *why, size_t whylen)
 {
 	srv *s = calloc(1, sizeof *s);
 	v_trust_cfg trust;
-	unsigned tscache_slots;
+	unsigned tscache_slots, memo_slots;
 	int created = 0;
 	vn_err e;
 
@@ -445,11 +446,14 @@ vn_err srv_new(srv_conf *conf, srv **out, char *why, size_t whylen)
 		vn_info("made a new node key in %s (keyid %s)", conf->key_path, s->key.keyid);
 	/* Sizes read at start only (settings_from takes the configuration). */
 	tscache_slots = conf->timestamp_cache;
+	memo_slots = conf->revocation_memo;
 	vn_p256_set_max_tables(conf->key_tables);
 	s->settings = settings_from(conf, &trust);
 	s->revcache = v_revcache_new(4096);
 	s->tscache = tscache_slots > 0 ? v_tscache_new(tscache_slots) : NULL;
-	if (s->settings == NULL || s->revcache == NULL || (tscache_slots > 0 && s->tscache == NULL)) {
+	s->sigmemo = v_sigmemo_new(memo_slots);	/* NULL for 0: none */
+	if (s->settings == NULL || s->revcache == NULL || (tscache_slots > 0 && s->tscache == NULL) ||
+	    (memo_slots > 0 && s->sigmemo == NULL)) {
 		srv_conf_free(conf);
 		v_trust_cfg_free(&trust);
 		e = VN_ERR_NOMEM;
@@ -582,6 +586,7 @@ void srv_free(srv *s)
 	srv_trust_free(s->trust);
 	v_revcache_free(s->revcache);
 	v_tscache_free(s->tscache);
+	v_sigmemo_free(s->sigmemo);
 	srv_settings_release(s->settings);
 	srv_key_free(&s->key);
 	pthread_mutex_destroy(&s->mu);

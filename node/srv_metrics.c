@@ -75,8 +75,13 @@ static vn_err label(vn_buf *b, const char *s)
 			return e;                \
 	} while (0)
 
+static double ratio(uint64_t hits, uint64_t misses)
+{
+	return hits + misses ? (double)hits / (double)(hits + misses) : 0.0;
+}
+
 vn_err srv_metrics_render(const srv_metrics *m, const srv_view *v, const srv_trust_stats *ts,
-			  vn_time now, vn_buf *out)
+			  const srv_memo_stats *ms, vn_time now, vn_buf *out)
 {
 	static const char *const ind[3] = {"TOTAL-PASSED", "TOTAL-FAILED", "INDETERMINATE"};
 	uint64_t cum = 0, hits, misses;
@@ -179,13 +184,20 @@ vn_err srv_metrics_render(const srv_metrics *m, const srv_view *v, const srv_tru
 	misses = atomic_load_explicit(&m->rev_misses, memory_order_relaxed);
 	P("valnode_cache_requests_total{cache=\"revocation\",result=\"hit\"} %" PRIu64 "\n"
 	  "valnode_cache_requests_total{cache=\"revocation\",result=\"miss\"} %" PRIu64 "\n"
+	  "valnode_cache_requests_total{cache=\"timestamp\",result=\"hit\"} %" PRIu64 "\n"
+	  "valnode_cache_requests_total{cache=\"timestamp\",result=\"miss\"} %" PRIu64 "\n"
+	  "valnode_cache_requests_total{cache=\"revocation-memo\",result=\"hit\"} %" PRIu64 "\n"
+	  "valnode_cache_requests_total{cache=\"revocation-memo\",result=\"miss\"} %" PRIu64 "\n"
 	  "# HELP valnode_cache_hit_ratio Hits over lookups, per cache (0 before any lookup).\n"
 	  "# TYPE valnode_cache_hit_ratio gauge\n"
 	  "valnode_cache_hit_ratio{cache=\"trustlist\"} %.4f\n"
-	  "valnode_cache_hit_ratio{cache=\"revocation\"} %.4f\n",
-	  hits, misses,
+	  "valnode_cache_hit_ratio{cache=\"revocation\"} %.4f\n"
+	  "valnode_cache_hit_ratio{cache=\"timestamp\"} %.4f\n"
+	  "valnode_cache_hit_ratio{cache=\"revocation-memo\"} %.4f\n",
+	  hits, misses, ms->ts_hits, ms->ts_misses, ms->sig_hits, ms->sig_misses,
 	  ts->list_fetches ? (double)ts->list_cache_hits / (double)ts->list_fetches : 0.0,
-	  hits + misses ? (double)hits / (double)(hits + misses) : 0.0);
+	  ratio(hits, misses), ratio(ms->ts_hits, ms->ts_misses),
+	  ratio(ms->sig_hits, ms->sig_misses));
 	P("# HELP valnode_key_tables Fixed-base tables built for recurring P-256 keys.\n"
 	  "# TYPE valnode_key_tables gauge\n"
 	  "valnode_key_tables %zu\n", vn_p256_tables());

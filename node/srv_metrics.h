@@ -46,9 +46,16 @@ void srv_metrics_request(srv_metrics *m, srv_route r, unsigned status, uint64_t 
 	VN_NONNULL(1);
 void srv_metrics_validation(srv_metrics *m, vn_indication ind) VN_NONNULL(1);
 
+/* Lookups of what is kept across requests, read from each at render time. */
+typedef struct srv_memo_stats {
+	uint64_t ts_hits, ts_misses;	/* timestamp validations (v_tscache.h) */
+	uint64_t sig_hits, sig_misses;	/* OCSP signatures found valid (v_sigmemo.h) */
+} srv_memo_stats;
+
 /* The exposition text: the counters, then the trust view (list states and
- * ages, snapshot age) and the refresher's statistics. */
+ * ages, snapshot age), the refresher's statistics and ms's lookups. */
 vn_err srv_metrics_render(const srv_metrics *m, const srv_view *v, const srv_trust_stats *ts,
-			  vn_time now, vn_buf *out) VN_WUR VN_NONNULL(1, 2, 3, 5);
+			  const srv_memo_stats *ms, vn_time now, vn_buf *out)
+	VN_WUR VN_NONNULL(1, 2, 3, 4, 6);
 
 #endif

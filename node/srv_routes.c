@@ -18,6 +18,8 @@
 #include "node/v_input.h"
 #include "node/v_report.h"
 #include "node/v_rev.h"
+#include "node/v_sigmemo.h"
+#include "node/v_tscache.h"
 #include "node/v_validate.h"
 
 #define PROFILE_119442 "http://uri.etsi.org/19442/v1.1.1/validationprofile#"
@@ -152,11 +154,15 @@ static void get_metrics(srv *s, srv_reply *out)
 {
 	srv_view *v = srv_trust_acquire(s->trust);
 	srv_trust_stats ts;
+	srv_memo_stats ms = {0, 0, 0, 0};
 	vn_buf b;
 
 	srv_trust_stats_get(s->trust, &ts);
+	if (s->tscache != NULL)
+		v_tscache_stats(s->tscache, &ms.ts_hits, &ms.ts_misses);
+	v_sigmemo_stats(s->sigmemo, &ms.sig_hits, &ms.sig_misses);
 	vn_buf_init(&b, (size_t)8 << 20);
-	if (srv_metrics_render(&s->metrics, v, &ts, vn_time_now(), &b) != VN_OK) {
+	if (srv_metrics_render(&s->metrics, v, &ts, &ms, vn_time_now(), &b) != VN_OK) {
 		vn_buf_free(&b);
 		srv_view_release(v);
 		srv_problem(out, 500, "internal", "Internal error", "the metrics could not be written", "-");
@@ -480,6 +486,7 @@ void srv_handle_validate(srv *s, srv_settings *st, srv_req_kind kind, const char
 		ctx.policy = &pol;
 		ctx.revcache = s->revcache;
 		ctx.tscache = s->tscache;
+		ctx.sigmemo = s->sigmemo;
 		ctx.ocsp_ca_file = st->ca_file;
 		for (i = 0; i < nsigs; i++) {
 			/* The time budget is checked between signatures: a

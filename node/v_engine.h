@@ -56,6 +56,7 @@ typedef struct v_ctx {
 	struct v_revcache *revcache;	/* may be NULL: no caching */
 	struct v_tscache *tscache;	/* timestamp validations (v_tscache.h); may be NULL */
 	const char *ocsp_ca_file;	/* extra CAs for https OCSP/CRL; NULL: system */
+	struct v_sigmemo *sigmemo;	/* OCSP signatures found valid (v_sigmemo.h); may be NULL */
 } v_ctx;
 
 void v_policy_default(v_policy *p) VN_NONNULL(1);

@@ -49,6 +49,7 @@
 #include "node/v_rev.h"
 #include "node/v_pki_int.h"
 #include "node/v_dersplit.h"
+#include "node/v_sigmemo.h"
 #include "common/vn_certcache.h"
 #include "common/vn_digest.h"
 #include "common/vn_p256.h"
@@ -479,40 +480,78 @@ static vn_time der_time(const v_der_bytes *b)
 	return v_asn1_time(&a);
 }
 
+/* The signature algorithm named by an OBJECT IDENTIFIER's contents, when
+ * it is one of sig_oids (a hash and a key type, no parameters that count:
+ * what the signature memo may key on); NID_undef otherwise. */
+static int sig_nid(const unsigned char *oid, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof sig_oids / sizeof sig_oids[0]; i++)
+		if (sig_oids[i].n == n && memcmp(oid, sig_oids[i].oid, n) == 0)
+			return sig_oids[i].nid;
+	return NID_undef;
+}
+
+/* The signature memo's key for a signature with the algorithm oid (its
+ * contents), over bytes whose digest under that algorithm is dg, by
+ * signer's key: 0 done, -1 when it cannot be kept (v_sigmemo.h). */
+static int memo_key(X509 *signer, const unsigned char *oid, size_t oidlen, const unsigned char *dg,
+		    size_t dglen, const unsigned char *sig, size_t siglen,
+		    unsigned char key[V_SIGMEMO_KEY_LEN])
+{
+	unsigned char spki[32];
+	v_sigmemo_in in = {oid, oidlen, dg, dglen, sig, siglen, spki};
+
+	if (vn_cert_spki_sha256(signer, spki) != 0)
+		return -1;
+	return v_sigmemo_key(&in, key);
+}
+
 /* The signature over the received tbsResponseData (R: the bytes OpenSSL
  * would re-encode) with signer's key, the checks of OCSP_basic_verify with
  * OCSP_NOVERIFY (ASN1_item_verify: the algorithm's key type is the key's,
- * its digest known): through the key's P-256 table when it has one, else
- * EVP_DigestVerify. 1 only when it verifies; any other answer is left to
+ * its digest known): the memo first (v_sigmemo.h: a valid verification
+ * of these bytes with this key seen before), then through the key's P-256
+ * table when it has one, else EVP_DigestVerify. 1 only when it verifies
+ * (and then kept in memo, which may be NULL); any other answer is left to
  * OpenSSL (0), which then decides alone. */
-static int ocsp_sig_raw(const v_der_ocsp *o, X509 *signer)
+static int ocsp_sig_raw(v_sigmemo *memo, const v_der_ocsp *o, X509 *signer)
 {
 	EVP_PKEY *pk = X509_get0_pubkey(signer);
 	EVP_MD_CTX *mc = NULL;
-	unsigned char dg[EVP_MAX_MD_SIZE];
+	unsigned char dg[EVP_MAX_MD_SIZE], key[V_SIGMEMO_KEY_LEN];
 	unsigned dglen = 0;
-	int nid = NID_undef, mdnid = NID_undef, pknid = NID_undef, r = 0;
+	int nid = sig_nid(o->sig_alg.p, o->sig_alg.n), mdnid = NID_undef, pknid = NID_undef, r = 0;
+	int keyed = 0, hashed;
 	const EVP_MD *md;
-	size_t i;
 
-	for (i = 0; i < sizeof sig_oids / sizeof sig_oids[0] && nid == NID_undef; i++)
-		if (bytes_eq(&o->sig_alg, sig_oids[i].oid, sig_oids[i].n))
-			nid = sig_oids[i].nid;
 	if (pk == NULL || nid == NID_undef || !OBJ_find_sigid_algs(nid, &mdnid, &pknid) ||
 	    mdnid == NID_undef)
 		goto out;
 	md = mdnid == NID_sha256 ? vn_md_sha256() : EVP_get_digestbynid(mdnid);
 	if (md == NULL)
 		goto out;
+	/* The digest serves the memo's key and the P-256 table alike. */
+	hashed = (memo != NULL || pknid == NID_X9_62_id_ecPublicKey) &&
+		 EVP_Digest(o->tbs.p, o->tbs.n, dg, &dglen, md, NULL) == 1;
+	if (memo != NULL && hashed &&
+	    memo_key(signer, o->sig_alg.p, o->sig_alg.n, dg, dglen, o->sig.p, o->sig.n, key) == 0) {
+		keyed = 1;
+		if (v_sigmemo_has(memo, key)) {
+			r = 1;
+			goto out;
+		}
+	}
 	/* as ocsp_sig_fast: the table answers for a P-256 key (vn_p256.h) */
 	if (pknid == NID_X9_62_id_ecPublicKey) {
 		int v = VN_P256_NOT_HANDLED;
 
-		if (EVP_Digest(o->tbs.p, o->tbs.n, dg, &dglen, md, NULL) == 1)
+		if (hashed)
 			v = vn_p256_verify(X509_get_X509_PUBKEY(signer), o->sig.p, o->sig.n, dg, dglen);
 		if (v != VN_P256_NOT_HANDLED) {
 			r = v == VN_P256_VALID;
-			goto out;
+			goto done;
 		}
 	}
 	if (!EVP_PKEY_is_a(pk, OBJ_nid2sn(pknid)))
@@ -520,6 +559,9 @@ static int ocsp_sig_raw(const v_der_ocsp *o, X509 *signer)
 	mc = EVP_MD_CTX_new();
 	r = mc != NULL && EVP_DigestVerifyInit_ex(mc, NULL, EVP_MD_get0_name(md), NULL, NULL, pk, NULL) == 1 &&
 	    EVP_DigestVerify(mc, o->sig.p, o->sig.n, o->tbs.p, o->tbs.n) == 1;
+done:
+	if (r == 1 && keyed)
+		v_sigmemo_add(memo, key);
 out:
 	EVP_MD_CTX_free(mc);
 	ERR_clear_error();
@@ -655,7 +697,7 @@ static int ocsp_eval_fast(rev_ctx *rc, const unsigned char *der, size_t n, v_rev
 		r = 0;
 		goto out;
 	}
-	if (!ocsp_sig_raw(&o, signer))
+	if (!ocsp_sig_raw(rc->ctx->sigmemo, &o, signer))
 		goto out;
 	said.signer = signer;
 	said.status = hit->status;
@@ -671,6 +713,57 @@ out:
 	return r;
 }
 
+/* The signature of a decoded response with signer, as OCSP_basic_verify
+ * checks it with the flags below (one holds signer alone, found by the
+ * responder id already, so it is found again; OCSP_NOVERIFY: the signature
+ * only). memo (may be NULL) as in ocsp_sig_raw, keyed on the digest of the
+ * re-encoded tbsResponseData OpenSSL verifies, for an algorithm of
+ * sig_oids and a signature without unused bits (else ASN1_item_verify
+ * refuses it, which is then left to it). 1 verifies, 0 not, -1 no memory. */
+static int ocsp_sig_decoded(v_sigmemo *memo, OCSP_BASICRESP *bs, X509 *signer,
+			    STACK_OF(X509) *one)
+{
+	const X509_ALGOR *alg = OCSP_resp_get0_tbs_sigalg(bs);
+	const ASN1_OCTET_STRING *sig = OCSP_resp_get0_signature(bs);
+	const OCSP_RESPDATA *rd = OCSP_resp_get0_respdata(bs);
+	const unsigned char *oid = alg != NULL ? OBJ_get0_data(alg->algorithm) : NULL;
+	size_t oidlen = alg != NULL ? OBJ_length(alg->algorithm) : 0;
+	unsigned char *der = NULL, dg[EVP_MAX_MD_SIZE], key[V_SIGMEMO_KEY_LEN];
+	unsigned dglen = 0;
+	int nid, mdnid = NID_undef, pknid = NID_undef, n, keyed = 0, r = 0;
+	X509_STORE *st = NULL;
+	const EVP_MD *md;
+
+	if (memo != NULL && oid != NULL && sig != NULL && rd != NULL && (sig->flags & 0x7) == 0 &&
+	    (nid = sig_nid(oid, oidlen)) != NID_undef && OBJ_find_sigid_algs(nid, &mdnid, &pknid) &&
+	    (md = vn_md_by_nid(mdnid)) != NULL && (n = i2d_OCSP_RESPDATA(rd, &der)) > 0 &&
+	    EVP_Digest(der, (size_t)n, dg, &dglen, md, NULL) == 1 &&
+	    memo_key(signer, oid, oidlen, dg, dglen, sig->data, (size_t)sig->length, key) == 0) {
+		keyed = 1;
+		if (v_sigmemo_has(memo, key)) {
+			r = 1;
+			goto out;
+		}
+	}
+	/* The store is only OpenSSL's argument: with OCSP_NOVERIFY it builds
+	 * no chain, so an empty one made when needed is enough. */
+	if (ocsp_sig_fast(bs, signer) == VN_P256_VALID) {
+		r = 1;
+	} else if ((st = X509_STORE_new()) == NULL) {
+		r = -1;
+		goto out;
+	} else {
+		r = OCSP_basic_verify(bs, one, st,
+				      OCSP_NOINTERN | OCSP_NOVERIFY | OCSP_NOCHAIN) > 0;
+	}
+	if (r == 1 && keyed)
+		v_sigmemo_add(memo, key);
+out:
+	OPENSSL_free(der);
+	X509_STORE_free(st);
+	return r;
+}
+
 /* Evaluate one DER OCSPResponse for rc->cert. req: the request sent (its
  * nonce is checked), NULL for an embedded response. 1 when it answers
  * good or revoked, trustworthy and fresh (out filled), else 0 with a reason
@@ -683,7 +776,6 @@ static int ocsp_eval(rev_ctx *rc, const unsigned char *der, size_t n, OCSP_REQUE
 	OCSP_BASICRESP *bs = NULL;
 	OCSP_CERTID *id = NULL;
 	STACK_OF(X509) *extra = NULL, *one = NULL, *rcerts = NULL;
-	X509_STORE *st = NULL;
 	X509 *signer = NULL;
 	ASN1_GENERALIZEDTIME *rev = NULL, *tu = NULL, *nu = NULL;
 	int status = -1, reason = -1, i, cnt, found = 0, ok = 0;
@@ -767,15 +859,12 @@ static int ocsp_eval(rev_ctx *rc, const unsigned char *der, size_t n, OCSP_REQUE
 	 * below, not by OpenSSL's chain rules. */
 	if (sk_X509_push(one, signer) <= 0)
 		goto out;
-	/* The store is only OpenSSL's argument: with OCSP_NOVERIFY it builds
-	 * no chain, so an empty one made when needed is enough. */
-	if (ocsp_sig_fast(bs, signer) != VN_P256_VALID) {
-		if ((st = X509_STORE_new()) == NULL)
-			goto out;
-		if (OCSP_basic_verify(bs, one, st, OCSP_NOINTERN | OCSP_NOVERIFY | OCSP_NOCHAIN) <= 0) {
+	/* An online response carries our nonce: never seen again, so not
+	 * worth a memo slot. */
+	if ((i = ocsp_sig_decoded(req == NULL ? rc->ctx->sigmemo : NULL, bs, signer, one)) != 1) {
+		if (i == 0)
 			why_add(rc, "response not trusted: OCSP signature does not verify");
-			goto out;
-		}
+		goto out;
 	}
 	said.signer = signer;
 	said.status = status;
@@ -791,7 +880,6 @@ out:
 	sk_X509_free(extra);
 	sk_X509_free(one);
 	sk_X509_pop_free(rcerts, X509_free);
-	X509_STORE_free(st);
 	OCSP_CERTID_free(id);
 	OCSP_BASICRESP_free(bs);
 	OCSP_RESPONSE_free(resp);

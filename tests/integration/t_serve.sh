@@ -61,6 +61,7 @@ write_conf() {
 	connection-timeout = 20
 	key-tables = 4
 	timestamp-cache = 0
+	revocation-memo = 16
 	[refresh]
 	interval = 3600
 	max-age = 3600
@@ -81,6 +82,11 @@ grep -q '^key-tables = 999$' "$WORK/bad-tables.conf" || fail "could not write th
 expect_exit 65 "$VN" serve --config "$WORK/bad-tables.conf"
 grep -q "key-tables must be a number from 0 to 256" "$WORK/last.err" ||
 	fail "no clear message for key-tables = 999"
+sed 's/^revocation-memo = 16$/revocation-memo = 2000000/' "$CONF" >"$WORK/bad-memo.conf"
+grep -q '^revocation-memo = 2000000$' "$WORK/bad-memo.conf" || fail "could not write the bad configuration"
+expect_exit 65 "$VN" serve --config "$WORK/bad-memo.conf"
+grep -q "revocation-memo must be a number from 0 to 1048576" "$WORK/last.err" ||
+	fail "no clear message for revocation-memo = 2000000"
 
 "$VN" serve --config "$CONF" 2>"$WORK/serve.log" &
 PID=$!
@@ -343,7 +349,12 @@ for m in 'valnode_http_requests_total{route="/v1/validate",status="200"}' \
 	'valnode_request_duration_seconds_bucket{le="+Inf"}' valnode_request_duration_seconds_count \
 	'valnode_trustlist_state{scheme="guam",territory="AZ"' valnode_trustlist_age_seconds \
 	valnode_snapshot_age_seconds valnode_trustlist_fetch_errors_total \
-	'valnode_cache_hit_ratio{cache="trustlist"}' valnode_key_tables valnode_key_table_takeovers_total; do
+	'valnode_cache_hit_ratio{cache="trustlist"}' valnode_key_tables valnode_key_table_takeovers_total \
+	'valnode_cache_requests_total{cache="timestamp",result="hit"} 0' \
+	'valnode_cache_requests_total{cache="timestamp",result="miss"} 0' \
+	'valnode_cache_requests_total{cache="revocation-memo",result="hit"}' \
+	'valnode_cache_requests_total{cache="revocation-memo",result="miss"}' \
+	'valnode_cache_hit_ratio{cache="revocation-memo"}'; do
 	grep -qF "$m" "$WORK/last.out" || fail "metrics lack $m"
 done
 

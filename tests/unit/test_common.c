@@ -514,6 +514,20 @@ START_TEST(test_cert_verify_memo)
 		ck_assert_int_eq(vn_cert_verify_by(y, a), 0);
 		ck_assert_int_eq(vn_cert_verify_by(y, y), 1);
 	}
+	{	/* the key's digest: its SPKI's SHA-256, the same for a and x */
+		unsigned char d1[32], d2[32], d3[32], want[32], *sd = NULL;
+		int sn = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &sd);
+
+		ck_assert_int_gt(sn, 0);
+		ck_assert_int_eq(vn_sha256(sd, (size_t)sn, want), 0);
+		ck_assert_int_eq(vn_cert_spki_sha256(a, d1), 0);
+		ck_assert_int_eq(vn_cert_spki_sha256(x, d2), 0);
+		ck_assert_int_eq(vn_cert_spki_sha256(y, d3), 0);
+		ck_assert_mem_eq(d1, want, 32);
+		ck_assert_mem_eq(d2, want, 32);
+		ck_assert(memcmp(d3, want, 32) != 0);
+		OPENSSL_free(sd);
+	}
 	X509_free(a);
 	X509_free(c);
 	free(bad);

@@ -2,7 +2,8 @@
  * by `openssl ocsp -respout`) from the CA, a delegated responder, a listed
  * responder, and untrusted ones; embedded CRLs; freshness; a real
  * `openssl ocsp` responder on 127.0.0.1 for online checks (good, revoked,
- * unknown, down, untrusted signer); the cache. */
+ * unknown, down, untrusted signer); the cache; the same answers with the
+ * signature memo (v_sigmemo.h), which keeps only signatures that verify. */
 #include "tests/unit/vn_test.h"
 #include "tests/unit/v_testpki.h"
 
@@ -12,6 +13,7 @@
 #include "common/vn_p256.h"
 #include "node/v_dersplit.h"
 #include "node/v_rev.h"
+#include "node/v_sigmemo.h"
 #include "node/v_validate.h"
 
 static tp_cert root, ica, responder, nonocheck, rogue, listed, good, revoked, unknown, down,
@@ -102,6 +104,8 @@ static const rcase cases[] = {
 	 V_REV_REVOKED, V_REVSRC_EMBEDDED_OCSP, NULL},
 	{"17 SingleResponses (decoded by OpenSSL)", &good, {"fx_many.der"}, {NULL}, 0, 0, T_NOW,
 	 V_REV_GOOD, V_REVSRC_EMBEDDED_OCSP, NULL},
+	{"17 SingleResponses, a tampered signature", &good, {"fx_many_badsig.der"}, {NULL}, 0, 0,
+	 T_NOW, V_REV_UNKNOWN, 0, "signature does not verify"},
 	{"a SHA-384 CertID (decoded by OpenSSL)", &good, {"fx_sha384.der"}, {NULL}, 0, 0, T_NOW,
 	 V_REV_GOOD, V_REVSRC_EMBEDDED_OCSP, NULL},
 	{"a nonce in the response", &good, {"fx_nonce.der"}, {NULL}, 0, 0, T_NOW, V_REV_GOOD,
@@ -201,12 +205,12 @@ static vn_time when(int t)
 	}
 }
 
-static void run_rev(int i_case)
+static void run_rev_memo(int i_case, v_sigmemo *memo)
 {
 	const rcase *c = &cases[i_case];
 	v_policy pol;
 	v_trust tr = {NULL, NULL};
-	v_ctx ctx = {&tr, &pol, NULL, NULL};
+	v_ctx ctx = {&tr, &pol, NULL, NULL, NULL, memo};
 	v_sigobj so;
 	v_rev_result r;
 	size_t i;
@@ -243,6 +247,11 @@ static void run_rev(int i_case)
 	v_sigobj_free(&so);
 }
 
+static void run_rev(int i_case)
+{
+	run_rev_memo(i_case, NULL);
+}
+
 START_TEST(test_rev)
 {
 	run_rev(_i);
@@ -258,6 +267,77 @@ START_TEST(test_rev_tables)
 	for (size_t k = 0; k < sizeof signers / sizeof signers[0]; k++)
 		ck_assert_int_eq(vn_p256_table_now(X509_get_X509_PUBKEY(signers[k]->x)), 0);
 	run_rev(_i);
+}
+END_TEST
+
+/* The same rows with the signature memo, twice: the same answers both
+ * times. A response whose signature verified is found in the memo the
+ * second time (its trust and freshness are still judged: an untrusted or
+ * stale one stays UNKNOWN); one that does not verify is never kept; an
+ * online response (nonce) is not looked up. */
+START_TEST(test_rev_memo)
+{
+	const rcase *c = &cases[_i];
+	v_sigmemo *memo = v_sigmemo_new(64);
+	uint64_t h1, m1, h2, m2;
+	int bad = c->why != NULL && strstr(c->why, "signature does not verify") != NULL;
+
+	ck_assert_ptr_nonnull(memo);
+	run_rev_memo(_i, memo);
+	v_sigmemo_stats(memo, &h1, &m1);
+	run_rev_memo(_i, memo);
+	v_sigmemo_stats(memo, &h2, &m2);
+	if (bad)
+		ck_assert_msg(h2 == 0, "%s: a failed signature was kept", c->name);
+	if (c->want != V_REV_UNKNOWN && c->src == V_REVSRC_EMBEDDED_OCSP)
+		ck_assert_msg(h1 == 0 && h2 > 0, "%s: hits %llu then %llu", c->name,
+			      (unsigned long long)h1, (unsigned long long)h2);
+	if (c->ocsp[0] == NULL)
+		ck_assert_msg(h2 + m2 == 0, "%s: the memo was asked", c->name);
+	v_sigmemo_free(memo);
+}
+END_TEST
+
+/* A good response memoised, then the same response with one bit of its
+ * signature flipped (tbsResponseData and responder unchanged, so the memo
+ * is asked for it): it fails, twice; the good one still passes. Both for a
+ * response read in place and one left to OpenSSL. */
+static int row_of(const char *ocsp)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		if (cases[i].ocsp[0] != NULL && strcmp(cases[i].ocsp[0], ocsp) == 0 &&
+		    cases[i].ocsp[1] == NULL && cases[i].cert == &good && !cases[i].online &&
+		    cases[i].t == T_NOW)
+			return (int)i;
+	ck_abort_msg("no row for %s", ocsp);
+	return -1;
+}
+
+START_TEST(test_memo_tampered)
+{
+	static const char *const pairs[][2] = {
+		{"emb_good.der", "emb_badsig.der"},		/* read in place */
+		{"fx_many.der", "fx_many_badsig.der"},		/* decoded by OpenSSL */
+	};
+	v_sigmemo *memo = v_sigmemo_new(64);
+	int good_row = row_of(pairs[_i][0]), bad_row = row_of(pairs[_i][1]);
+	uint64_t h0, h1, m;
+
+	ck_assert_ptr_nonnull(memo);
+	ck_assert_int_eq(cases[good_row].want, V_REV_GOOD);
+	ck_assert_int_eq(cases[bad_row].want, V_REV_UNKNOWN);
+	run_rev_memo(good_row, memo);
+	run_rev_memo(good_row, memo);
+	v_sigmemo_stats(memo, &h0, &m);
+	ck_assert_uint_gt(h0, 0);	/* the good one is in the memo */
+	run_rev_memo(bad_row, memo);	/* UNKNOWN, "signature does not verify" */
+	run_rev_memo(bad_row, memo);
+	v_sigmemo_stats(memo, &h1, &m);
+	ck_assert_uint_eq(h1, h0);	/* never answered from the memo */
+	run_rev_memo(good_row, memo);
+	v_sigmemo_free(memo);
 }
 END_TEST
 
@@ -787,6 +867,7 @@ static void make_pki(void)
 	for (size_t k = 0; k < sizeof fxs / sizeof fxs[0]; k++)
 		make_fx(&fxs[k]);
 	tamper_sig("emb_good.der", "emb_badsig.der");
+	tamper_sig("fx_many.der", "fx_many_badsig.der");
 	TP_REQUIRE(tp_sh("printf 'not an OCSP response' > garbage.der") == 0);
 	make_crl("crl.der", ica.k, now - 3600, now + TP_DAY);
 	make_crl("crl_badsig.der", root.k, now - 3600, now + TP_DAY);
@@ -890,6 +971,8 @@ int main(void)
 	tcase_set_timeout(tc, 20);
 	tcase_add_loop_test(tc, test_rev, 0, (int)(sizeof cases / sizeof cases[0]));
 	tcase_add_loop_test(tc, test_rev_tables, 0, (int)(sizeof cases / sizeof cases[0]));
+	tcase_add_loop_test(tc, test_rev_memo, 0, (int)(sizeof cases / sizeof cases[0]));
+	tcase_add_loop_test(tc, test_memo_tampered, 0, 2);
 	tcase_add_test(tc, test_cache_online);
 	tcase_add_test(tc, test_cache_eviction);
 	tcase_add_loop_test(tc, test_timemark, 0, (int)(sizeof tmcases / sizeof tmcases[0]));
