@@ -1811,10 +1811,11 @@ static vn_err check_signed_attrs(CMS_ContentInfo *cms, CMS_SignerInfo *si, v_sig
 	return e;
 }
 
-static vn_err cms_signer(CMS_ContentInfo *cms, CMS_SignerInfo *si, size_t idx,
-			 STACK_OF(X509) *sdcerts, const cms_walk *w, const cms_content *ct,
-			 int embedded, const v_data *data, v_sigobj *o)
+static vn_err cms_signer(CMS_ContentInfo *cms, CMS_SignerInfo *si, const v_der_sid *sid,
+			 size_t idx, STACK_OF(X509) *sdcerts, const cms_walk *w,
+			 const cms_content *ct, int embedded, const v_data *data, v_sigobj *o)
 {
+	X509 *signer = NULL;
 	ASN1_OCTET_STRING *sv = CMS_SignerInfo_get0_signature(si);
 	int i, has_rev = 0, has_ats = 0, nsig_ts = 0;
 	size_t k;
@@ -1845,15 +1846,13 @@ static vn_err cms_signer(CMS_ContentInfo *cms, CMS_SignerInfo *si, size_t idx,
 		return e;
 
 	/* ISC (EN 319 102-1 5.2.3): the certificate the SID names, among those
-	 * the signature carries. */
-	for (i = 0; i < sk_X509_num(o->certs); i++) {
-		X509 *x = sk_X509_value(o->certs, i);
-		if (CMS_SignerInfo_cert_cmp(si, x) == 0) {
-			if (!X509_up_ref(x))
-				return VN_ERR_INTERNAL;
-			o->signer = x;
-			break;
-		}
+	 * the signature carries (sid: as received, v_der_cms_decode). */
+	if ((e = v_der_sid_find(si, sid, o->certs, &signer)) != VN_OK)
+		return e;
+	if (signer != NULL) {
+		if (!X509_up_ref(signer))
+			return VN_ERR_INTERNAL;
+		o->signer = signer;
 	}
 	if (o->signer == NULL) {
 		raise_check(o, V_CHECK_NO_SIGNING_CERT);
@@ -1921,6 +1920,7 @@ vn_err v_cms_parse(const unsigned char *der, size_t n, const v_data *data, v_sig
 	STACK_OF(CMS_SignerInfo) *sis;
 	STACK_OF(X509) *sdcerts = NULL;
 	ASN1_OCTET_STRING **pos;
+	v_der_sids sids;
 	cms_walk w;
 	cms_content ct = { NULL, 0, NULL };
 	v_sigobj *objs = NULL;
@@ -1928,6 +1928,7 @@ vn_err v_cms_parse(const unsigned char *der, size_t n, const v_data *data, v_sig
 	vn_err e;
 
 	memset(&w, 0, sizeof w);
+	memset(&sids, 0, sizeof sids);
 	*out = NULL;
 	*nout = 0;
 	if (why != NULL && whylen > 0)
@@ -1945,7 +1946,7 @@ vn_err v_cms_parse(const unsigned char *der, size_t n, const v_data *data, v_sig
 	/* The carried certificates from the certificate cache and the rest
 	 * decoded without them (v_dersplit.h); any other shape, or a rest
 	 * OpenSSL refuses, is decoded whole as received. */
-	cms = v_der_cms_decode(der, n, V_MAX_DOCUMENT, &sdcerts);
+	cms = v_der_cms_decode(der, n, V_MAX_DOCUMENT, &sdcerts, &sids);
 	q = der;
 	if (cms == NULL &&
 	    (n < 2 || der[0] != 0x30 || (cms = d2i_CMS_ContentInfo(NULL, &q, (long)n)) == NULL ||
@@ -1964,7 +1965,8 @@ vn_err v_cms_parse(const unsigned char *der, size_t n, const v_data *data, v_sig
 	}
 	sis = CMS_get0_SignerInfos(cms);
 	nsi = sis != NULL ? (size_t)sk_CMS_SignerInfo_num(sis) : 0;
-	if (nsi == 0 || nsi != w.nsi) {
+	/* from the walk: one sid per SignerInfo, in order; none: as decoded */
+	if (nsi == 0 || nsi != w.nsi || (sids.n != 0 && sids.n != nsi)) {
 		e = fail(why, whylen, VN_ERR_MALFORMED, "SignedData without a readable SignerInfo");
 		goto out;
 	}
@@ -1994,8 +1996,9 @@ vn_err v_cms_parse(const unsigned char *der, size_t n, const v_data *data, v_sig
 	for (i = 0; i < nsi; i++)
 		v_sigobj_init(&objs[i]);
 	for (i = 0; i < nsi; i++) {
-		e = cms_signer(cms, sk_CMS_SignerInfo_value(sis, (int)i), i, sdcerts, &w, &ct,
-			       embedded, data, &objs[i]);
+		e = cms_signer(cms, sk_CMS_SignerInfo_value(sis, (int)i),
+			       sids.n != 0 ? &sids.sid[i] : NULL, i, sdcerts, &w, &ct, embedded,
+			       data, &objs[i]);
 		if (e == VN_OK && embedded && data != NULL && data->bytes != NULL)
 			e = finding(&objs[i], VN_LEVEL_WARN, "V_CMS_DATA_IGNORED",
 				    "the signature embeds its content; the supplied data "

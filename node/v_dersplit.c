@@ -126,16 +126,103 @@ out:
 	return e;
 }
 
-vn_err v_der_cms_split(const unsigned char *der, size_t n, vn_buf *rest, STACK_OF(X509) **certs)
+static int int_ok(const tlv *t);
+static void bytes_of(const tlv *t, v_der_bytes *b);
+
+/* One SignerInfo as walked by rule C6, and its re-encoded lengths. */
+typedef struct si_part {
+	tlv si, ver, sid;
+	tlv name, serial;	/* issuerAndSerialNumber only */
+	int ias;
+	size_t l_sid, l_si;	/* contents of sid and SignerInfo in the rest */
+} si_part;
+
+/* Rules C5, C6 over what follows the certificates field in c: crls in
+ * *crls (start NULL when absent), the SignerInfos in sp[0..*nsp). 1 walked,
+ * 0 refused. */
+static int walk_signers(cur c, tlv *crls, si_part *sp, size_t *nsp)
+{
+	cur s, in, ias;
+	tlv set;
+	size_t k;
+
+	crls->start = NULL;
+	*nsp = 0;
+	if (c.n > 0 && c.p[0] == 0xa1 && !get(&c, crls))
+		return 0;
+	if (!get_tag(&c, &set, 0x31) || c.n != 0)
+		return 0;
+	enter(&set, &s);
+	while (s.n > 0) {
+		si_part *x = &sp[*nsp];
+
+		if (*nsp >= V_DERSPLIT_MAX_SIGNERS || !get_tag(&s, &x->si, 0x30))
+			return 0;
+		enter(&x->si, &in);
+		if (!get_tag(&in, &x->ver, 0x02) || !get(&in, &x->sid))
+			return 0;
+		if (x->sid.tag == 0x80) {	/* subjectKeyIdentifier: kept */
+			x->ias = 0;
+			x->l_sid = x->sid.clen;
+		} else if (x->sid.tag == 0x30) {
+			enter(&x->sid, &ias);
+			if (!get_tag(&ias, &x->name, 0x30) || !get_tag(&ias, &x->serial, 0x02) ||
+			    !int_ok(&x->serial) || ias.n != 0)
+				return 0;
+			x->ias = 1;
+			x->l_sid = 2 + x->serial.len;	/* 30 00, then the INTEGER */
+		} else {
+			return 0;
+		}
+		k = hdr_size(x->l_sid) + x->l_sid;
+		x->l_si = x->si.clen - x->sid.len + k;
+		(*nsp)++;
+	}
+	return 1;
+}
+
+/* The SET OF SignerInfo of the rest (C6: Names emptied). */
+static vn_err put_signers(vn_buf *b, const si_part *sp, size_t nsp, size_t l_set)
+{
+	static const unsigned char empty_name[] = { 0x30, 0x00 };
+	const unsigned char *after, *end;
+	size_t i;
+	vn_err e;
+
+	if ((e = v_der_put_hdr(b, 0x31, l_set)) != VN_OK)
+		return e;
+	for (i = 0; i < nsp; i++) {
+		const si_part *x = &sp[i];
+
+		after = x->sid.start + x->sid.len;
+		end = x->si.c + x->si.clen;
+		if ((e = v_der_put_hdr(b, 0x30, x->l_si)) != VN_OK ||
+		    (e = vn_buf_append(b, x->ver.start, x->ver.len)) != VN_OK)
+			return e;
+		if (!x->ias)
+			e = vn_buf_append(b, x->sid.start, x->sid.len);
+		else if ((e = v_der_put_hdr(b, 0x30, x->l_sid)) == VN_OK &&
+			 (e = vn_buf_append(b, empty_name, sizeof empty_name)) == VN_OK)
+			e = vn_buf_append(b, x->serial.start, x->serial.len);
+		if (e != VN_OK || (e = vn_buf_append(b, after, (size_t)(end - after))) != VN_OK)
+			return e;
+	}
+	return VN_OK;
+}
+
+vn_err v_der_cms_split(const unsigned char *der, size_t n, vn_buf *rest, STACK_OF(X509) **certs,
+		       v_der_sids *sids)
 {
 	cur c = { der, n }, ci, ex, sd;
-	tlv top, oid, ctx0, sdt, t, crt;
+	tlv top, oid, ctx0, sdt, t, crt, crls;
+	si_part sp[V_DERSPLIT_MAX_SIGNERS];
 	const unsigned char *before_end;
 	STACK_OF(X509) *sk = NULL;
-	size_t l_before, l_after, l_sd, l_ctx, l_top;
+	size_t l_before, l_set, l_sd, l_ctx, l_top, nsp = 0, i;
 	vn_err e = VN_ERR_NOT_FOUND;
 
 	*certs = NULL;
+	memset(sids, 0, sizeof *sids);
 	if (der == NULL)
 		return VN_ERR_NOT_FOUND;
 	/* D5, C1 */
@@ -154,26 +241,31 @@ vn_err v_der_cms_split(const unsigned char *der, size_t n, vn_buf *rest, STACK_O
 	if (!get_tag(&sd, &t, 0x02) || !get_tag(&sd, &t, 0x31) || !get_tag(&sd, &t, 0x30))
 		return VN_ERR_NOT_FOUND;
 	before_end = sd.p;
-	if (sd.n == 0 || sd.p[0] != 0xa0) {	/* no certificates field */
-		if ((sk = sk_X509_new_null()) == NULL)
-			return VN_ERR_NOMEM;
-		if ((e = vn_buf_append(rest, der, n)) != VN_OK)
-			goto out;
-		*certs = sk;
-		return VN_OK;
+	crt.start = NULL;
+	if (sd.n > 0 && sd.p[0] == 0xa0) {
+		if (!get(&sd, &crt))
+			return VN_ERR_NOT_FOUND;
+		/* C4: a second [0] cannot follow (crls is [1], then
+		 * signerInfos): such input is not a SignedData, and its rest
+		 * would walk differently */
+		if (sd.n > 0 && sd.p[0] == 0xa0)
+			return VN_ERR_NOT_FOUND;
 	}
-	if (!get(&sd, &crt))
-		return VN_ERR_NOT_FOUND;
-	/* C4: a second [0] cannot follow (crls is [1], then signerInfos): such
-	 * input is not a SignedData, and its rest would walk differently */
-	if (sd.n > 0 && sd.p[0] == 0xa0)
+	/* C5, C6 */
+	if (!walk_signers(sd, &crls, sp, &nsp))
 		return VN_ERR_NOT_FOUND;
 	/* C3, K1, K2 */
-	if ((e = decode_certs((cur){ crt.c, crt.clen }, &sk)) != VN_OK)
+	if (crt.start != NULL)
+		e = decode_certs((cur){ crt.c, crt.clen }, &sk);
+	else
+		e = (sk = sk_X509_new_null()) != NULL ? VN_OK : VN_ERR_NOMEM;
+	if (e != VN_OK)
 		return e;
+	l_set = 0;
+	for (i = 0; i < nsp; i++)
+		l_set += hdr_size(sp[i].l_si) + sp[i].l_si;
 	l_before = (size_t)(before_end - sdt.c);
-	l_after = sd.n;
-	l_sd = l_before + l_after;
+	l_sd = l_before + (crls.start != NULL ? crls.len : 0) + hdr_size(l_set) + l_set;
 	l_ctx = hdr_size(l_sd) + l_sd;
 	l_top = oid.len + hdr_size(l_ctx) + l_ctx;
 	if ((e = v_der_put_hdr(rest, 0x30, l_top)) != VN_OK ||
@@ -181,8 +273,17 @@ vn_err v_der_cms_split(const unsigned char *der, size_t n, vn_buf *rest, STACK_O
 	    (e = v_der_put_hdr(rest, 0xa0, l_ctx)) != VN_OK ||
 	    (e = v_der_put_hdr(rest, 0x30, l_sd)) != VN_OK ||
 	    (e = vn_buf_append(rest, sdt.c, l_before)) != VN_OK ||
-	    (e = vn_buf_append(rest, sd.p, l_after)) != VN_OK)
+	    (crls.start != NULL && (e = vn_buf_append(rest, crls.start, crls.len)) != VN_OK) ||
+	    (e = put_signers(rest, sp, nsp, l_set)) != VN_OK)
 		goto out;
+	sids->n = nsp;
+	for (i = 0; i < nsp; i++) {
+		if (!sp[i].ias)
+			continue;
+		sids->sid[i].name.p = sp[i].name.start;
+		sids->sid[i].name.n = sp[i].name.len;
+		bytes_of(&sp[i].serial, &sids->sid[i].serial);
+	}
 	*certs = sk;
 	sk = NULL;
 out:
@@ -484,30 +585,158 @@ vn_err v_der_ocsp_read(const unsigned char *der, size_t n, v_der_ocsp *o, STACK_
 	return e;
 }
 
+/* The issuer Name of x has the bytes b (its encoding as received, kept by
+ * OpenSSL's decoder: X509_NAME_get0_der does no work). */
+static int issuer_is(X509 *x, const v_der_bytes *b)
+{
+	const unsigned char *d = NULL;
+	size_t dl = 0;
+
+	return X509_NAME_get0_der(X509_get_issuer_name(x), &d, &dl) == 1 && dl == b->n &&
+	       memcmp(d, b->p, dl) == 0;
+}
+
+/* The sid Name b decoded alone; NULL when OpenSSL refuses it. */
+static X509_NAME *name_decode(const v_der_bytes *b)
+{
+	const unsigned char *q = b->p;
+	X509_NAME *nm;
+
+	if (b->n > (size_t)LONG_MAX)
+		return NULL;
+	nm = d2i_X509_NAME(NULL, &q, (long)b->n);
+	if (nm != NULL && q != b->p + b->n) {
+		X509_NAME_free(nm);
+		nm = NULL;
+	}
+	return nm;
+}
+
+/* Each issuerAndSerialNumber Name of sids decodes alone: its bytes are a
+ * carried certificate's issuer, which OpenSSL decoded, or it is decoded
+ * here. The original input then decodes exactly when the rest does. */
+static int sid_names_decode(const v_der_sids *sids, STACK_OF(X509) *certs)
+{
+	X509_NAME *nm;
+	size_t i;
+	int k, ok;
+
+	for (i = 0; i < sids->n; i++) {
+		const v_der_bytes *b = &sids->sid[i].name;
+
+		if (b->p == NULL)
+			continue;
+		for (ok = 0, k = 0; k < sk_X509_num(certs) && !ok; k++)
+			ok = issuer_is(sk_X509_value(certs, k), b);
+		if (ok)
+			continue;
+		if ((nm = name_decode(b)) == NULL)
+			return 0;
+		X509_NAME_free(nm);
+	}
+	return 1;
+}
+
 CMS_ContentInfo *v_der_cms_decode(const unsigned char *der, size_t n, size_t cap,
-				  STACK_OF(X509) **certs)
+				  STACK_OF(X509) **certs, v_der_sids *sids)
 {
 	CMS_ContentInfo *cms = NULL;
-	const unsigned char *q;
+	const unsigned char *q = NULL;
 	vn_buf rest;
 
 	*certs = NULL;
+	memset(sids, 0, sizeof *sids);
 	if (der == NULL || n < 2 || n > (size_t)LONG_MAX)
 		return NULL;
 	vn_buf_init(&rest, cap);
-	if (v_der_cms_split(der, n, &rest, certs) == VN_OK) {
-		q = rest.data;
-		cms = d2i_CMS_ContentInfo(NULL, &q, (long)rest.len);
+	if (v_der_cms_split(der, n, &rest, certs, sids) == VN_OK) {
+		if (sid_names_decode(sids, *certs)) {
+			q = rest.data;
+			cms = d2i_CMS_ContentInfo(NULL, &q, (long)rest.len);
+		}
 		if (cms == NULL || q != rest.data + rest.len) {
 			CMS_ContentInfo_free(cms);
 			cms = NULL;
 			sk_X509_pop_free(*certs, X509_free);
 			*certs = NULL;
+			memset(sids, 0, sizeof *sids);
 			ERR_clear_error();
 		}
 	}
 	vn_buf_free(&rest);
 	return cms;
+}
+
+/* ASN1_INTEGER_cmp(a, ci) == 0, where a is the INTEGER whose DER contents
+ * are s (fewest octets, R6) as OpenSSL decodes it: the sign in the type,
+ * the magnitude in the fewest octets (zero as one zero octet); the compare
+ * is on type, length and octets. */
+static int serial_eq(const v_der_bytes *s, const ASN1_INTEGER *ci)
+{
+	const unsigned char *m = ASN1_STRING_get0_data(ci);
+	int mlen = ASN1_STRING_length(ci), neg = s->n > 0 && (s->p[0] & 0x80);
+	size_t ml, k, j;
+	unsigned int carry = 1, t;
+
+	if (s->n == 0 || mlen <= 0 || m == NULL ||
+	    ASN1_STRING_type(ci) != (neg ? V_ASN1_NEG_INTEGER : V_ASN1_INTEGER))
+		return 0;
+	ml = (size_t)mlen;
+	if (!neg) {	/* one leading zero octet at most, before a high bit */
+		k = s->n > 1 && s->p[0] == 0x00 ? 1 : 0;
+		return ml == s->n - k && memcmp(m, s->p + k, ml) == 0;
+	}
+	/* negative: the magnitude is the two's complement, its leading zero
+	 * octets dropped; compared from the last octet */
+	if (ml > s->n || m[0] == 0)
+		return 0;
+	for (j = s->n; j-- > 0;) {
+		t = (unsigned int)(s->p[j] ^ 0xffu) + carry;
+		carry = t >> 8;
+		t &= 0xffu;
+		if (s->n - j <= ml ? m[ml - (s->n - j)] != t : t != 0)
+			return 0;
+	}
+	return 1;
+}
+
+vn_err v_der_sid_find(CMS_SignerInfo *si, const v_der_sid *sid, STACK_OF(X509) *certs,
+		      X509 **found)
+{
+	X509_NAME *nm = NULL;
+	X509 *x;
+	int k;
+	vn_err e = VN_OK;
+
+	*found = NULL;
+	if (sid == NULL || sid->name.p == NULL) {	/* the sid as decoded */
+		for (k = 0; k < sk_X509_num(certs) && *found == NULL; k++)
+			if (CMS_SignerInfo_cert_cmp(si, sk_X509_value(certs, k)) == 0)
+				*found = sk_X509_value(certs, k);
+		ERR_clear_error();
+		return VN_OK;
+	}
+	/* CMS_SignerInfo_cert_cmp in the same order: issuer by X509_NAME_cmp
+	 * (canonical encodings, which equal bytes have), then serial. */
+	for (k = 0; k < sk_X509_num(certs) && *found == NULL; k++) {
+		x = sk_X509_value(certs, k);
+		if (!serial_eq(&sid->serial, X509_get0_serialNumber(x)))
+			continue;
+		if (issuer_is(x, &sid->name)) {
+			*found = x;
+			break;
+		}
+		if (nm == NULL && (nm = name_decode(&sid->name)) == NULL) {
+			e = VN_ERR_MALFORMED;
+			goto out;
+		}
+		if (X509_NAME_cmp(nm, X509_get_issuer_name(x)) == 0)
+			*found = x;
+	}
+out:
+	X509_NAME_free(nm);
+	ERR_clear_error();
+	return e;
 }
 
 OCSP_BASICRESP *v_der_ocsp_decode(const unsigned char *der, size_t n, size_t cap,

@@ -31,6 +31,14 @@
  *   C3 certificates [0] IMPLICIT holds only Certificate SEQUENCEs (no
  *      attribute or other certificate choices);
  *   C4 no second [0] element follows the certificates field;
+ *   C5 after the certificates field (or encapContentInfo): crls [1]
+ *      OPTIONAL (not walked inside), then signerInfos SET, nothing after;
+ *      at most V_DERSPLIT_MAX_SIGNERS SignerInfos;
+ *   C6 each SignerInfo a SEQUENCE beginning version INTEGER, then sid:
+ *      subjectKeyIdentifier [0] IMPLICIT OCTET STRING (primitive, 0x80),
+ *      or issuerAndSerialNumber SEQUENCE { issuer Name SEQUENCE (not
+ *      walked inside), serialNumber INTEGER in the fewest octets (R6) },
+ *      nothing after the INTEGER;
  * OCSP (RFC 6960 4.2.1):
  *   O1 OCSPResponse ::= SEQUENCE { responseStatus ENUMERATED successful
  *      (one octet, 0), [0] EXPLICIT ResponseBytes }, nothing after;
@@ -43,6 +51,16 @@
  * both:
  *   K1 at most V_DERSPLIT_MAX_CERTS certificates, each a SEQUENCE;
  *   K2 each one decodes (vn_cert_decode).
+ *
+ * In the rest each issuerAndSerialNumber's issuer Name is an empty Name
+ * (30 00), the enclosing lengths re-encoded: OpenSSL canonicalises every
+ * Name it decodes, and the sid's is only ever compared with the carried
+ * certificates' issuers, which the caller does on the bytes returned here
+ * (v_der_sid_find). The rest decodes exactly when the input does, provided
+ * each such Name decodes alone (d2i_X509_NAME): OpenSSL decodes a Name by
+ * itself wherever it stands (its nesting count starts afresh), and an empty
+ * Name always decodes. v_der_cms_decode makes sure it does. A
+ * subjectKeyIdentifier sid is left in the rest as received.
  *
  * The BasicOCSPResponse read (v_der_ocsp_read), RFC 6960 4.2.1, on top of
  * D1-D5, O1-O3, K1, K2; each field in exactly the shape below, everything
@@ -92,15 +110,37 @@
 #include "common/vn_err.h"
 
 #define V_DERSPLIT_MAX_CERTS 64	/* = V_MAX_CERTS: more goes the general way */
+#define V_DERSPLIT_MAX_SIGNERS 16	/* = V_MAX_SIGNATURES: likewise */
+
+/* Bytes inside the input given to the function that returned them. */
+typedef struct v_der_bytes {
+	const unsigned char *p;	/* NULL: absent */
+	size_t n;
+} v_der_bytes;
+
+/* One SignerInfo's sid as received (C6). */
+typedef struct v_der_sid {
+	v_der_bytes name;	/* issuerAndSerialNumber: the issuer Name, whole
+				 * element; p NULL: a subjectKeyIdentifier */
+	v_der_bytes serial;	/* the serialNumber INTEGER's contents */
+} v_der_sid;
+
+/* The sids of a SignedData's SignerInfos, in their order. */
+typedef struct v_der_sids {
+	size_t n;
+	v_der_sid sid[V_DERSPLIT_MAX_SIGNERS];
+} v_der_sids;
 
 /* der/n: a DER ContentInfo holding a SignedData. On VN_OK, rest (initialised
  * by the caller, appended to) holds the ContentInfo without the
- * certificates field (the input itself when there is none) and *certs a new
- * stack (caller frees with sk_X509_pop_free(.., X509_free)) of the carried
- * certificates in their order. VN_ERR_NOT_FOUND: not in the shape above,
- * nothing returned; VN_ERR_NOMEM, VN_ERR_TOO_LARGE (rest's cap). */
+ * certificates field and with every issuerAndSerialNumber's Name emptied
+ * (the input itself when there is neither), *certs a new stack (caller
+ * frees with sk_X509_pop_free(.., X509_free)) of the carried certificates
+ * in their order, and *sids the SignerInfos' sids (pointing into der, valid
+ * while it is). VN_ERR_NOT_FOUND: not in the shape above, nothing returned
+ * (*sids zeroed); VN_ERR_NOMEM, VN_ERR_TOO_LARGE (rest's cap). */
 vn_err v_der_cms_split(const unsigned char *der, size_t n, vn_buf *rest,
-		       STACK_OF(X509) **certs) VN_WUR VN_NONNULL(3, 4);
+		       STACK_OF(X509) **certs, v_der_sids *sids) VN_WUR VN_NONNULL(3, 4, 5);
 
 /* der/n: a DER OCSPResponse. On VN_OK, basic holds the BasicOCSPResponse
  * without its certs field (its bytes as received when there is none) and
@@ -109,12 +149,6 @@ vn_err v_der_ocsp_split(const unsigned char *der, size_t n, vn_buf *basic,
 			STACK_OF(X509) **certs) VN_WUR VN_NONNULL(3, 4);
 
 #define V_DER_OCSP_MAX_SINGLES 16	/* more go the general way */
-
-/* Bytes inside the input given to v_der_ocsp_read. */
-typedef struct v_der_bytes {
-	const unsigned char *p;	/* NULL: absent */
-	size_t n;
-} v_der_bytes;
 
 /* One SingleResponse (R3); contents octets unless said otherwise. */
 typedef struct v_der_single {
@@ -152,12 +186,30 @@ vn_err v_der_ocsp_read(const unsigned char *der, size_t n, v_der_ocsp *o,
 vn_err v_der_put_hdr(vn_buf *b, unsigned char tag, size_t len) VN_WUR VN_NONNULL(1);
 
 /* The ContentInfo der/n decoded by OpenSSL with its certificates taken out
- * by v_der_cms_split (rest capped at cap bytes): the new ContentInfo, and
- * the certificates in *certs (caller frees both); NULL with *certs NULL
- * when the walk refuses the input or OpenSSL refuses the rest (the caller
- * then decodes der as received). */
+ * and its sids' Names emptied by v_der_cms_split (rest capped at cap
+ * bytes): the new ContentInfo, the certificates in *certs (caller frees
+ * both) and the sids as received in *sids, to be matched with
+ * v_der_sid_find (the decoded SignerInfos' issuer Names are empty). Each
+ * sid Name is known to decode: it has the bytes of a carried certificate's
+ * issuer, or it is decoded once here. NULL with *certs NULL and *sids
+ * zeroed when the walk refuses the input, a sid Name does not decode or
+ * OpenSSL refuses the rest (the caller then decodes der as received). */
 CMS_ContentInfo *v_der_cms_decode(const unsigned char *der, size_t n, size_t cap,
-				  STACK_OF(X509) **certs) VN_NONNULL(4);
+				  STACK_OF(X509) **certs, v_der_sids *sids) VN_NONNULL(4, 5);
+
+/* The signer's certificate as CMS_SignerInfo_cert_cmp finds it (RFC 5652
+ * 5.3): the first of certs, in order, that SignerInfo si names; *found
+ * borrowed from certs, NULL when none does. sid: si's identifier as
+ * v_der_cms_decode returned it, or NULL when si was decoded from the input
+ * as received (then CMS_SignerInfo_cert_cmp itself). An
+ * issuerAndSerialNumber names a certificate with the same serial number
+ * (ASN1_INTEGER_cmp) and an issuer with the same bytes, or else one equal to
+ * the sid's Name by X509_NAME_cmp (the Name decoded once, only then); a
+ * subjectKeyIdentifier (left in si) goes to CMS_SignerInfo_cert_cmp.
+ * VN_OK; VN_ERR_MALFORMED when the sid's Name does not decode (not after
+ * v_der_cms_decode), VN_ERR_NOMEM. */
+vn_err v_der_sid_find(CMS_SignerInfo *si, const v_der_sid *sid, STACK_OF(X509) *certs,
+		      X509 **found) VN_WUR VN_NONNULL(1, 4);
 
 /* The BasicOCSPResponse of the OCSPResponse der/n decoded by OpenSSL with
  * its certificates taken out by v_der_ocsp_split (basic capped at cap

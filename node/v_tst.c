@@ -268,6 +268,7 @@ static vn_err ts_validate(const v_ctx *ctx, const v_timestamp *ts, vn_time t, v_
 	CMS_ContentInfo *cms = NULL;
 	TS_TST_INFO *tst = NULL;
 	STACK_OF(X509) *certs = NULL;
+	v_der_sids sids;
 	STACK_OF(CMS_SignerInfo) *sis;
 	CMS_SignerInfo *si;
 	ASN1_OCTET_STRING **pos;
@@ -276,7 +277,7 @@ static vn_err ts_validate(const v_ctx *ctx, const v_timestamp *ts, vn_time t, v_
 	vn_subind psub = VN_SUB_NONE;
 	v_trust none = {NULL, NULL};
 	vn_err e = VN_OK;
-	int decided = 0, k, rc;
+	int decided = 0, rc;
 
 	memset(out, 0, sizeof *out);
 	out->kind = (int)ts->kind;
@@ -290,7 +291,7 @@ static vn_err ts_validate(const v_ctx *ctx, const v_timestamp *ts, vn_time t, v_
 	/* The token's certificates from the certificate cache and the rest
 	 * decoded without them (v_dersplit.h); any other shape, or a rest
 	 * OpenSSL refuses, is decoded whole as received. */
-	cms = v_der_cms_decode(ts->token.p, ts->token.n, V_MAX_TST, &certs);
+	cms = v_der_cms_decode(ts->token.p, ts->token.n, V_MAX_TST, &certs, &sids);
 	p = ts->token.p;
 	if (cms == NULL && (cms = d2i_CMS_ContentInfo(NULL, &p, (long)ts->token.n)) != NULL &&
 	    p != ts->token.p + ts->token.n) {
@@ -322,9 +323,8 @@ static vn_err ts_validate(const v_ctx *ctx, const v_timestamp *ts, vn_time t, v_
 	/* ISC: the TSA certificate, carried in the token */
 	if (certs == NULL)
 		certs = CMS_get1_certs(cms);
-	for (k = 0; certs != NULL && k < sk_X509_num(certs) && signer == NULL; k++)
-		if (CMS_SignerInfo_cert_cmp(si, sk_X509_value(certs, k)) == 0)
-			signer = sk_X509_value(certs, k);
+	if ((e = v_der_sid_find(si, sids.n == 1 ? &sids.sid[0] : NULL, certs, &signer)) != VN_OK)
+		goto out;
 	if (signer == NULL) {
 		note(f, VN_LEVEL_ERROR, "V_TS_NO_TSA_CERT",
 		     "the token does not carry the TSA certificate");
@@ -348,7 +348,11 @@ static vn_err ts_validate(const v_ctx *ctx, const v_timestamp *ts, vn_time t, v_
 		note(f, VN_LEVEL_WARN, "V_TS_NO_ESS",
 		     "the token has no ESS signing-certificate attribute");
 
-	/* CV: the token's signature (signed attributes and content digest) */
+	/* CV: the token's signature (signed attributes and content digest).
+	 * The signer is set here: CMS_verify would look for it by the sid,
+	 * whose Name the decoded token may not hold (v_der_cms_decode); it
+	 * finds the same certificate (the first of certs the sid names). */
+	CMS_SignerInfo_set1_signer_cert(si, signer);
 	if (CMS_verify(cms, certs, NULL, NULL, NULL, CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY) != 1) {
 		note(f, VN_LEVEL_ERROR, "V_TS_SIG_INVALID", "the token's signature does not verify");
 		verdict(out, &decided, VN_IND_TOTAL_FAILED, VN_SUB_SIG_CRYPTO_FAILURE);

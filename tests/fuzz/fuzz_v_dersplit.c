@@ -3,11 +3,17 @@
  *
  * Each input goes through both walks. Seeds in corpus/fuzz_v_dersplit/:
  * CMS signatures made with `openssl cms -sign` (with and without
- * certificates) and OCSP responses made with `openssl ocsp` (with and
+ * certificates, two signers, a key-identifier sid, and one whose sid Name
+ * was changed to another case, equal to its certificate's issuer only
+ * canonically) and OCSP responses made with `openssl ocsp` (with and
  * without the responder certificate), all with throwaway P-256 test keys.
  * Invariants: VN_OK or VN_ERR_NOT_FOUND only, certificates returned exactly
  * on VN_OK (at most V_DERSPLIT_MAX_CERTS), the rest never longer than the
- * input, and the CMS rest, walked again, is itself with no certificates.
+ * input, and the CMS rest, walked again, is itself with no certificates and
+ * its sid Names empty. A CMS decoded through the split is checked against
+ * OpenSSL's decode of the input as received: same certificates, signatures
+ * and sids (the bytes returned), and the same signer found for each
+ * SignerInfo (v_der_sid_find against CMS_SignerInfo_cert_cmp).
  * The BasicOCSPResponse read (v_der_ocsp_read) is checked against OpenSSL:
  * whatever it accepts OpenSSL decodes too (when the responder's Name, which
  * the read does not look into, decodes alone: else neither), to the same
@@ -15,6 +21,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/err.h>
 
 #include "node/v_dersplit.h"
 
@@ -113,6 +121,104 @@ static void check_read(const uint8_t *data, size_t size)
 	sk_X509_pop_free(rc, X509_free);
 }
 
+static int inside(const v_der_bytes *b, const uint8_t *data, size_t size)
+{
+	return b->p != NULL && b->p >= data && b->n <= size && (size_t)(b->p - data) <= size - b->n;
+}
+
+/* An accepted split's sids: inside the input, a Name SEQUENCE and a serial
+ * each (or neither: a key id), and in the rest, walked again, the Names
+ * emptied and the same serials. */
+static void check_sids(const v_der_sids *s, const v_der_sids *s2, const uint8_t *data,
+		       size_t size)
+{
+	size_t i;
+
+	if (s->n > V_DERSPLIT_MAX_SIGNERS || s2->n != s->n)
+		abort();
+	for (i = 0; i < s->n; i++) {
+		const v_der_sid *a = &s->sid[i], *b = &s2->sid[i];
+
+		if (a->name.p == NULL) {
+			if (a->serial.p != NULL || b->name.p != NULL)
+				abort();
+			continue;
+		}
+		if (!inside(&a->name, data, size) || !inside(&a->serial, data, size) ||
+		    a->name.n < 2 || a->name.p[0] != 0x30 || a->serial.n == 0 ||
+		    b->name.p == NULL || b->name.n != 2 || b->name.p[0] != 0x30 ||
+		    b->name.p[1] != 0 || b->serial.n != a->serial.n ||
+		    memcmp(b->serial.p, a->serial.p, a->serial.n) != 0)
+			abort();
+	}
+}
+
+/* An accepted v_der_cms_decode against OpenSSL's decode of the input as
+ * received: that decodes too (the sid Names were proved to), with the same
+ * certificates, signatures and sids (the returned bytes, the rest's Names
+ * being empty by design), and each SignerInfo's signer, found on the
+ * bytes, is the one CMS_SignerInfo_cert_cmp finds. */
+static void check_decode(const uint8_t *data, size_t size, CMS_ContentInfo *cms,
+			 STACK_OF(X509) *certs, const v_der_sids *sids)
+{
+	const unsigned char *q = data;
+	CMS_ContentInfo *orig = d2i_CMS_ContentInfo(NULL, &q, (long)size);
+	STACK_OF(CMS_SignerInfo) *so, *sn;
+	STACK_OF(X509) *oc;
+	int i, k;
+
+	if (orig == NULL || q != data + size)
+		abort();
+	so = CMS_get0_SignerInfos(orig);
+	sn = CMS_get0_SignerInfos(cms);
+	oc = CMS_get1_certs(orig);
+	if (sk_CMS_SignerInfo_num(so) != sk_CMS_SignerInfo_num(sn) ||
+	    (size_t)sk_CMS_SignerInfo_num(sn) != sids->n ||
+	    sk_X509_num(oc) != (sk_X509_num(certs) > 0 ? sk_X509_num(certs) : -1))
+		abort();
+	for (k = 0; k < sk_X509_num(certs); k++)
+		if (X509_cmp(sk_X509_value(oc, k), sk_X509_value(certs, k)) != 0)
+			abort();
+	for (i = 0; i < sk_CMS_SignerInfo_num(so); i++) {
+		CMS_SignerInfo *a = sk_CMS_SignerInfo_value(so, i), *b = sk_CMS_SignerInfo_value(sn, i);
+		const v_der_sid *d = &sids->sid[i];
+		ASN1_OCTET_STRING *kid = NULL, *kid2 = NULL;
+		X509_NAME *nm = NULL;
+		ASN1_INTEGER *sno = NULL;
+		X509 *ref = NULL, *got = NULL;
+
+		if (ASN1_STRING_cmp(CMS_SignerInfo_get0_signature(a),
+				    CMS_SignerInfo_get0_signature(b)) != 0 ||
+		    CMS_SignerInfo_get0_signer_id(a, &kid, &nm, &sno) != 1 ||
+		    CMS_SignerInfo_get0_signer_id(b, &kid2, NULL, NULL) != 1)
+			abort();
+		if (kid != NULL) {
+			if (d->name.p != NULL || kid2 == NULL || ASN1_STRING_cmp(kid, kid2) != 0)
+				abort();
+		} else {
+			const unsigned char *nd = NULL;
+			unsigned char *sd = NULL;
+			size_t nl = 0;
+			int sl = i2d_ASN1_INTEGER(sno, &sd);
+			int hl = sl < 2 ? 0 : sd[1] < 0x80 ? 2 : 2 + (sd[1] & 0x7f);
+
+			if (d->name.p == NULL || X509_NAME_get0_der(nm, &nd, &nl) != 1 ||
+			    !same(&d->name, nd, (int)nl) || hl == 0 || hl > sl ||
+			    !same(&d->serial, sd + hl, sl - hl))
+				abort();
+			OPENSSL_free(sd);
+		}
+		for (k = 0; k < sk_X509_num(oc) && ref == NULL; k++)
+			if (CMS_SignerInfo_cert_cmp(a, sk_X509_value(oc, k)) == 0)
+				ref = sk_X509_value(certs, k);
+		if (v_der_sid_find(b, d, certs, &got) != VN_OK || got != ref)
+			abort();
+	}
+	sk_X509_pop_free(oc, X509_free);
+	CMS_ContentInfo_free(orig);
+	ERR_clear_error();
+}
+
 static void check(vn_err e, const vn_buf *rest, STACK_OF(X509) *certs, size_t size)
 {
 	if (e != VN_OK && e != VN_ERR_NOT_FOUND)
@@ -128,18 +234,20 @@ static void check(vn_err e, const vn_buf *rest, STACK_OF(X509) *certs, size_t si
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	STACK_OF(X509) *certs = NULL, *again = NULL;
+	v_der_sids sids, sids2;
 	vn_buf rest, rest2;
 	vn_err e;
 
 	vn_buf_init(&rest, (size_t)1 << 20);
 	vn_buf_init(&rest2, (size_t)1 << 20);
-	e = v_der_cms_split(data, size, &rest, &certs);
+	e = v_der_cms_split(data, size, &rest, &certs, &sids);
 	check(e, &rest, certs, size);
 	if (e == VN_OK) {
-		if (v_der_cms_split(rest.data, rest.len, &rest2, &again) != VN_OK ||
+		if (v_der_cms_split(rest.data, rest.len, &rest2, &again, &sids2) != VN_OK ||
 		    sk_X509_num(again) != 0 || rest2.len != rest.len ||
 		    memcmp(rest2.data, rest.data, rest.len) != 0)
 			abort();
+		check_sids(&sids, &sids2, data, size);
 	}
 	sk_X509_pop_free(certs, X509_free);
 	sk_X509_pop_free(again, X509_free);
@@ -151,9 +259,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	certs = NULL;
 	/* the decoding wrappers: certificates exactly with a result */
 	{
-		CMS_ContentInfo *cms = v_der_cms_decode(data, size, (size_t)1 << 20, &certs);
+		CMS_ContentInfo *cms = v_der_cms_decode(data, size, (size_t)1 << 20, &certs, &sids);
 		if ((cms == NULL) != (certs == NULL))
 			abort();
+		if (cms != NULL)
+			check_decode(data, size, cms, certs, &sids);
 		CMS_ContentInfo_free(cms);
 		sk_X509_pop_free(certs, X509_free);
 		OCSP_BASICRESP *bs = v_der_ocsp_decode(data, size, (size_t)1 << 20, &certs);

@@ -15,6 +15,8 @@
 
 #include "common/vn_buf.h"
 #include "node/v_dersplit.h"
+#include "node/v_format.h"
+#include "node/v_sigobj.h"
 
 static tp_cert ca, other;
 static unsigned char *cert_der, *other_der;
@@ -108,7 +110,12 @@ typedef struct cms_shape {
 	int long_version;		/* D3: version's length in the long form */
 	int no_field;			/* no certificates field at all */
 	int two_fields;			/* C4: a second [0] after the certificates */
+	int si;				/* SI_*: the signerInfos (C5, C6) */
+	int emptied;			/* the sid Names as 30 00 (the rest) */
+	size_t name_len;		/* contents octets of the sid Name */
 } cms_shape;
+
+static blob signers(const cms_shape *s);
 
 static blob cms_build(const cms_shape *s)
 {
@@ -124,7 +131,7 @@ static blob cms_build(const cms_shape *s)
 		 tlv(0x30, tlv(0x06, raw(OID_DATA, sizeof OID_DATA))),
 		 s->no_field ? (free(certs.p), none())
 		 : s->two_fields ? cat(2, tlv(0xa0, certs), tlv(0xa0, none())) : tlv(0xa0, certs),
-		 tlv(0x31, none()));
+		 signers(s));
 	ci = cat(2, tlv(0x06, raw(s->oid_data ? OID_DATA : OID_SD, sizeof OID_SD)),
 		 tlv(0xa0, cat(2, tlv(0x30, sd), s->after_sd ? tlv(0x05, none()) : none())));
 	if (s->after_ctx)
@@ -168,6 +175,78 @@ static blob ocsp_build(const ocsp_shape *s)
 }
 
 #define CMS_OK { 0x30, 0, 0, 0, 0, 0x30, 1, 0 }
+
+/* The signerInfos (and crls) a cms_shape asks for. */
+enum { SI_NONE, SI_OK, SI_SKI, SI_CRLS, SI_TWO, SI_CAP, SI_MANY, SI_AFTER_SET, SI_NOT_SET,
+       SI_NOT_SEQ, SI_NO_VERSION, SI_SID_TAG, SI_SKI_CONSTRUCTED, SI_NAME_NOT_SEQ,
+       SI_SERIAL_PAD, SI_SERIAL_EMPTY, SI_NO_SERIAL, SI_AFTER_SERIAL };
+
+static const unsigned char OID_SHA256[] = { 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01 };
+static const unsigned char OID_ECDSA_SHA256[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02 };
+
+/* One SignerInfo; k: which sid (the Name's contents are nl octets, or
+ * none when emptied). */
+static blob signer_info(int k, size_t nl, int emptied)
+{
+	unsigned char *fill = malloc(nl > 0 ? nl : 1);
+	blob name, serial, sid, ver;
+
+	TP_REQUIRE(fill != NULL);
+	memset(fill, 0x5a, nl);
+	name = emptied ? tlv(0x30, none()) : tlv(k == SI_NAME_NOT_SEQ ? 0x31 : 0x30, raw(fill, nl));
+	free(fill);
+	serial = k == SI_SERIAL_PAD ? tlv(0x02, raw("\x00\x05", 2))
+		 : k == SI_SERIAL_EMPTY ? tlv(0x02, none())
+		 : k == SI_NO_SERIAL ? none() : tlv(0x02, raw("\x05", 1));
+	if (k == SI_AFTER_SERIAL)
+		serial = cat(2, serial, tlv(0x05, none()));
+	if (k == SI_SKI) {
+		free(name.p);
+		free(serial.p);
+		sid = tlv(0x80, raw("\x01\x02\x03\x04", 4));
+	} else if (k == SI_SKI_CONSTRUCTED) {
+		free(name.p);
+		free(serial.p);
+		sid = tlv(0xa0, tlv(0x04, raw("\x01\x02\x03\x04", 4)));
+	} else {
+		sid = tlv(k == SI_SID_TAG ? 0xa1 : 0x30, cat(2, name, serial));
+	}
+	ver = k == SI_NO_VERSION ? none() : tlv(0x02, raw("\x01", 1));
+	return tlv(k == SI_NOT_SEQ ? 0x31 : 0x30,
+		   cat(5, ver, sid, tlv(0x30, tlv(0x06, raw(OID_SHA256, sizeof OID_SHA256))),
+		       tlv(0x30, tlv(0x06, raw(OID_ECDSA_SHA256, sizeof OID_ECDSA_SHA256))),
+		       tlv(0x04, raw("\x01", 1))));
+}
+
+static blob signers(const cms_shape *s)
+{
+	size_t nl = s->name_len > 0 ? s->name_len : 20, i, count;
+	blob set = none(), crls = none();
+
+	switch (s->si) {
+	case SI_NONE:
+		count = 0;
+		break;
+	case SI_TWO:
+		count = 2;
+		break;
+	case SI_CAP:
+		count = 16;
+		break;
+	case SI_MANY:
+		count = 17;
+		break;
+	default:
+		count = 1;
+	}
+	for (i = 0; i < count; i++)
+		set = cat(2, set, signer_info(s->si == SI_TWO && i == 1 ? SI_SKI : s->si,
+					      nl + i, s->emptied));
+	if (s->si == SI_CRLS)
+		crls = tlv(0xa1, cat(2, crls, tlv(0x30, raw("\x01\x02", 2))));
+	return cat(3, crls, tlv(s->si == SI_NOT_SET ? 0x30 : 0x31, set),
+		   s->si == SI_AFTER_SET ? tlv(0x05, none()) : none());
+}
 #define OCSP_OK { 0, 0, 0, 0, 0, 0, 0, 0x03, 0xa0, 0, 0, 1, 0 }
 
 /* Byte-level edits on a good structure, for the D rules. */
@@ -279,6 +358,19 @@ static const neg negs[] = {
 	{ "C3 attribute certificate choice", 0, { 0x30, 0, 0, 0, 0, 0xa1, 1, 0 }, OCSP_OK, 0 },
 	{ "C4 a second [0] after the certificates", 0, { 0x30, 0, 0, 0, 0, 0x30, 1, 0, 0, 0, 1 },
 	  OCSP_OK, 0 },
+#define SI_NEG(k) { 0x30, 0, 0, 0, 0, 0x30, 1, 0, 0, 0, 0, (k) }
+	{ "C5 an element after signerInfos", 0, SI_NEG(SI_AFTER_SET), OCSP_OK, 0 },
+	{ "C5 signerInfos not a SET", 0, SI_NEG(SI_NOT_SET), OCSP_OK, 0 },
+	{ "C5 more than 16 SignerInfos", 0, SI_NEG(SI_MANY), OCSP_OK, 0 },
+	{ "C6 SignerInfo not a SEQUENCE", 0, SI_NEG(SI_NOT_SEQ), OCSP_OK, 0 },
+	{ "C6 no version", 0, SI_NEG(SI_NO_VERSION), OCSP_OK, 0 },
+	{ "C6 sid of another tag", 0, SI_NEG(SI_SID_TAG), OCSP_OK, 0 },
+	{ "C6 subjectKeyIdentifier constructed", 0, SI_NEG(SI_SKI_CONSTRUCTED), OCSP_OK, 0 },
+	{ "C6 issuer not a SEQUENCE", 0, SI_NEG(SI_NAME_NOT_SEQ), OCSP_OK, 0 },
+	{ "C6 serial with a leading zero octet", 0, SI_NEG(SI_SERIAL_PAD), OCSP_OK, 0 },
+	{ "C6 serial without contents", 0, SI_NEG(SI_SERIAL_EMPTY), OCSP_OK, 0 },
+	{ "C6 no serial", 0, SI_NEG(SI_NO_SERIAL), OCSP_OK, 0 },
+	{ "C6 an element after the serial", 0, SI_NEG(SI_AFTER_SERIAL), OCSP_OK, 0 },
 	{ "K1 too many certificates (CMS)", 0, { 0x30, 0, 0, 0, 0, 0x30, 65, 0 }, OCSP_OK, 0 },
 	{ "K2 not a certificate (CMS)", 0, { 0x30, 0, 0, 0, 0, 0x30, 1, 1 }, OCSP_OK, 0 },
 	{ "O1 status not successful", 1, CMS_OK, { 1, 0, 0, 0, 0, 0, 0, 0x03, 0xa0, 0, 0, 1, 0 }, 0 },
@@ -303,8 +395,10 @@ static const neg negs[] = {
 
 static vn_err split(int ocsp, const blob *b, vn_buf *out, STACK_OF(X509) **certs)
 {
+	v_der_sids sids;
+
 	return ocsp ? v_der_ocsp_split(b->p, b->n, out, certs)
-		    : v_der_cms_split(b->p, b->n, out, certs);
+		    : v_der_cms_split(b->p, b->n, out, certs, &sids);
 }
 
 START_TEST(t_negative)
@@ -368,10 +462,44 @@ START_TEST(t_shapes_ok)
 }
 END_TEST
 
+/* sid is SignerInfo i's sid in OpenSSL's decode of der/n as received:
+ * the issuer Name's bytes and the serial's contents, or the key id. */
+static void sid_is_original(const unsigned char *der, int n, int i, const v_der_sid *sid)
+{
+	const unsigned char *q = der, *nd = NULL;
+	CMS_ContentInfo *orig = d2i_CMS_ContentInfo(NULL, &q, n);
+	CMS_SignerInfo *si;
+	ASN1_OCTET_STRING *kid = NULL;
+	X509_NAME *nm = NULL;
+	ASN1_INTEGER *sno = NULL;
+	unsigned char *sd = NULL;
+	size_t nl = 0;
+	int sl;
+
+	ck_assert_ptr_nonnull(orig);
+	si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(orig), i);
+	ck_assert_ptr_nonnull(si);
+	ck_assert_int_eq(CMS_SignerInfo_get0_signer_id(si, &kid, &nm, &sno), 1);
+	if (kid != NULL) {
+		ck_assert_ptr_null(sid->name.p);
+	} else {
+		ck_assert_int_eq(X509_NAME_get0_der(nm, &nd, &nl), 1);
+		ck_assert(sid->name.p != NULL && sid->name.n == nl &&
+			  memcmp(sid->name.p, nd, nl) == 0);
+		ck_assert(sid->name.p >= der && sid->name.p + nl <= der + n);
+		sl = i2d_ASN1_INTEGER(sno, &sd);
+		ck_assert_int_gt(sl, 2);
+		ck_assert(sd[1] < 0x80 && sid->serial.n == (size_t)sl - 2 &&
+			  memcmp(sid->serial.p, sd + 2, sid->serial.n) == 0);
+		OPENSSL_free(sd);
+	}
+	CMS_ContentInfo_free(orig);
+}
+
 /* A SignedData made by OpenSSL with two certificates: the rest decodes
  * without certificates, the two come back in order, and the signature
- * verifies over the rest with them. nocerts: none carried, the rest is the
- * input itself. */
+ * verifies over the rest with them once the signer is found on the sid
+ * bytes returned. nocerts: none carried. */
 static void cms_real(int nocerts)
 {
 	BIO *data = BIO_new_mem_buf("valnode split test", -1);
@@ -379,6 +507,7 @@ static void cms_real(int nocerts)
 	STACK_OF(X509) *certs = NULL, *theirs = NULL;
 	unsigned char *der = NULL;
 	const unsigned char *q;
+	v_der_sids sids;
 	vn_buf out;
 	int n, i;
 
@@ -400,12 +529,13 @@ static void cms_real(int nocerts)
 	CMS_ContentInfo_free(back);
 
 	vn_buf_init(&out, (size_t)1 << 20);
-	ck_assert_int_eq(v_der_cms_split(der, (size_t)n, &out, &certs), VN_OK);
+	ck_assert_int_eq(v_der_cms_split(der, (size_t)n, &out, &certs, &sids), VN_OK);
 	ck_assert_int_eq(sk_X509_num(certs), nocerts ? 0 : 2);
 	for (i = 0; i < sk_X509_num(certs); i++)
 		ck_assert_int_eq(X509_cmp(sk_X509_value(certs, i), sk_X509_value(theirs, i)), 0);
-	if (nocerts)
-		ck_assert(out.len == (size_t)n && memcmp(out.data, der, out.len) == 0);
+	/* the sid as received: the original's Name bytes and serial */
+	ck_assert_int_eq(sids.n, 1);
+	sid_is_original(der, n, 0, &sids.sid[0]);
 	q = out.data;
 	back = d2i_CMS_ContentInfo(NULL, &q, (long)out.len);
 	ck_assert_ptr_nonnull(back);
@@ -417,8 +547,19 @@ static void cms_real(int nocerts)
 	}
 	{
 		STACK_OF(X509) *with = nocerts ? sk_X509_new_null() : certs;
+		CMS_SignerInfo *si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(back), 0);
+		X509 *signer = NULL;
+		X509_NAME *empty = NULL;
+
 		if (nocerts)
 			ck_assert_int_eq(sk_X509_push(with, ca.x), 1);
+		/* the rest's sid Name is empty; the signer is found on the
+		 * returned bytes, then the signature verifies */
+		ck_assert_int_eq(CMS_SignerInfo_get0_signer_id(si, NULL, &empty, NULL), 1);
+		ck_assert_int_eq(X509_NAME_entry_count(empty), 0);
+		ck_assert_int_eq(v_der_sid_find(si, &sids.sid[0], with, &signer), VN_OK);
+		ck_assert(signer != NULL && X509_cmp(signer, ca.x) == 0);
+		CMS_SignerInfo_set1_signer_cert(si, signer);
 		ck_assert_int_eq(CMS_verify(back, with, NULL, NULL, NULL,
 					    CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY), 1);
 		if (nocerts)
@@ -428,7 +569,7 @@ static void cms_real(int nocerts)
 	CMS_ContentInfo_free(back);
 	/* v_der_cms_decode: the same split and decode in one call; refused
 	 * input (a byte short, or a rest beyond the cap) gives nothing */
-	back = v_der_cms_decode(der, (size_t)n, (size_t)1 << 20, &certs);
+	back = v_der_cms_decode(der, (size_t)n, (size_t)1 << 20, &certs, &sids);
 	ck_assert_ptr_nonnull(back);
 	ck_assert_int_eq(sk_X509_num(certs), nocerts ? 0 : 2);
 	for (i = 0; i < sk_X509_num(certs); i++)
@@ -439,10 +580,10 @@ static void cms_real(int nocerts)
 		STACK_OF(X509) *junk = sk_X509_new_null();	/* overwritten with NULL */
 
 		certs = junk;
-		ck_assert_ptr_null(v_der_cms_decode(der, (size_t)n - 1, (size_t)1 << 20, &certs));
+		ck_assert_ptr_null(v_der_cms_decode(der, (size_t)n - 1, (size_t)1 << 20, &certs, &sids));
 		ck_assert_ptr_null(certs);
 		certs = junk;
-		ck_assert_ptr_null(v_der_cms_decode(der, (size_t)n, 16, &certs));
+		ck_assert_ptr_null(v_der_cms_decode(der, (size_t)n, 16, &certs, &sids));
 		ck_assert_ptr_null(certs);
 		sk_X509_free(junk);
 	}
@@ -796,6 +937,357 @@ START_TEST(t_read_real)
 }
 END_TEST
 
+/* --- the sids (rules C5, C6): Names emptied in the rest ------------------ */
+
+/* Hand-made signerInfos that pass: the rest is the same structure without
+ * certificates and with every issuer Name as 30 00, byte for byte, and the
+ * sids returned point at the Names and serials of the input. The Name
+ * lengths run across the short/long length boundaries (0x80, 0x100) of the
+ * SignerInfo and of every element around it. */
+static void si_shape_ok(int si, size_t name_len)
+{
+	cms_shape c = CMS_OK, want_s;
+	blob b, want;
+	STACK_OF(X509) *certs = NULL;
+	v_der_sids sids;
+	vn_buf out;
+	size_t i;
+
+	c.si = si;
+	c.name_len = name_len;
+	want_s = c;
+	want_s.no_field = 1;
+	want_s.emptied = 1;
+	b = cms_build(&c);
+	want = cms_build(&want_s);
+	vn_buf_init(&out, (size_t)1 << 20);
+	ck_assert_int_eq(v_der_cms_split(b.p, b.n, &out, &certs, &sids), VN_OK);
+	ck_assert_msg(out.len == want.n && memcmp(out.data, want.p, want.n) == 0,
+		      "si %d name %zu", si, name_len);
+	ck_assert_int_eq(sids.n, si == SI_TWO ? 2 : si == SI_CAP ? 16 : 1);
+	for (i = 0; i < sids.n; i++) {
+		const v_der_sid *d = &sids.sid[i];
+		if (si == SI_SKI || (si == SI_TWO && i == 1)) {
+			ck_assert_ptr_null(d->name.p);	/* the key id is left in place */
+			continue;
+		}
+		ck_assert(d->name.p > b.p && d->name.p + d->name.n < b.p + b.n);
+		ck_assert_int_eq(d->name.p[0], 0x30);
+		ck_assert_uint_eq(d->name.n, (name_len > 0 ? name_len : 20) + i +
+				  (name_len + i < 0x80 ? 2 : name_len + i < 0x100 ? 3 : 4));
+		ck_assert(d->serial.n == 1 && d->serial.p[0] == 0x05 && d->serial.p[-2] == 0x02);
+	}
+	/* the rest walks again to itself */
+	{
+		vn_buf again;
+		STACK_OF(X509) *none_left = NULL;
+		v_der_sids s2;
+
+		vn_buf_init(&again, (size_t)1 << 20);
+		ck_assert_int_eq(v_der_cms_split(out.data, out.len, &again, &none_left, &s2), VN_OK);
+		ck_assert(again.len == out.len && memcmp(again.data, out.data, out.len) == 0);
+		sk_X509_pop_free(none_left, X509_free);
+		vn_buf_free(&again);
+	}
+	sk_X509_pop_free(certs, X509_free);
+	vn_buf_free(&out);
+	free(b.p);
+	free(want.p);
+}
+
+START_TEST(t_si_shapes_ok)
+{
+	static const int kinds[] = { SI_NONE, SI_OK, SI_SKI, SI_CRLS, SI_TWO, SI_CAP };
+	size_t k, nl;
+
+	for (k = 1; k < sizeof kinds / sizeof kinds[0]; k++)
+		si_shape_ok(kinds[k], 0);
+	for (nl = 1; nl < 420; nl++)
+		si_shape_ok(nl % 2 ? SI_OK : SI_TWO, nl);
+}
+END_TEST
+
+/* An X509_NAME C=XX, CN=cn with the CN in string type type (MBSTRING_ASC:
+ * as the test PKI makes it, a UTF8String). */
+static X509_NAME *name_of(const char *cn, int type)
+{
+	X509_NAME *nm = X509_NAME_new();
+
+	TP_REQUIRE(nm != NULL);
+	TP_REQUIRE(X509_NAME_add_entry_by_txt(nm, "C", MBSTRING_ASC, (const unsigned char *)"XX",
+					      -1, -1, 0) == 1);
+	TP_REQUIRE(X509_NAME_add_entry_by_txt(nm, "CN", type, (const unsigned char *)cn, -1, -1,
+					      0) == 1);
+	return nm;
+}
+
+/* How a test changes the sid after signing (the sid is not signed). */
+enum { M_NONE, M_SERIAL, M_ISSUER, M_CASE, M_PRINTABLE, M_SPACES, M_KEYID };
+
+/* A SignedData with embedded content signed by signer (key k), carrying
+ * extra (may be NULL) and a second SignerInfo by second when not NULL; the
+ * first sid changed by mod. DER in *der. */
+static int cms_make(X509 *signer, EVP_PKEY *k, STACK_OF(X509) *extra, const tp_cert *second,
+		    int mod, int noattr, unsigned char **der)
+{
+	BIO *data = BIO_new_mem_buf("valnode sid test", -1);
+	unsigned int fl = CMS_BINARY | CMS_PARTIAL | (noattr ? CMS_NOATTR : 0);
+	CMS_ContentInfo *cms = CMS_sign(NULL, NULL, extra, NULL, fl);
+	CMS_SignerInfo *si;
+	X509_NAME *issuer = NULL, *nm = NULL;
+	ASN1_INTEGER *sno = NULL;
+	ASN1_OCTET_STRING *kid = NULL;
+	int n;
+
+	ck_assert(data != NULL && cms != NULL);
+	si = CMS_add1_signer(cms, signer, k, EVP_sha256(),
+			     fl | (mod == M_KEYID ? CMS_USE_KEYID : 0));
+	ck_assert_ptr_nonnull(si);
+	if (second != NULL)
+		ck_assert_ptr_nonnull(CMS_add1_signer(cms, second->x, second->k, EVP_sha256(),
+						      fl | CMS_USE_KEYID | CMS_NOCERTS));
+	ck_assert_int_eq(CMS_final(cms, data, NULL, CMS_BINARY), 1);
+	ck_assert_int_eq(CMS_SignerInfo_get0_signer_id(si, &kid, NULL, NULL), 1);
+	if (kid == NULL)
+		ck_assert_int_eq(CMS_SignerInfo_get0_signer_id(si, NULL, &issuer, &sno), 1);
+	switch (mod) {
+	case M_SERIAL:
+		ck_assert_int_eq(ASN1_INTEGER_set(sno, ASN1_INTEGER_get(sno) + 1), 1);
+		break;
+	case M_ISSUER:
+	case M_CASE:
+	case M_PRINTABLE:
+	case M_SPACES:
+		/* the sid's Name rewritten in place, entry by entry */
+		nm = mod == M_ISSUER ? name_of("split CB", MBSTRING_ASC)
+		     : mod == M_CASE ? name_of("SPLIT ca", MBSTRING_ASC)
+		     : mod == M_PRINTABLE ? name_of("split CA", V_ASN1_PRINTABLESTRING)
+					  : name_of("  split   CA ", MBSTRING_ASC);
+		while (X509_NAME_entry_count(issuer) > 0)
+			X509_NAME_ENTRY_free(X509_NAME_delete_entry(issuer, 0));
+		for (n = 0; n < X509_NAME_entry_count(nm); n++)
+			ck_assert_int_eq(X509_NAME_add_entry(issuer, X509_NAME_get_entry(nm, n),
+							     -1, 0), 1);
+		X509_NAME_free(nm);
+		break;
+	default:
+		break;
+	}
+	*der = NULL;
+	n = i2d_CMS_ContentInfo(cms, der);
+	ck_assert_int_gt(n, 0);
+	CMS_ContentInfo_free(cms);
+	BIO_free(data);
+	return n;
+}
+
+/* The certificate OpenSSL finds for SignerInfo i in der/n as received
+ * (CMS_SignerInfo_cert_cmp over the carried certificates, in order). */
+static X509 *reference_signer(const unsigned char *der, int n, int i)
+{
+	const unsigned char *q = der;
+	CMS_ContentInfo *orig = d2i_CMS_ContentInfo(NULL, &q, n);
+	CMS_SignerInfo *si;
+	STACK_OF(X509) *all;
+	X509 *r = NULL;
+	int k;
+
+	ck_assert_ptr_nonnull(orig);
+	si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(orig), i);
+	all = CMS_get1_certs(orig);
+	for (k = 0; k < sk_X509_num(all) && r == NULL; k++)
+		if (CMS_SignerInfo_cert_cmp(si, sk_X509_value(all, k)) == 0)
+			r = X509_dup(sk_X509_value(all, k));
+	sk_X509_pop_free(all, X509_free);
+	CMS_ContentInfo_free(orig);
+	return r;
+}
+
+/* Through v_der_cms_decode and v_der_sid_find: the certificate found for
+ * SignerInfo i, NULL for none; the signature verifies with it. */
+static X509 *found_signer(const unsigned char *der, int n, int i)
+{
+	STACK_OF(X509) *certs = NULL;
+	v_der_sids sids;
+	CMS_ContentInfo *cms = v_der_cms_decode(der, (size_t)n, (size_t)1 << 20, &certs, &sids);
+	CMS_SignerInfo *si;
+	X509 *x = NULL, *r = NULL;
+
+	ck_assert_ptr_nonnull(cms);
+	ck_assert_int_eq(sids.n, (size_t)sk_CMS_SignerInfo_num(CMS_get0_SignerInfos(cms)));
+	sid_is_original(der, n, i, &sids.sid[i]);
+	si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), i);
+	ck_assert_int_eq(v_der_sid_find(si, &sids.sid[i], certs, &x), VN_OK);
+	if (x != NULL) {
+		r = X509_dup(x);
+		CMS_SignerInfo_set1_signer_cert(si, x);
+		ck_assert_int_eq(CMS_SignerInfo_verify(si) == 1 ||
+				 CMS_signed_get_attr_count(si) < 0, 1);
+	}
+	sk_X509_pop_free(certs, X509_free);
+	CMS_ContentInfo_free(cms);
+	return r;
+}
+
+typedef struct match_case {
+	const char *name;
+	int mod;
+	int twin;	/* carry a twin of the signer: same serial, its issuer
+			 * equal to the signer's only canonically */
+	int want;	/* 0 the signer, 1 the twin, -1 none */
+} match_case;
+
+static const match_case match_cases[] = {
+	{ "issuer bytes and serial equal", M_NONE, 0, 0 },
+	{ "serial differs", M_SERIAL, 0, -1 },
+	{ "issuer differs", M_ISSUER, 0, -1 },
+	{ "issuer in other case (canonically equal)", M_CASE, 0, 0 },
+	{ "CN a PrintableString, not a UTF8String", M_PRINTABLE, 0, 0 },
+	{ "CN with extra spaces", M_SPACES, 0, 0 },
+	{ "subjectKeyIdentifier", M_KEYID, 0, 0 },
+	{ "first carried wins: a canonical match before the byte match", M_NONE, 1, 1 },
+};
+
+/* The signer found on the bytes (and the fallback) is the one
+ * CMS_SignerInfo_cert_cmp finds in the input as received, and v_cms_parse
+ * reports it, or V_CMS_NO_SIGNING_CERT when there is none. */
+START_TEST(t_match)
+{
+	const match_case *c = &match_cases[_i];
+	STACK_OF(X509) *extra = sk_X509_new_null();
+	X509 *twin = NULL, *ref, *got, *want;
+	unsigned char *der = NULL;
+	v_sigobj *o = NULL;
+	size_t no = 0;
+	char why[256];
+	int n;
+
+	ck_assert_ptr_nonnull(extra);
+	ck_assert_int_eq(sk_X509_push(extra, ca.x), 1);
+	if (c->twin) {
+		X509_NAME *nm = name_of("SPLIT ca", MBSTRING_ASC);
+
+		/* the same key and serial, the issuer in other case; signed
+		 * again until its encoding sorts before the signer's in the
+		 * DER SET OF (ECDSA signatures vary in length) */
+		twin = X509_dup(other.x);
+		ck_assert(twin != NULL && X509_set_issuer_name(twin, nm) == 1);
+		X509_NAME_free(nm);
+		for (n = 0; n < 64; n++) {
+			unsigned char *td = NULL, *od = NULL;
+			int tl, ol, r;
+
+			ck_assert_int_gt(X509_sign(twin, ca.k, EVP_sha256()), 0);
+			tl = i2d_X509(twin, &td);
+			ol = i2d_X509(other.x, &od);
+			ck_assert(tl > 0 && ol > 0);
+			r = memcmp(td, od, (size_t)(tl < ol ? tl : ol));
+			OPENSSL_free(td);
+			OPENSSL_free(od);
+			if (r < 0 || (r == 0 && tl < ol))
+				break;
+		}
+		ck_assert_int_lt(n, 64);
+		ck_assert_int_eq(sk_X509_push(extra, twin), 2);
+	}
+	n = cms_make(other.x, other.k, extra, NULL, c->mod, 0, &der);
+	ref = reference_signer(der, n, 0);
+	got = found_signer(der, n, 0);
+	want = c->want < 0 ? NULL : c->want == 0 ? other.x : twin;
+	ck_assert_msg((ref == NULL) == (want == NULL) && (want == NULL || X509_cmp(ref, want) == 0),
+		      "%s: the reference", c->name);
+	ck_assert_msg((got == NULL) == (want == NULL) && (want == NULL || X509_cmp(got, want) == 0),
+		      "%s", c->name);
+	ck_assert_msg(v_cms_parse(der, (size_t)n, NULL, &o, &no, why, sizeof why) == VN_OK, "%s",
+		      why);
+	ck_assert_int_eq(no, 1);
+	if (want == NULL) {
+		ck_assert_ptr_null(o[0].signer);
+		ck_assert_int_eq(o[0].check, V_CHECK_NO_SIGNING_CERT);
+		ck_assert(vn_findings_has(&o[0].findings, "V_CMS_NO_SIGNING_CERT"));
+	} else {
+		ck_assert(o[0].signer != NULL && X509_cmp(o[0].signer, want) == 0);
+		ck_assert_msg(o[0].check == V_CHECK_OK, "%s: check %d", c->name, o[0].check);
+	}
+	v_sigobj_free(&o[0]);
+	free(o);
+	X509_free(ref);
+	X509_free(got);
+	X509_free(twin);
+	sk_X509_free(extra);
+	OPENSSL_free(der);
+	ERR_clear_error();
+}
+END_TEST
+
+/* Serial numbers in every INTEGER form (sign octet, negative values, the
+ * two's complement boundaries): found when equal, not when one apart, as
+ * ASN1_INTEGER_cmp decides. */
+START_TEST(t_serials)
+{
+	static const long serials[] = { 0, 2, 127, 128, 255, 256, 65535, 0x7fffffffL,
+					-1, -127, -128, -129, -255, -256, -257, -32768,
+					-32769, -65536 };
+	vn_time now = (vn_time)time(NULL);
+	tp_cert leaf = tp_make("serial leaf", NULL, &ca, serials[_i], now - TP_DAY,
+			       now + TP_DAY, 0, NULL, NULL, NULL, NULL);
+	STACK_OF(X509) *extra = sk_X509_new_null();
+	X509 *ref, *got;
+	unsigned char *der = NULL;
+	int n, mod;
+
+	ck_assert(extra != NULL && sk_X509_push(extra, ca.x) == 1);
+	for (mod = M_NONE; mod <= M_SERIAL; mod++) {
+		n = cms_make(leaf.x, leaf.k, extra, NULL, mod, 1, &der);
+		ref = reference_signer(der, n, 0);
+		got = found_signer(der, n, 0);
+		/* one apart from the CA's own serial (1, the same issuer),
+		 * the sid names the CA */
+		ck_assert_msg(mod == M_NONE ? ref != NULL && X509_cmp(ref, leaf.x) == 0
+			      : serials[_i] + 1 == 1 ? ref != NULL && X509_cmp(ref, ca.x) == 0
+						     : ref == NULL, "serial %ld", serials[_i]);
+		ck_assert_msg((got == NULL) == (ref == NULL) &&
+			      (ref == NULL || X509_cmp(got, ref) == 0), "serial %ld", serials[_i]);
+		X509_free(ref);
+		X509_free(got);
+		OPENSSL_free(der);
+	}
+	sk_X509_free(extra);
+	tp_free(&leaf);
+}
+END_TEST
+
+/* Two SignerInfos, the second by subjectKeyIdentifier, and a signer whose
+ * long Name puts its SignerInfo in the long length form, the rest's in the
+ * short: the rest decodes, each sid comes back as received, each signer is
+ * found as OpenSSL finds it and its signature verifies. */
+START_TEST(t_sid_real)
+{
+	vn_time now = (vn_time)time(NULL);
+	tp_cert longca = tp_make("a certification authority whose name is long enough, 64 chars",
+				 NULL, NULL, 7, now - TP_DAY, now + TP_DAY, 1, NULL, NULL, NULL,
+				 NULL);
+	STACK_OF(X509) *extra = sk_X509_new_null();
+	unsigned char *der = NULL;
+	X509 *ref, *got;
+	int n, i;
+
+	ck_assert(extra != NULL && sk_X509_push(extra, ca.x) == 1);
+	n = _i == 0 ? cms_make(other.x, other.k, extra, &ca, M_NONE, 0, &der)
+		    : cms_make(longca.x, longca.k, NULL, NULL, M_NONE, 1, &der);
+	for (i = 0; i < (_i == 0 ? 2 : 1); i++) {
+		ref = reference_signer(der, n, i);
+		got = found_signer(der, n, i);
+		ck_assert(ref != NULL && got != NULL && X509_cmp(ref, got) == 0);
+		X509_free(ref);
+		X509_free(got);
+	}
+	OPENSSL_free(der);
+	sk_X509_free(extra);
+	tp_free(&longca);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("v_dersplit");
@@ -804,6 +1296,10 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, t_negative, 0, (int)(sizeof negs / sizeof negs[0]));
 	tcase_add_test(tc, t_shapes_ok);
 	tcase_add_loop_test(tc, t_cms_real, 0, 2);
+	tcase_add_test(tc, t_si_shapes_ok);
+	tcase_add_loop_test(tc, t_match, 0, (int)(sizeof match_cases / sizeof match_cases[0]));
+	tcase_add_loop_test(tc, t_serials, 0, 18);
+	tcase_add_loop_test(tc, t_sid_real, 0, 2);
 	tcase_add_loop_test(tc, t_ocsp_real, 0, 2);
 	tcase_add_test(tc, t_ocsp_not_successful);
 	tcase_add_loop_test(tc, t_read_negative, 0, (int)(sizeof rd_negs / sizeof rd_negs[0]));
