@@ -108,6 +108,7 @@ static int name_text(const X509_NAME *n, rstr *r)
  * validity are functions of its bytes. */
 typedef struct cert_text {
 	rstr subject, issuer, serial, sha256, not_before, not_after, cn;
+	rstr json[2];	/* the object cert_write writes, without and with cn */
 } cert_text;
 
 static void cert_text_free(void *p)
@@ -123,8 +124,12 @@ static void cert_text_free(void *p)
 	free(t->not_before.p);
 	free(t->not_after.p);
 	free(t->cn.p);
+	free(t->json[0].p);
+	free(t->json[1].p);
 	free(t);
 }
+
+static int cert_render(const cert_text *t, int with_cn, rstr *out);
 
 static void *cert_text_make(X509 *x)
 {
@@ -138,15 +143,10 @@ static void *cert_text_make(X509 *x)
 
 	if (t == NULL)
 		return NULL;
-	{
-		/* The DER as received (OpenSSL keeps the encoding), hashed with
-		 * the prefetched SHA-256. */
-		unsigned char *der = NULL;
-		int len = i2d_X509(x, &der);
-		if (len > 0 && vn_sha256(der, (size_t)len, md) == 0)
-			mdlen = VN_SHA256_LEN;
-		OPENSSL_free(der);
-	}
+	/* the fingerprint memo: the DER as received (OpenSSL keeps the
+	 * encoding), hashed once per decoded certificate */
+	if (vn_cert_sha256(x, md) == 0)
+		mdlen = VN_SHA256_LEN;
 	for (i = 0; i < mdlen; i++) {
 		hex[2 * i] = "0123456789abcdef"[md[i] >> 4];
 		hex[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
@@ -171,6 +171,9 @@ static void *cert_text_make(X509 *x)
 			bad |= rstr_set(&t->cn, cn, strlen(cn));
 		json_decref(j);
 	}
+	/* and the two objects the reports write, once */
+	for (i = 0; i < 2 && !bad; i++)
+		bad |= cert_render(t, (int)i, &t->json[i]);
 	if (bad) {
 		cert_text_free(t);
 		return NULL;
@@ -242,6 +245,21 @@ static void cert_write(vn_jw *w, const cert_text *t, int with_cn)
 	vn_jw_obj_end(w);
 }
 
+/* The object cert_write writes for t, into out: 0 done, 1 out of memory. */
+static int cert_render(const cert_text *t, int with_cn, rstr *out)
+{
+	vn_buf b;
+	vn_jw w;
+	int bad;
+
+	vn_buf_init(&b, (size_t)1 << 20);
+	vn_jw_init(&w, &b);
+	cert_write(&w, t, with_cn);
+	bad = w.err != VN_OK || rstr_set(out, (const char *)b.data, b.len) != 0;
+	vn_buf_free(&b);
+	return bad;
+}
+
 void vn_json_cert_write(vn_jw *w, X509 *x, int with_cn)
 {
 	const cert_text *t;
@@ -251,7 +269,8 @@ void vn_json_cert_write(vn_jw *w, X509 *x, int with_cn)
 		return;
 	}
 	if ((t = vn_cert_memo(x, &cert_text_kind)) != NULL) {
-		cert_write(w, t, with_cn);
+		const rstr *j = &t->json[with_cn && t->cn.p != NULL];
+		vn_jw_raw(w, j->p, j->len);
 		return;
 	}
 	/* out of memory: rendered for this call only */

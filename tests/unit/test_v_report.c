@@ -687,6 +687,27 @@ START_TEST(test_cert_json_memo)
 		j = vn_json_cert(b);	/* the same memo, without commonName */
 		expect_cert(j, b, 0);
 		json_decref(j);
+		/* the streaming writer appends the object rendered once, with
+		 * the bytes json_dumps gives for the tree */
+		for (int k = 0; k < 3; k++) {
+			X509 *x = k == 0 ? a : b;
+			int cn = k == 1;
+			json_t *t = cn ? vn_json_signer(x) : vn_json_cert(x);
+			char *want = json_dumps(t, JSON_COMPACT);
+			vn_buf out;
+			vn_jw w;
+
+			vn_buf_init(&out, (size_t)1 << 16);
+			vn_jw_init(&w, &out);
+			vn_json_cert_write(&w, x, cn);
+			ck_assert_int_eq(w.err, VN_OK);
+			ck_assert_ptr_nonnull(want);
+			ck_assert_uint_eq(out.len, strlen(want));
+			ck_assert_mem_eq(out.data, want, out.len);
+			free(want);
+			json_decref(t);
+			vn_buf_free(&out);
+		}
 	}
 	ck_assert(json_is_null(vn_json_cert(NULL)));
 	X509_free(a);
