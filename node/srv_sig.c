@@ -249,13 +249,18 @@ vn_err srv_sig_base(const srv_sig_comp *c, size_t n, const char *params, vn_buf 
 		    !value_ok(c[i].value))
 			return VN_ERR_MALFORMED;
 		/* RFC 9421 2.5: "name": value LF, for each covered component. */
-		e = vn_buf_printf(out, "\"%s\": %s\n", c[i].name, c[i].value);
-		if (e != VN_OK)
+		if ((e = vn_buf_append(out, "\"", 1)) != VN_OK ||
+		    (e = vn_buf_append_str(out, c[i].name)) != VN_OK ||
+		    (e = vn_buf_append(out, "\": ", 3)) != VN_OK ||
+		    (e = vn_buf_append_str(out, c[i].value)) != VN_OK ||
+		    (e = vn_buf_append(out, "\n", 1)) != VN_OK)
 			return e;
 	}
 	if (!value_ok(params))
 		return VN_ERR_MALFORMED;
-	return vn_buf_printf(out, "\"@signature-params\": %s", params);
+	if ((e = vn_buf_append_str(out, "\"@signature-params\": ")) != VN_OK)
+		return e;
+	return vn_buf_append_str(out, params);
 }
 
 vn_err srv_sign_response(const srv_key *k, unsigned status, const char *content_type,

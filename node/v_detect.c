@@ -42,24 +42,30 @@ int v_raw_looks_like(const unsigned char *p, size_t n)
 	return i < n && p[i] == ':';
 }
 
-static const char *const pem_labels[] = { "PKCS7", "CMS" };
+/* The labels RFC 7468 section 9 allows for CMS, as header and footer. */
+static const struct {
+	const char *begin, *end;
+} pem_labels[] = {
+	{"-----BEGIN PKCS7-----", "-----END PKCS7-----"},
+	{"-----BEGIN CMS-----", "-----END CMS-----"},
+};
 
 vn_err v_cms_pem_decode(const unsigned char *p, size_t n, unsigned char **der, size_t *dlen)
 {
-	char begin[40], end[40];
-	size_t i, k, blen, elen, body, stop;
+	const char *end = NULL;
+	size_t i, k, blen = 0, elen, body, stop;
 
 	*der = NULL;
 	*dlen = 0;
 	i = skip_ws(p, n, 0);
 	for (k = 0; k < sizeof pem_labels / sizeof pem_labels[0]; k++) {
-		snprintf(begin, sizeof begin, "-----BEGIN %s-----", pem_labels[k]);
-		snprintf(end, sizeof end, "-----END %s-----", pem_labels[k]);
-		blen = strlen(begin);
-		if (n - i >= blen && memcmp(p + i, begin, blen) == 0)
+		blen = strlen(pem_labels[k].begin);
+		if (n - i >= blen && memcmp(p + i, pem_labels[k].begin, blen) == 0) {
+			end = pem_labels[k].end;
 			break;
+		}
 	}
-	if (k == sizeof pem_labels / sizeof pem_labels[0])
+	if (end == NULL)
 		return VN_ERR_NOT_FOUND;
 	body = i + blen;
 	elen = strlen(end);

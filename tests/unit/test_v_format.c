@@ -931,6 +931,17 @@ START_TEST(test_cms_malformed)
 	ck_assert(o == NULL && n == 0 && why[0] != '\0');
 	ck_assert(v_cms_parse((const unsigned char *)pem_bad, sizeof pem_bad - 1, NULL, &o, &n,
 			      why, sizeof why) == VN_ERR_MALFORMED);
+	/* a footer of the other label: broken PEM, whatever is inside */
+	{
+		static const char mixed[] = "-----BEGIN CMS-----\nMAA=\n-----END PKCS7-----\n";
+		unsigned char *der = NULL;
+		size_t dn = 0;
+		ck_assert_int_eq(v_cms_pem_decode((const unsigned char *)mixed, sizeof mixed - 1, &der,
+						  &dn), VN_ERR_MALFORMED);
+		ck_assert_ptr_null(der);
+		ck_assert_int_eq(v_cms_pem_decode((const unsigned char *)"-----BEGIN X", 12, &der, &dn),
+				 VN_ERR_NOT_FOUND);
+	}
 	if (!have_cli)
 		return;
 	ck_assert(sh("cd %s && openssl crl2pkcs7 -nocrl -certfile ec.crt -outform DER -out certs "
