@@ -215,14 +215,20 @@ static void *sha256_make(X509 *x)
 
 static vn_cert_memo_kind sha256_kind = {sha256_make, free, 0};
 
-int vn_cert_sha256(X509 *x, unsigned char out[32])
+/* The digest kept by memo kind k for x, into out. */
+static int memo_digest(X509 *x, vn_cert_memo_kind *k, unsigned char out[32])
 {
-	const unsigned char *md = vn_cert_memo(x, &sha256_kind);
+	const unsigned char *md = vn_cert_memo(x, k);
 
 	if (md == NULL)
 		return -1;
 	memcpy(out, md, SHA256_DIGEST_LENGTH);
 	return 0;
+}
+
+int vn_cert_sha256(X509 *x, unsigned char out[32])
+{
+	return memo_digest(x, &sha256_kind, out);
 }
 
 static void *spki_sha256_make(X509 *x)
@@ -238,10 +244,5 @@ static vn_cert_memo_kind spki_sha256_kind = {spki_sha256_make, free, 0};
 
 int vn_cert_spki_sha256(X509 *x, unsigned char out[32])
 {
-	const unsigned char *md = vn_cert_memo(x, &spki_sha256_kind);
-
-	if (md == NULL)
-		return -1;
-	memcpy(out, md, SHA256_DIGEST_LENGTH);
-	return 0;
+	return memo_digest(x, &spki_sha256_kind, out);
 }
