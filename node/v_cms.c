@@ -808,20 +808,87 @@ typedef struct cms_content {
 	const v_data *dg;
 } cms_content;
 
+/* ---- the unsigned attributes -------------------------------------------
+ * Read from the received bytes when the strict split took them out of what
+ * OpenSSL decodes (v_dersplit.h, U1-U3: the same types, value counts and
+ * value bytes as OpenSSL's, in the same order), else from OpenSSL's decoded
+ * SignerInfo. */
+typedef struct uattr {
+	X509_ATTRIBUTE *x;		/* OpenSSL's; NULL when d is used */
+	const v_der_attr *d;		/* read by the split */
+} uattr;
+
+typedef struct uattrs {
+	CMS_SignerInfo *si;
+	int n;				/* with d: how many */
+	const v_der_attr *d;		/* NULL: OpenSSL holds them */
+} uattrs;
+
+static int ua_count(const uattrs *l)
+{
+	return l->d != NULL ? l->n : CMS_unsigned_get_attr_count(l->si);
+}
+
+/* Attribute i; 0 when OpenSSL has no type for it. */
+static int ua_get(const uattrs *l, int i, uattr *a)
+{
+	a->x = NULL;
+	a->d = NULL;
+	if (l->d != NULL) {
+		a->d = &l->d[i];
+		return 1;
+	}
+	a->x = CMS_unsigned_get_attr(l->si, i);
+	return a->x != NULL && X509_ATTRIBUTE_get0_object(a->x) != NULL;
+}
+
+static int uattr_is(const uattr *a, const unsigned char *oid, size_t len)
+{
+	if (a->d != NULL)
+		return a->d->oid.n == len && memcmp(a->d->oid.p, oid, len) == 0;
+	return obj_is(X509_ATTRIBUTE_get0_object(a->x), oid, len);
+}
+
+static int uattr_nvals(const uattr *a)
+{
+	return a->d != NULL ? a->d->nvals : X509_ATTRIBUTE_count(a->x);
+}
+
+/* The DER of value i: *own (OPENSSL_free) holds it when re-encoded, NULL
+ * when it points into the input. */
+static vn_err uattr_value(const uattr *a, int i, const unsigned char **der, size_t *len,
+			  unsigned char **own)
+{
+	v_der_bytes v;
+
+	*own = NULL;
+	if (a->d == NULL) {
+		vn_err e = attr_value_der(a->x, i, own, len);
+		*der = *own;
+		return e;
+	}
+	if (!v_der_attr_value(a->d, i, &v))
+		return VN_ERR_MALFORMED;
+	*der = v.p;
+	*len = v.n;
+	return VN_OK;
+}
+
 /* Timestamps of every value of an attribute. */
-static vn_err attr_timestamps(v_sigobj *o, X509_ATTRIBUTE *a, v_ts_kind kind,
+static vn_err attr_timestamps(v_sigobj *o, const uattr *a, v_ts_kind kind,
 			      const unsigned char *imp, size_t ilen)
 {
-	int i, nv = X509_ATTRIBUTE_count(a);
+	int i, nv = uattr_nvals(a);
 	vn_err e = VN_OK;
 
 	for (i = 0; i < nv && e == VN_OK; i++) {
-		unsigned char *tok = NULL;
+		unsigned char *own = NULL;
+		const unsigned char *tok = NULL;
 		size_t tlen = 0;
-		if ((e = attr_value_der(a, i, &tok, &tlen)) != VN_OK)
+		if ((e = uattr_value(a, i, &tok, &tlen, &own)) != VN_OK)
 			break;
 		e = v_sigobj_add_ts(o, kind, tok, tlen, imp, ilen);
-		OPENSSL_free(tok);
+		OPENSSL_free(own);
 	}
 	return e;
 }
@@ -960,7 +1027,7 @@ typedef struct ats_ctx {
 } ats_ctx;
 
 /* Timestamps of an archive-timestamp-v2 attribute, with their inputs. */
-static vn_err ats_v2_timestamps(v_sigobj *o, X509_ATTRIBUTE *a, ats_ctx *ac)
+static vn_err ats_v2_timestamps(v_sigobj *o, const uattr *a, ats_ctx *ac)
 {
 	size_t first = o->ntss, k;
 	vn_err e;
@@ -1320,19 +1387,20 @@ out:
 
 /* Timestamps of an archive-time-stamp-v3 attribute, each with its own input
  * (the index lives in each token). */
-static vn_err ats_v3_timestamps(v_sigobj *o, X509_ATTRIBUTE *a, const cms_walk *w, size_t idx,
+static vn_err ats_v3_timestamps(v_sigobj *o, const uattr *a, const cms_walk *w, size_t idx,
 				const cms_content *ct)
 {
-	int i, nv = X509_ATTRIBUTE_count(a), mismatch = 0;
+	int i, nv = uattr_nvals(a), mismatch = 0;
 	const char *why = NULL;
 	vn_buf in;
 	vn_err e = VN_OK;
 
 	vn_buf_init(&in, V_MAX_DOCUMENT);
 	for (i = 0; i < nv && e == VN_OK; i++) {
-		unsigned char *tok = NULL;
+		unsigned char *own = NULL;
+		const unsigned char *tok = NULL;
 		size_t tlen = 0;
-		if ((e = attr_value_der(a, i, &tok, &tlen)) != VN_OK)
+		if ((e = uattr_value(a, i, &tok, &tlen, &own)) != VN_OK)
 			break;
 		vn_buf_reset(&in);
 		e = ats_v3_input(w, idx, ct, tok, tlen, &in, &mismatch, &why);
@@ -1340,7 +1408,7 @@ static vn_err ats_v3_timestamps(v_sigobj *o, X509_ATTRIBUTE *a, const cms_walk *
 			e = VN_OK;
 		if (e == VN_OK)
 			e = v_sigobj_add_ts(o, V_TS_ARCHIVE, tok, tlen, in.len > 0 ? in.data : NULL, in.len);
-		OPENSSL_free(tok);
+		OPENSSL_free(own);
 		if (e == VN_OK && in.len == 0)
 			e = ats_not_checked(o, why != NULL ? why : "unknown");
 		if (e == VN_OK && mismatch && !vn_findings_has(&o->findings, "V_CMS_ATS_INDEX_MISMATCH"))
@@ -1353,10 +1421,11 @@ static vn_err ats_v3_timestamps(v_sigobj *o, X509_ATTRIBUTE *a, const cms_walk *
 }
 /* Unsigned attributes (EN 319 122-1 5.3, 5.5). Sets *has_rev when
  * revocation values are present, *has_ats for archive timestamps. */
-static vn_err unsigned_attrs(CMS_SignerInfo *si, v_sigobj *o, const cms_walk *w, size_t idx,
-			     const cms_content *ct, int *has_rev, int *has_ats)
+static vn_err unsigned_attrs(CMS_SignerInfo *si, const uattrs *ul, v_sigobj *o,
+			     const cms_walk *w, size_t idx, const cms_content *ct, int *has_rev,
+			     int *has_ats)
 {
-	int i, j, n = CMS_unsigned_get_attr_count(si), nats = 0;
+	int i, j, n = ua_count(ul), nats = 0;
 	ASN1_OCTET_STRING *sv = CMS_SignerInfo_get0_signature(si);
 	ats_ctx ac;
 	vn_err e = VN_OK;
@@ -1369,43 +1438,44 @@ static vn_err unsigned_attrs(CMS_SignerInfo *si, v_sigobj *o, const cms_walk *w,
 	vn_buf_init(&ac.alt, 0);
 
 	for (i = 0; i < n; i++) {
-		X509_ATTRIBUTE *a = CMS_unsigned_get_attr(si, i);
-		const ASN1_OBJECT *obj = a != NULL ? X509_ATTRIBUTE_get0_object(a) : NULL;
-		if (obj == NULL) {
+		uattr a_s, *a = &a_s;
+		if (!ua_get(ul, i, a)) {
 			e = VN_ERR_MALFORMED;
 			goto out;
 		}
-		if (obj_is(obj, OID_ARG(OID_SIG_TST))) {
+		if (uattr_is(a, OID_ARG(OID_SIG_TST))) {
 			/* RFC 3161 / EN 319 122-1 5.3: the imprint is over the
 			 * SignerInfo's signature field value (contents only). */
 			e = attr_timestamps(o, a, V_TS_SIGNATURE, sv->data, (size_t)sv->length);
-		} else if (obj_is(obj, OID_ARG(OID_ATS_V2))) {
-			nats += X509_ATTRIBUTE_count(a);
+		} else if (uattr_is(a, OID_ARG(OID_ATS_V2))) {
+			nats += uattr_nvals(a);
 			e = ats_v2_timestamps(o, a, &ac);
 			if (e == VN_OK && ac.in.len == 0)
 				e = ats_not_checked(o, ac.why != NULL ? ac.why : "unknown");
 			*has_ats = 1;
-		} else if (obj_is(obj, OID_ARG(OID_ATS_V3))) {
-			nats += X509_ATTRIBUTE_count(a);
+		} else if (uattr_is(a, OID_ARG(OID_ATS_V3))) {
+			nats += uattr_nvals(a);
 			e = ats_v3_timestamps(o, a, w, idx, ct);
 			*has_ats = 1;
-		} else if (obj_is(obj, OID_ARG(OID_ATS_V1))) {
+		} else if (uattr_is(a, OID_ARG(OID_ATS_V1))) {
 			/* The v1 input (TS 101 733 v1) is not computed here: the
 			 * engine reports such a timestamp as not verifiable. */
-			nats += X509_ATTRIBUTE_count(a);
+			nats += uattr_nvals(a);
 			e = attr_timestamps(o, a, V_TS_ARCHIVE, NULL, 0);
 			if (e == VN_OK)
 				e = ats_not_checked(o, "archive-timestamp (v1) is not supported");
 			*has_ats = 1;
-		} else if (obj_is(obj, OID_ARG(OID_CERT_VALUES)) || obj_is(obj, OID_ARG(OID_REV_VALUES))) {
-			int cv = obj_is(obj, OID_ARG(OID_CERT_VALUES));
-			for (j = 0; j < X509_ATTRIBUTE_count(a) && e == VN_OK; j++) {
-				unsigned char *d = NULL;
+		} else if (uattr_is(a, OID_ARG(OID_CERT_VALUES)) ||
+			   uattr_is(a, OID_ARG(OID_REV_VALUES))) {
+			int cv = uattr_is(a, OID_ARG(OID_CERT_VALUES));
+			for (j = 0; j < uattr_nvals(a) && e == VN_OK; j++) {
+				unsigned char *own = NULL;
+				const unsigned char *d = NULL;
 				size_t dl = 0;
-				if ((e = attr_value_der(a, j, &d, &dl)) != VN_OK)
+				if ((e = uattr_value(a, j, &d, &dl, &own)) != VN_OK)
 					break;
 				e = cv ? cert_values(o, d, dl) : revocation_values(o, d, dl);
-				OPENSSL_free(d);
+				OPENSSL_free(own);
 			}
 			if (!cv)
 				*has_rev = 1;
@@ -1589,22 +1659,41 @@ static const struct {
 	{NID_id_smime_aa_receiptRequest, ATTR_SIGNED | ATTR_ONLY_ONE | ATTR_ONE_VALUE},
 };
 
-/* One rule over the unsigned attributes, as OpenSSL holds them. */
-static int unsigned_rule_holds(const CMS_SignerInfo *si, int nid, int flags)
+/* One rule over the unsigned attributes, as OpenSSL holds them or as the
+ * split read them (the same types and value counts): the first attribute
+ * of the type decides, a second one breaks ATTR_ONLY_ONE (what
+ * CMS_unsigned_get_attr_by_NID finds, an OBJ_cmp of the OID bytes). */
+static int unsigned_rule_holds(const uattrs *ul, int nid, int flags)
 {
-	int loc = CMS_unsigned_get_attr_by_NID(si, nid, -1);
-	X509_ATTRIBUTE *a;
-	int count;
+	const ASN1_OBJECT *obj = OBJ_nid2obj(nid);
+	const unsigned char *d = obj != NULL ? OBJ_get0_data(obj) : NULL;
+	size_t dl = obj != NULL ? (size_t)OBJ_length(obj) : 0;
+	int i, n = ua_count(ul), found = 0, count;
+	uattr a;
 
-	if (loc < 0)
-		return 1;	/* ATTR_REQUIRED binds the signed side only */
-	a = CMS_unsigned_get_attr(si, loc);
-	count = a != NULL ? X509_ATTRIBUTE_count(a) : 0;
-	if ((flags & ATTR_UNSIGNED) == 0 || count == 0 ||
-	    ((flags & ATTR_ONE_VALUE) && count != 1))
+	if (d == NULL)
 		return 0;
-	if ((flags & ATTR_ONLY_ONE) && CMS_unsigned_get_attr_by_NID(si, nid, loc) >= 0)
-		return 0;
+	for (i = 0; i < n; i++) {
+		if (!ua_get(ul, i, &a) || !uattr_is(&a, d, dl))
+			continue;
+		if (found++) {
+			if (flags & ATTR_ONLY_ONE)
+				return 0;
+			continue;
+		}
+		count = uattr_nvals(&a);
+		if ((flags & ATTR_UNSIGNED) == 0 || count == 0 ||
+		    ((flags & ATTR_ONE_VALUE) && count != 1))
+			return 0;
+	}
+	return 1;	/* ATTR_REQUIRED binds the signed side only */
+}
+
+static int unsigned_rules_hold(const uattrs *ul)
+{
+	for (size_t i = 0; i < sizeof attr_rules / sizeof attr_rules[0]; i++)
+		if (!unsigned_rule_holds(ul, attr_rules[i].nid, attr_rules[i].flags))
+			return 0;
 	return 1;
 }
 
@@ -1636,21 +1725,20 @@ static int signed_rule_holds(const sattrs *v, int nid, int flags)
 	return found || !(v->n > 0 && (flags & ATTR_REQUIRED) && (flags & ATTR_SIGNED));
 }
 
-static int attr_rules_hold(const CMS_SignerInfo *si, const sattrs *v)
+static int attr_rules_hold(const uattrs *ul, const sattrs *v)
 {
 	for (size_t i = 0; i < sizeof attr_rules / sizeof attr_rules[0]; i++)
-		if (!signed_rule_holds(v, attr_rules[i].nid, attr_rules[i].flags) ||
-		    !unsigned_rule_holds(si, attr_rules[i].nid, attr_rules[i].flags))
+		if (!signed_rule_holds(v, attr_rules[i].nid, attr_rules[i].flags))
 			return 0;
-	return 1;
+	return unsigned_rules_hold(ul);
 }
 
 /* With the view read from the received bytes (proved DER), the bytes the
  * signature covers are those bytes with the SET OF tag (RFC 5652 5.4):
  * what CMS_SignerInfo_verify would encode. Any other view is left to
  * CMS_SignerInfo_verify. */
-static int cms_sig_fast(CMS_SignerInfo *si, const sattrs *v, const unsigned char *raw,
-			size_t rlen, X509 *signer)
+static int cms_sig_fast(CMS_SignerInfo *si, const uattrs *ul, const sattrs *v,
+			const unsigned char *raw, size_t rlen, X509 *signer)
 {
 	static const unsigned char set_tag = 0x31;
 	unsigned char dg[EVP_MAX_MD_SIZE];
@@ -1662,7 +1750,7 @@ static int cms_sig_fast(CMS_SignerInfo *si, const sattrs *v, const unsigned char
 	EVP_MD_CTX *mc = NULL;
 
 	if (!v->der || v->n <= 0 || v->n > FAST_MAX_ATTRS || sig == NULL || raw == NULL ||
-	    rlen < 2 || !attr_rules_hold(si, v))
+	    rlen < 2 || !attr_rules_hold(ul, v))
 		return VN_P256_NOT_HANDLED;
 	CMS_SignerInfo_get0_algs(si, NULL, NULL, &dig, NULL);
 	if (dig == NULL)
@@ -1710,9 +1798,9 @@ static int signing_time(const sattrs *v, int i, vn_time *st)
 }
 
 /* FC and CV over the signed attributes (RFC 5652 5.3, 11), read into v. */
-static vn_err signed_attrs_check(CMS_ContentInfo *cms, CMS_SignerInfo *si, v_sigobj *o,
-				 const cms_walk *w, size_t idx, const cms_content *ct,
-				 const v_data *data, sattrs *v)
+static vn_err signed_attrs_check(CMS_ContentInfo *cms, CMS_SignerInfo *si, const uattrs *ul,
+				 v_sigobj *o, const cms_walk *w, size_t idx,
+				 const cms_content *ct, const v_data *data, sattrs *v)
 {
 	const unsigned char *raw = w->sattr[idx], *c = NULL;
 	size_t rlen = w->sattr_len[idx], cl = 0;
@@ -1784,8 +1872,13 @@ static vn_err signed_attrs_check(CMS_ContentInfo *cms, CMS_SignerInfo *si, v_sig
 
 	/* The signature over the DER of the signed attributes. */
 	if (o->signer != NULL) {
-		int r = cms_sig_fast(si, v, raw, rlen, o->signer) == VN_P256_VALID
-				? 1 : CMS_SignerInfo_verify(si);
+		int r = cms_sig_fast(si, ul, v, raw, rlen, o->signer) == VN_P256_VALID ? 1 : -1;
+		/* CMS_SignerInfo_verify first applies its attribute rules to
+		 * both sets; the unsigned ones it no longer holds when the
+		 * split took them out are checked here, as it would. */
+		if (r != 1)
+			r = ul->d != NULL && !unsigned_rules_hold(ul) ? -1
+								     : CMS_SignerInfo_verify(si);
 		ERR_clear_error();
 		if (r != 1) {
 			raise_check(o, V_CHECK_SIG_CRYPTO_FAILURE);
@@ -1796,9 +1889,9 @@ static vn_err signed_attrs_check(CMS_ContentInfo *cms, CMS_SignerInfo *si, v_sig
 	return VN_OK;
 }
 
-static vn_err check_signed_attrs(CMS_ContentInfo *cms, CMS_SignerInfo *si, v_sigobj *o,
-				 const cms_walk *w, size_t idx, const cms_content *ct,
-				 const v_data *data)
+static vn_err check_signed_attrs(CMS_ContentInfo *cms, CMS_SignerInfo *si, const uattrs *ul,
+				 v_sigobj *o, const cms_walk *w, size_t idx,
+				 const cms_content *ct, const v_data *data)
 {
 	sattrs v;
 	vn_err e;
@@ -1806,7 +1899,7 @@ static vn_err check_signed_attrs(CMS_ContentInfo *cms, CMS_SignerInfo *si, v_sig
 	v.a = NULL;
 	v.n = 0;
 	v.der = 0;
-	e = signed_attrs_check(cms, si, o, w, idx, ct, data, &v);
+	e = signed_attrs_check(cms, si, ul, o, w, idx, ct, data, &v);
 	sattrs_free(&v);
 	return e;
 }
@@ -1817,6 +1910,8 @@ static vn_err cms_signer(CMS_ContentInfo *cms, CMS_SignerInfo *si, const v_der_s
 {
 	X509 *signer = NULL;
 	ASN1_OCTET_STRING *sv = CMS_SignerInfo_get0_signature(si);
+	v_der_attr uav[V_DER_MAX_UATTRS];
+	uattrs ul = { si, 0, NULL };
 	int i, has_rev = 0, has_ats = 0, nsig_ts = 0;
 	size_t k;
 	vn_err e;
@@ -1842,7 +1937,14 @@ static vn_err cms_signer(CMS_ContentInfo *cms, CMS_SignerInfo *si, const v_der_s
 			return e;
 	set_algs(o, si);
 
-	if ((e = unsigned_attrs(si, o, w, idx, ct, &has_rev, &has_ats)) != VN_OK)
+	/* the unsigned attributes the split took out of si (v_dersplit.h U) */
+	if (sid != NULL && sid->uattrs.p != NULL) {
+		ul.n = (int)v_der_attrs_read(&sid->uattrs, uav);
+		if (ul.n == 0)
+			return VN_ERR_INTERNAL;
+		ul.d = uav;
+	}
+	if ((e = unsigned_attrs(si, &ul, o, w, idx, ct, &has_rev, &has_ats)) != VN_OK)
 		return e;
 
 	/* ISC (EN 319 102-1 5.2.3): the certificate the SID names, among those
@@ -1866,7 +1968,7 @@ static vn_err cms_signer(CMS_ContentInfo *cms, CMS_SignerInfo *si, const v_der_s
 	}
 
 	if (CMS_signed_get_attr_count(si) > 0) {
-		if ((e = check_signed_attrs(cms, si, o, w, idx, ct, data)) != VN_OK)
+		if ((e = check_signed_attrs(cms, si, &ul, o, w, idx, ct, data)) != VN_OK)
 			return e;
 	} else {
 		if ((e = finding(o, VN_LEVEL_WARN, "V_CMS_NOT_CADES",
@@ -1946,7 +2048,7 @@ vn_err v_cms_parse(const unsigned char *der, size_t n, const v_data *data, v_sig
 	/* The carried certificates from the certificate cache and the rest
 	 * decoded without them (v_dersplit.h); any other shape, or a rest
 	 * OpenSSL refuses, is decoded whole as received. */
-	cms = v_der_cms_decode(der, n, V_MAX_DOCUMENT, &sdcerts, &sids);
+	cms = v_der_cms_decode(der, n, V_MAX_DOCUMENT, &sdcerts, &sids, V_DER_UATTRS);
 	q = der;
 	if (cms == NULL &&
 	    (n < 2 || der[0] != 0x30 || (cms = d2i_CMS_ContentInfo(NULL, &q, (long)n)) == NULL ||

@@ -1,5 +1,5 @@
 /* valnode: embedded certificates out of CMS SignedData and OCSP responses
- * by a strict DER walk (see v_dersplit.h for the rules, D/C/O/K). */
+ * by a strict DER walk (see v_dersplit.h for the rules, D/C/U/O/K). */
 #include "node/v_dersplit.h"
 
 #include <limits.h>
@@ -127,20 +127,98 @@ out:
 }
 
 static int int_ok(const tlv *t);
+static int oid_ok(const tlv *t);
 static void bytes_of(const tlv *t, v_der_bytes *b);
 
-/* One SignerInfo as walked by rule C6, and its re-encoded lengths. */
+/* Rules U2, U3 over the contents c of an unsignedAttrs: the attributes,
+ * read into a[0..n) when a is not NULL; n (at least 1), or 0 refused. */
+static size_t attrs_walk(cur c, v_der_attr *a)
+{
+	cur ac, vc;
+	tlv at, oid, vals, v;
+	size_t n = 0;
+	int nv;
+
+	if (c.n == 0)
+		return 0;
+	while (c.n > 0) {
+		if (n >= V_DER_MAX_UATTRS || !get_tag(&c, &at, 0x30))
+			return 0;
+		enter(&at, &ac);
+		if (!get(&ac, &oid) || !oid_ok(&oid) || !get_tag(&ac, &vals, 0x31) || ac.n != 0 ||
+		    vals.clen == 0)
+			return 0;
+		/* U3: a SEQUENCE, which OpenSSL's ANY keeps as the received
+		 * octets (contents not looked into, as there) */
+		enter(&vals, &vc);
+		for (nv = 0; vc.n > 0; nv++)
+			if (nv == INT_MAX || !get_tag(&vc, &v, 0x30))
+				return 0;
+		if (a != NULL) {
+			bytes_of(&oid, &a[n].oid);
+			bytes_of(&vals, &a[n].vals);
+			a[n].nvals = nv;
+		}
+		n++;
+	}
+	return n;
+}
+
+/* Rule U1 over the fields after sid (c), then U2, U3: the unsignedAttrs in
+ * *uat. 1 in that shape, 0 not. */
+static int uattrs_walk(cur c, tlv *uat)
+{
+	tlv t;
+
+	/* digestAlgorithm, then [0] signedAttrs or signatureAlgorithm */
+	if (!get(&c, &t) || !get(&c, &t))
+		return 0;
+	if (t.tag == 0xa0 && !get(&c, &t))
+		return 0;
+	if (!get_tag(&c, &t, 0x04) || !get_tag(&c, uat, 0xa1) || c.n != 0)
+		return 0;
+	return attrs_walk((cur){ uat->c, uat->clen }, NULL) > 0;
+}
+
+size_t v_der_attrs_read(const v_der_bytes *uattrs, v_der_attr *a)
+{
+	if (uattrs->p == NULL)
+		return 0;
+	return attrs_walk((cur){ uattrs->p, uattrs->n }, a);
+}
+
+int v_der_attr_value(const v_der_attr *a, int i, v_der_bytes *v)
+{
+	cur c = { a->vals.p, a->vals.n };
+	tlv t;
+	int k;
+
+	v->p = NULL;
+	v->n = 0;
+	if (i < 0 || i >= a->nvals || c.p == NULL)
+		return 0;
+	for (k = 0; k <= i; k++)
+		if (!get(&c, &t))
+			return 0;
+	v->p = t.start;
+	v->n = t.len;
+	return 1;
+}
+
+/* One SignerInfo as walked by rules C6 (and U1-U3), and its re-encoded
+ * lengths. */
 typedef struct si_part {
 	tlv si, ver, sid;
 	tlv name, serial;	/* issuerAndSerialNumber only */
 	int ias;
+	tlv uat;		/* unsignedAttrs, when taken (start non-NULL) */
 	size_t l_sid, l_si;	/* contents of sid and SignerInfo in the rest */
 } si_part;
 
-/* Rules C5, C6 over what follows the certificates field in c: crls in
- * *crls (start NULL when absent), the SignerInfos in sp[0..*nsp). 1 walked,
- * 0 refused. */
-static int walk_signers(cur c, tlv *crls, si_part *sp, size_t *nsp)
+/* Rules C5, C6 (and U1-U3 with V_DER_UATTRS) over what follows the
+ * certificates field in c: crls in *crls (start NULL when absent), the
+ * SignerInfos in sp[0..*nsp). 1 walked, 0 refused. */
+static int walk_signers(cur c, tlv *crls, si_part *sp, size_t *nsp, unsigned flags)
 {
 	cur s, in, ias;
 	tlv set;
@@ -176,12 +254,17 @@ static int walk_signers(cur c, tlv *crls, si_part *sp, size_t *nsp)
 		}
 		k = hdr_size(x->l_sid) + x->l_sid;
 		x->l_si = x->si.clen - x->sid.len + k;
+		if ((flags & V_DER_UATTRS) && uattrs_walk(in, &x->uat))
+			x->l_si -= x->uat.len;	/* U: taken */
+		else
+			x->uat.start = NULL;
 		(*nsp)++;
 	}
 	return 1;
 }
 
-/* The SET OF SignerInfo of the rest (C6: Names emptied). */
+/* The SET OF SignerInfo of the rest (C6: Names emptied; U1: the
+ * unsignedAttrs taken left out). */
 static vn_err put_signers(vn_buf *b, const si_part *sp, size_t nsp, size_t l_set)
 {
 	static const unsigned char empty_name[] = { 0x30, 0x00 };
@@ -195,7 +278,7 @@ static vn_err put_signers(vn_buf *b, const si_part *sp, size_t nsp, size_t l_set
 		const si_part *x = &sp[i];
 
 		after = x->sid.start + x->sid.len;
-		end = x->si.c + x->si.clen;
+		end = x->uat.start != NULL ? x->uat.start : x->si.c + x->si.clen;
 		if ((e = v_der_put_hdr(b, 0x30, x->l_si)) != VN_OK ||
 		    (e = vn_buf_append(b, x->ver.start, x->ver.len)) != VN_OK)
 			return e;
@@ -211,7 +294,7 @@ static vn_err put_signers(vn_buf *b, const si_part *sp, size_t nsp, size_t l_set
 }
 
 vn_err v_der_cms_split(const unsigned char *der, size_t n, vn_buf *rest, STACK_OF(X509) **certs,
-		       v_der_sids *sids)
+		       v_der_sids *sids, unsigned flags)
 {
 	cur c = { der, n }, ci, ex, sd;
 	tlv top, oid, ctx0, sdt, t, crt, crls;
@@ -251,8 +334,8 @@ vn_err v_der_cms_split(const unsigned char *der, size_t n, vn_buf *rest, STACK_O
 		if (sd.n > 0 && sd.p[0] == 0xa0)
 			return VN_ERR_NOT_FOUND;
 	}
-	/* C5, C6 */
-	if (!walk_signers(sd, &crls, sp, &nsp))
+	/* C5, C6 (U1-U3) */
+	if (!walk_signers(sd, &crls, sp, &nsp, flags))
 		return VN_ERR_NOT_FOUND;
 	/* C3, K1, K2 */
 	if (crt.start != NULL)
@@ -278,6 +361,8 @@ vn_err v_der_cms_split(const unsigned char *der, size_t n, vn_buf *rest, STACK_O
 		goto out;
 	sids->n = nsp;
 	for (i = 0; i < nsp; i++) {
+		if (sp[i].uat.start != NULL)
+			bytes_of(&sp[i].uat, &sids->sid[i].uattrs);
 		if (!sp[i].ias)
 			continue;
 		sids->sid[i].name.p = sp[i].name.start;
@@ -638,7 +723,7 @@ static int sid_names_decode(const v_der_sids *sids, STACK_OF(X509) *certs)
 }
 
 CMS_ContentInfo *v_der_cms_decode(const unsigned char *der, size_t n, size_t cap,
-				  STACK_OF(X509) **certs, v_der_sids *sids)
+				  STACK_OF(X509) **certs, v_der_sids *sids, unsigned flags)
 {
 	CMS_ContentInfo *cms = NULL;
 	const unsigned char *q = NULL;
@@ -649,7 +734,7 @@ CMS_ContentInfo *v_der_cms_decode(const unsigned char *der, size_t n, size_t cap
 	if (der == NULL || n < 2 || n > (size_t)LONG_MAX)
 		return NULL;
 	vn_buf_init(&rest, cap);
-	if (v_der_cms_split(der, n, &rest, certs, sids) == VN_OK) {
+	if (v_der_cms_split(der, n, &rest, certs, sids, flags) == VN_OK) {
 		if (sid_names_decode(sids, *certs)) {
 			q = rest.data;
 			cms = d2i_CMS_ContentInfo(NULL, &q, (long)rest.len);

@@ -39,6 +39,17 @@
  *      or issuerAndSerialNumber SEQUENCE { issuer Name SEQUENCE (not
  *      walked inside), serialNumber INTEGER in the fewest octets (R6) },
  *      nothing after the INTEGER;
+ * the unsigned attributes (with V_DER_UATTRS), RFC 5652 5.3, on top of C6,
+ * for each SignerInfo by itself:
+ *   U1 after sid: digestAlgorithm, [0] signedAttrs OPTIONAL,
+ *      signatureAlgorithm, signature OCTET STRING (primitive, 0x04), then
+ *      [1] unsignedAttrs, nothing after it;
+ *   U2 unsignedAttrs holds 1..V_DER_MAX_UATTRS Attribute ::= SEQUENCE {
+ *      attrType OBJECT IDENTIFIER (R5), attrValues SET }, nothing after the
+ *      SET, the SET not empty;
+ *   U3 each AttributeValue a SEQUENCE.
+ *   A SignerInfo that breaks a U rule is not refused: its unsignedAttrs stay
+ *   in the rest (its uattrs.p NULL), for OpenSSL to decode as before;
  * OCSP (RFC 6960 4.2.1):
  *   O1 OCSPResponse ::= SEQUENCE { responseStatus ENUMERATED successful
  *      (one octet, 0), [0] EXPLICIT ResponseBytes }, nothing after;
@@ -61,6 +72,21 @@
  * itself wherever it stands (its nesting count starts afresh), and an empty
  * Name always decodes. v_der_cms_decode makes sure it does. A
  * subjectKeyIdentifier sid is left in the rest as received.
+ *
+ * With V_DER_UATTRS, a SignerInfo that obeys U1-U3 also has its [1]
+ * unsignedAttrs left out of the rest, the enclosing lengths re-encoded,
+ * and its contents handed back (v_der_sid.uattrs, read by v_der_attrs_read).
+ * OpenSSL decodes an Attribute as SEQUENCE { OBJECT, SET OF ANY }, and an
+ * ANY that is a SEQUENCE of definite length as its received octets,
+ * contents not looked into, which i2d_ASN1_TYPE gives back unchanged: so
+ * unsignedAttrs in that shape always decode, and the attribute types and
+ * value bytes read here are those CMS_unsigned_get_attr and
+ * X509_ATTRIBUTE_get0_type give, in the same order. The rest decodes
+ * exactly when the input does (the fields before [1] are the same bytes,
+ * and [1] is the SignerInfo's last, optional field); it lacks only what
+ * the SignerInfo's signature does not cover (RFC 5652 5.4), and what
+ * OpenSSL would check of it, its attribute rules in CMS_SignerInfo_verify,
+ * is the caller's to check over the attributes read.
  *
  * The BasicOCSPResponse read (v_der_ocsp_read), RFC 6960 4.2.1, on top of
  * D1-D5, O1-O3, K1, K2; each field in exactly the shape below, everything
@@ -118,11 +144,15 @@ typedef struct v_der_bytes {
 	size_t n;
 } v_der_bytes;
 
-/* One SignerInfo's sid as received (C6). */
+/* One SignerInfo's sid as received (C6), and its unsigned attributes when
+ * the split took them (U1-U3). */
 typedef struct v_der_sid {
 	v_der_bytes name;	/* issuerAndSerialNumber: the issuer Name, whole
 				 * element; p NULL: a subjectKeyIdentifier */
 	v_der_bytes serial;	/* the serialNumber INTEGER's contents */
+	v_der_bytes uattrs;	/* the [1] unsignedAttrs' contents, left out of
+				 * the rest; p NULL: none taken (absent, not in
+				 * the U shape, or V_DER_UATTRS not asked) */
 } v_der_sid;
 
 /* The sids of a SignedData's SignerInfos, in their order. */
@@ -131,16 +161,42 @@ typedef struct v_der_sids {
 	v_der_sid sid[V_DERSPLIT_MAX_SIGNERS];
 } v_der_sids;
 
+/* flags of v_der_cms_split, v_der_cms_decode: the unsignedAttrs of each
+ * SignerInfo in the U1-U3 shape left out of the rest too */
+#define V_DER_UATTRS 1u
+
 /* der/n: a DER ContentInfo holding a SignedData. On VN_OK, rest (initialised
  * by the caller, appended to) holds the ContentInfo without the
- * certificates field and with every issuerAndSerialNumber's Name emptied
- * (the input itself when there is neither), *certs a new stack (caller
- * frees with sk_X509_pop_free(.., X509_free)) of the carried certificates
- * in their order, and *sids the SignerInfos' sids (pointing into der, valid
- * while it is). VN_ERR_NOT_FOUND: not in the shape above, nothing returned
- * (*sids zeroed); VN_ERR_NOMEM, VN_ERR_TOO_LARGE (rest's cap). */
+ * certificates field, with every issuerAndSerialNumber's Name emptied and,
+ * with V_DER_UATTRS in flags, without the unsignedAttrs taken (the input
+ * itself when there is none of these), *certs a new stack (caller frees
+ * with sk_X509_pop_free(.., X509_free)) of the carried certificates in
+ * their order, and *sids the SignerInfos' sids and unsigned attributes
+ * taken (pointing into der, valid while it is). VN_ERR_NOT_FOUND: not in
+ * the shape above, nothing returned (*sids zeroed); VN_ERR_NOMEM,
+ * VN_ERR_TOO_LARGE (rest's cap). */
 vn_err v_der_cms_split(const unsigned char *der, size_t n, vn_buf *rest,
-		       STACK_OF(X509) **certs, v_der_sids *sids) VN_WUR VN_NONNULL(3, 4, 5);
+		       STACK_OF(X509) **certs, v_der_sids *sids,
+		       unsigned flags) VN_WUR VN_NONNULL(3, 4, 5);
+
+#define V_DER_MAX_UATTRS 32	/* U2: more are left to OpenSSL */
+
+/* One unsigned attribute (U2); pointers into the input. */
+typedef struct v_der_attr {
+	v_der_bytes oid;	/* attrType's contents octets */
+	v_der_bytes vals;	/* attrValues' contents: the value TLVs in order */
+	int nvals;		/* at least 1 */
+} v_der_attr;
+
+/* The attributes of uattrs (a v_der_sid's, taken by v_der_cms_split) into
+ * a[0..V_DER_MAX_UATTRS), in their order: how many (at least 1), 0 when
+ * uattrs.p is NULL. */
+size_t v_der_attrs_read(const v_der_bytes *uattrs, v_der_attr *a) VN_NONNULL(1, 2);
+
+/* Value i (0 <= i < a->nvals) of a, the whole TLV, in *v: as
+ * i2d_ASN1_TYPE encodes OpenSSL's decoded value (U3). 1, or 0 when i is
+ * out of range. */
+int v_der_attr_value(const v_der_attr *a, int i, v_der_bytes *v) VN_NONNULL(1, 3);
 
 /* der/n: a DER OCSPResponse. On VN_OK, basic holds the BasicOCSPResponse
  * without its certs field (its bytes as received when there is none) and
@@ -187,15 +243,19 @@ vn_err v_der_put_hdr(vn_buf *b, unsigned char tag, size_t len) VN_WUR VN_NONNULL
 
 /* The ContentInfo der/n decoded by OpenSSL with its certificates taken out
  * and its sids' Names emptied by v_der_cms_split (rest capped at cap
- * bytes): the new ContentInfo, the certificates in *certs (caller frees
- * both) and the sids as received in *sids, to be matched with
+ * bytes; flags as there): the new ContentInfo, the certificates in *certs
+ * (caller frees both) and the sids as received in *sids, to be matched with
  * v_der_sid_find (the decoded SignerInfos' issuer Names are empty). Each
  * sid Name is known to decode: it has the bytes of a carried certificate's
- * issuer, or it is decoded once here. NULL with *certs NULL and *sids
- * zeroed when the walk refuses the input, a sid Name does not decode or
- * OpenSSL refuses the rest (the caller then decodes der as received). */
+ * issuer, or it is decoded once here. A SignerInfo whose sid has uattrs.p
+ * set has no unsigned attributes in the ContentInfo: the caller reads them
+ * with v_der_attrs_read and applies OpenSSL's rules on them itself. NULL
+ * with *certs NULL and *sids zeroed when the walk refuses the input, a sid
+ * Name does not decode or OpenSSL refuses the rest (the caller then
+ * decodes der as received). */
 CMS_ContentInfo *v_der_cms_decode(const unsigned char *der, size_t n, size_t cap,
-				  STACK_OF(X509) **certs, v_der_sids *sids) VN_NONNULL(4, 5);
+				  STACK_OF(X509) **certs, v_der_sids *sids,
+				  unsigned flags) VN_NONNULL(4, 5);
 
 /* The signer's certificate as CMS_SignerInfo_cert_cmp finds it (RFC 5652
  * 5.3): the first of certs, in order, that SignerInfo si names; *found

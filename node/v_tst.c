@@ -291,7 +291,7 @@ static vn_err ts_validate(const v_ctx *ctx, const v_timestamp *ts, vn_time t, v_
 	/* The token's certificates from the certificate cache and the rest
 	 * decoded without them (v_dersplit.h); any other shape, or a rest
 	 * OpenSSL refuses, is decoded whole as received. */
-	cms = v_der_cms_decode(ts->token.p, ts->token.n, V_MAX_TST, &certs, &sids);
+	cms = v_der_cms_decode(ts->token.p, ts->token.n, V_MAX_TST, &certs, &sids, 0);
 	p = ts->token.p;
 	if (cms == NULL && (cms = d2i_CMS_ContentInfo(NULL, &p, (long)ts->token.n)) != NULL &&
 	    p != ts->token.p + ts->token.n) {

@@ -5,7 +5,8 @@
  * CMS signatures made with `openssl cms -sign` (with and without
  * certificates, two signers, a key-identifier sid, and one whose sid Name
  * was changed to another case, equal to its certificate's issuer only
- * canonically) and OCSP responses made with `openssl ocsp` (with and
+ * canonically, one with unsigned attributes, and fuzz_v_cms's CAdES-LTA
+ * seed) and OCSP responses made with `openssl ocsp` (with and
  * without the responder certificate), all with throwaway P-256 test keys.
  * Invariants: VN_OK or VN_ERR_NOT_FOUND only, certificates returned exactly
  * on VN_OK (at most V_DERSPLIT_MAX_CERTS), the rest never longer than the
@@ -14,6 +15,13 @@
  * OpenSSL's decode of the input as received: same certificates, signatures
  * and sids (the bytes returned), and the same signer found for each
  * SignerInfo (v_der_sid_find against CMS_SignerInfo_cert_cmp).
+ * With V_DER_UATTRS the split gives the same result, sids and certificates
+ * as without, and the same rest when it takes no unsignedAttrs; it decodes
+ * exactly when the split without it does; for each SignerInfo whose
+ * unsignedAttrs it took, OpenSSL's decode of the input holds the very
+ * attributes read (types, value counts, each value's DER as
+ * i2d_ASN1_TYPE gives it) and the decoded rest none; for the others the
+ * rest holds as many as the input.
  * The BasicOCSPResponse read (v_der_ocsp_read) is checked against OpenSSL:
  * whatever it accepts OpenSSL decodes too (when the responder's Name, which
  * the read does not look into, decodes alone: else neither), to the same
@@ -132,6 +140,7 @@ static int inside(const v_der_bytes *b, const uint8_t *data, size_t size)
 static void check_sids(const v_der_sids *s, const v_der_sids *s2, const uint8_t *data,
 		       size_t size)
 {
+	v_der_attr attrs[V_DER_MAX_UATTRS];
 	size_t i;
 
 	if (s->n > V_DERSPLIT_MAX_SIGNERS || s2->n != s->n)
@@ -139,6 +148,11 @@ static void check_sids(const v_der_sids *s, const v_der_sids *s2, const uint8_t 
 	for (i = 0; i < s->n; i++) {
 		const v_der_sid *a = &s->sid[i], *b = &s2->sid[i];
 
+		if (b->uattrs.p != NULL)	/* none left to take in the rest */
+			abort();
+		if (a->uattrs.p != NULL &&
+		    (!inside(&a->uattrs, data, size) || v_der_attrs_read(&a->uattrs, attrs) == 0))
+			abort();
 		if (a->name.p == NULL) {
 			if (a->serial.p != NULL || b->name.p != NULL)
 				abort();
@@ -150,6 +164,43 @@ static void check_sids(const v_der_sids *s, const v_der_sids *s2, const uint8_t 
 		    b->name.p[1] != 0 || b->serial.n != a->serial.n ||
 		    memcmp(b->serial.p, a->serial.p, a->serial.n) != 0)
 			abort();
+	}
+}
+
+/* SignerInfo a of OpenSSL's decode of the input, b of the decoded rest,
+ * d what the split read of it. */
+static void check_uattrs(CMS_SignerInfo *a, CMS_SignerInfo *b, const v_der_sid *d)
+{
+	v_der_attr at[V_DER_MAX_UATTRS];
+	size_t i, n;
+	int j;
+
+	if (d->uattrs.p == NULL) {
+		if (CMS_unsigned_get_attr_count(a) != CMS_unsigned_get_attr_count(b))
+			abort();
+		return;
+	}
+	n = v_der_attrs_read(&d->uattrs, at);
+	if (n == 0 || CMS_unsigned_get_attr_count(b) > 0 ||
+	    CMS_unsigned_get_attr_count(a) != (int)n)
+		abort();
+	for (i = 0; i < n; i++) {
+		X509_ATTRIBUTE *x = CMS_unsigned_get_attr(a, (int)i);
+		const ASN1_OBJECT *o = X509_ATTRIBUTE_get0_object(x);
+		v_der_bytes v;
+
+		if (!same(&at[i].oid, OBJ_get0_data(o), OBJ_length(o)) ||
+		    X509_ATTRIBUTE_count(x) != at[i].nvals || at[i].nvals < 1 ||
+		    v_der_attr_value(&at[i], at[i].nvals, &v))
+			abort();
+		for (j = 0; j < at[i].nvals; j++) {
+			unsigned char *e = NULL;
+			int el = i2d_ASN1_TYPE(X509_ATTRIBUTE_get0_type(x, j), &e);
+
+			if (!v_der_attr_value(&at[i], j, &v) || !same(&v, e, el))
+				abort();
+			OPENSSL_free(e);
+		}
 	}
 }
 
@@ -213,6 +264,7 @@ static void check_decode(const uint8_t *data, size_t size, CMS_ContentInfo *cms,
 				ref = sk_X509_value(certs, k);
 		if (v_der_sid_find(b, d, certs, &got) != VN_OK || got != ref)
 			abort();
+		check_uattrs(a, b, d);
 	}
 	sk_X509_pop_free(oc, X509_free);
 	CMS_ContentInfo_free(orig);
@@ -231,25 +283,55 @@ static void check(vn_err e, const vn_buf *rest, STACK_OF(X509) *certs, size_t si
 		abort();
 }
 
+/* The split with V_DER_UATTRS (e, rest, sids) against the split without
+ * (e0, rest0, sids0). */
+static void check_flags(vn_err e, const vn_buf *rest, STACK_OF(X509) *certs,
+			const v_der_sids *sids, vn_err e0, const vn_buf *rest0,
+			STACK_OF(X509) *certs0, const v_der_sids *sids0)
+{
+	size_t i;
+	int taken = 0;
+
+	if (e != e0 || sids->n != sids0->n || sk_X509_num(certs) != sk_X509_num(certs0))
+		abort();
+	for (i = 0; i < sids->n; i++) {
+		const v_der_sid *a = &sids->sid[i], *b = &sids0->sid[i];
+
+		if (b->uattrs.p != NULL || a->name.p != b->name.p || a->name.n != b->name.n ||
+		    a->serial.p != b->serial.p || a->serial.n != b->serial.n)
+			abort();
+		taken |= a->uattrs.p != NULL;
+	}
+	if (taken ? rest->len >= rest0->len
+		  : rest->len != rest0->len || memcmp(rest->data, rest0->data, rest->len) != 0)
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	STACK_OF(X509) *certs = NULL, *again = NULL;
-	v_der_sids sids, sids2;
-	vn_buf rest, rest2;
-	vn_err e;
+	STACK_OF(X509) *certs = NULL, *again = NULL, *certs0 = NULL;
+	v_der_sids sids, sids2, sids0;
+	vn_buf rest, rest2, rest0;
+	vn_err e, e0;
 
 	vn_buf_init(&rest, (size_t)1 << 20);
 	vn_buf_init(&rest2, (size_t)1 << 20);
-	e = v_der_cms_split(data, size, &rest, &certs, &sids);
+	vn_buf_init(&rest0, (size_t)1 << 20);
+	e = v_der_cms_split(data, size, &rest, &certs, &sids, V_DER_UATTRS);
 	check(e, &rest, certs, size);
 	if (e == VN_OK) {
-		if (v_der_cms_split(rest.data, rest.len, &rest2, &again, &sids2) != VN_OK ||
+		if (v_der_cms_split(rest.data, rest.len, &rest2, &again, &sids2, V_DER_UATTRS) !=
+			    VN_OK ||
 		    sk_X509_num(again) != 0 || rest2.len != rest.len ||
 		    memcmp(rest2.data, rest.data, rest.len) != 0)
 			abort();
 		check_sids(&sids, &sids2, data, size);
 	}
+	e0 = v_der_cms_split(data, size, &rest0, &certs0, &sids0, 0);
+	check(e0, &rest0, certs0, size);
+	check_flags(e, &rest, certs, &sids, e0, &rest0, certs0, &sids0);
 	sk_X509_pop_free(certs, X509_free);
+	sk_X509_pop_free(certs0, X509_free);
 	sk_X509_pop_free(again, X509_free);
 	certs = NULL;
 	vn_buf_reset(&rest);
@@ -257,15 +339,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(e, &rest, certs, size);
 	sk_X509_pop_free(certs, X509_free);
 	certs = NULL;
-	/* the decoding wrappers: certificates exactly with a result */
+	/* the decoding wrappers: certificates exactly with a result; with
+	 * V_DER_UATTRS exactly when without */
 	{
-		CMS_ContentInfo *cms = v_der_cms_decode(data, size, (size_t)1 << 20, &certs, &sids);
-		if ((cms == NULL) != (certs == NULL))
+		CMS_ContentInfo *cms = v_der_cms_decode(data, size, (size_t)1 << 20, &certs, &sids,
+							V_DER_UATTRS);
+		CMS_ContentInfo *cms0 = v_der_cms_decode(data, size, (size_t)1 << 20, &certs0,
+							 &sids0, 0);
+		if ((cms == NULL) != (certs == NULL) || (cms0 == NULL) != (certs0 == NULL) ||
+		    (cms == NULL) != (cms0 == NULL))
 			abort();
-		if (cms != NULL)
+		if (cms != NULL) {
 			check_decode(data, size, cms, certs, &sids);
+			check_decode(data, size, cms0, certs0, &sids0);
+		}
 		CMS_ContentInfo_free(cms);
+		CMS_ContentInfo_free(cms0);
 		sk_X509_pop_free(certs, X509_free);
+		sk_X509_pop_free(certs0, X509_free);
 		OCSP_BASICRESP *bs = v_der_ocsp_decode(data, size, (size_t)1 << 20, &certs);
 		if ((bs == NULL) != (certs == NULL))
 			abort();
@@ -276,5 +367,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_read(data, size);
 	vn_buf_free(&rest);
 	vn_buf_free(&rest2);
+	vn_buf_free(&rest0);
 	return 0;
 }

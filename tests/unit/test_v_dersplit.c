@@ -398,7 +398,7 @@ static vn_err split(int ocsp, const blob *b, vn_buf *out, STACK_OF(X509) **certs
 	v_der_sids sids;
 
 	return ocsp ? v_der_ocsp_split(b->p, b->n, out, certs)
-		    : v_der_cms_split(b->p, b->n, out, certs, &sids);
+		    : v_der_cms_split(b->p, b->n, out, certs, &sids, V_DER_UATTRS);
 }
 
 START_TEST(t_negative)
@@ -529,7 +529,7 @@ static void cms_real(int nocerts)
 	CMS_ContentInfo_free(back);
 
 	vn_buf_init(&out, (size_t)1 << 20);
-	ck_assert_int_eq(v_der_cms_split(der, (size_t)n, &out, &certs, &sids), VN_OK);
+	ck_assert_int_eq(v_der_cms_split(der, (size_t)n, &out, &certs, &sids, V_DER_UATTRS), VN_OK);
 	ck_assert_int_eq(sk_X509_num(certs), nocerts ? 0 : 2);
 	for (i = 0; i < sk_X509_num(certs); i++)
 		ck_assert_int_eq(X509_cmp(sk_X509_value(certs, i), sk_X509_value(theirs, i)), 0);
@@ -569,7 +569,7 @@ static void cms_real(int nocerts)
 	CMS_ContentInfo_free(back);
 	/* v_der_cms_decode: the same split and decode in one call; refused
 	 * input (a byte short, or a rest beyond the cap) gives nothing */
-	back = v_der_cms_decode(der, (size_t)n, (size_t)1 << 20, &certs, &sids);
+	back = v_der_cms_decode(der, (size_t)n, (size_t)1 << 20, &certs, &sids, 0);
 	ck_assert_ptr_nonnull(back);
 	ck_assert_int_eq(sk_X509_num(certs), nocerts ? 0 : 2);
 	for (i = 0; i < sk_X509_num(certs); i++)
@@ -580,10 +580,12 @@ static void cms_real(int nocerts)
 		STACK_OF(X509) *junk = sk_X509_new_null();	/* overwritten with NULL */
 
 		certs = junk;
-		ck_assert_ptr_null(v_der_cms_decode(der, (size_t)n - 1, (size_t)1 << 20, &certs, &sids));
+		ck_assert_ptr_null(v_der_cms_decode(der, (size_t)n - 1, (size_t)1 << 20, &certs,
+						    &sids, V_DER_UATTRS));
 		ck_assert_ptr_null(certs);
 		certs = junk;
-		ck_assert_ptr_null(v_der_cms_decode(der, (size_t)n, 16, &certs, &sids));
+		ck_assert_ptr_null(
+			v_der_cms_decode(der, (size_t)n, 16, &certs, &sids, V_DER_UATTRS));
 		ck_assert_ptr_null(certs);
 		sk_X509_free(junk);
 	}
@@ -961,7 +963,7 @@ static void si_shape_ok(int si, size_t name_len)
 	b = cms_build(&c);
 	want = cms_build(&want_s);
 	vn_buf_init(&out, (size_t)1 << 20);
-	ck_assert_int_eq(v_der_cms_split(b.p, b.n, &out, &certs, &sids), VN_OK);
+	ck_assert_int_eq(v_der_cms_split(b.p, b.n, &out, &certs, &sids, V_DER_UATTRS), VN_OK);
 	ck_assert_msg(out.len == want.n && memcmp(out.data, want.p, want.n) == 0,
 		      "si %d name %zu", si, name_len);
 	ck_assert_int_eq(sids.n, si == SI_TWO ? 2 : si == SI_CAP ? 16 : 1);
@@ -984,7 +986,8 @@ static void si_shape_ok(int si, size_t name_len)
 		v_der_sids s2;
 
 		vn_buf_init(&again, (size_t)1 << 20);
-		ck_assert_int_eq(v_der_cms_split(out.data, out.len, &again, &none_left, &s2), VN_OK);
+		ck_assert_int_eq(v_der_cms_split(out.data, out.len, &again, &none_left, &s2,
+						 V_DER_UATTRS), VN_OK);
 		ck_assert(again.len == out.len && memcmp(again.data, out.data, out.len) == 0);
 		sk_X509_pop_free(none_left, X509_free);
 		vn_buf_free(&again);
@@ -1109,7 +1112,8 @@ static X509 *found_signer(const unsigned char *der, int n, int i)
 {
 	STACK_OF(X509) *certs = NULL;
 	v_der_sids sids;
-	CMS_ContentInfo *cms = v_der_cms_decode(der, (size_t)n, (size_t)1 << 20, &certs, &sids);
+	CMS_ContentInfo *cms =
+		v_der_cms_decode(der, (size_t)n, (size_t)1 << 20, &certs, &sids, V_DER_UATTRS);
 	CMS_SignerInfo *si;
 	X509 *x = NULL, *r = NULL;
 
@@ -1288,6 +1292,340 @@ START_TEST(t_sid_real)
 }
 END_TEST
 
+/* --- the unsigned attributes (rules U1-U3, V_DER_UATTRS) ------------------ */
+
+static const unsigned char OID_TST[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10,
+					 0x02, 0x0e };
+static const unsigned char OID_CV[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10,
+					0x02, 0x17 };
+
+/* What the SignedData-with-SignerInfos builder varies, one rule at a time. */
+typedef struct ua_shape {
+	int no_value;		/* U2: an attribute with an empty SET */
+	int bad_oid;		/* U2/R5: a subidentifier starting 0x80 */
+	int empty_oid;		/* U2/R5: attrType without contents */
+	int open_oid;		/* U2/R5: the last octet with 0x80 set */
+	int type_not_oid;	/* U2: attrType an OCTET STRING */
+	int after_set;		/* U2: an element after attrValues */
+	int empty_ua;		/* U2: [1] with no attribute */
+	int many;		/* U2: 1 V_DER_MAX_UATTRS attributes, 2 one more */
+	int attr_set;		/* U2: an Attribute tagged SET */
+	int value_int;		/* U3: a value that is an INTEGER */
+	int value_indef;	/* D2: a value of indefinite length */
+	int attr_long;		/* D3: an Attribute's length in the long form */
+	int after_ua;		/* U1: an element after [1] */
+	int sig_cons;		/* U1: the signature a constructed OCTET STRING */
+	int no_sig_alg;		/* U1: no signatureAlgorithm */
+	int no_ua;		/* no [1]: nothing to take */
+	int crls;		/* a crls [1] field (accepted) */
+	int no_certs;		/* no certificates field (accepted) */
+	int sattrs;		/* a [0] signedAttrs (accepted) */
+	int two_si;		/* a second SignerInfo, the same (accepted) */
+	int second_bad;		/* with two_si: the second's value an INTEGER */
+	int first_bare;		/* with two_si: no [1] in the first */
+} ua_shape;
+
+static blob ua_oid(const ua_shape *s, const unsigned char *oid, size_t n)
+{
+	if (s->type_not_oid)
+		return tlv(0x04, raw(oid, n));
+	if (s->empty_oid)
+		return tlv(0x06, none());
+	if (s->bad_oid)
+		return tlv(0x06, raw("\x2a\x80\x01", 3));
+	if (s->open_oid)
+		return tlv(0x06, raw("\x2a\x86", 2));
+	return tlv(0x06, raw(oid, n));
+}
+
+static blob ua_attrs(const ua_shape *s)
+{
+	blob a1, a2, v1, all = none();
+	int i;
+
+	v1 = s->value_int ? tlv(0x02, raw("\x05", 1))
+	     : s->value_indef ? raw("\x30\x80\x02\x01\x07\x00\x00", 7)
+	     : tlv(0x30, tlv(0x02, raw("\x07", 1)));
+	a1 = cat(3, ua_oid(s, OID_TST, sizeof OID_TST),
+		 tlv(0x31, s->no_value ? (free(v1.p), none()) : v1),
+		 s->after_set ? tlv(0x05, none()) : none());
+	if (s->attr_long)
+		a1 = cat(2, raw((const unsigned char[]){ 0x30, 0x81, (unsigned char)a1.n }, 3), a1);
+	else
+		a1 = tlv(s->attr_set ? 0x31 : 0x30, a1);
+	a2 = tlv(0x30, cat(2, tlv(0x06, raw(OID_CV, sizeof OID_CV)),
+			   tlv(0x31, cat(2, tlv(0x30, none()), tlv(0x30, cert())))));
+	if (s->empty_ua) {
+		free(a1.p);
+		free(a2.p);
+		free(all.p);
+		return tlv(0xa1, none());
+	}
+	/* many 1: the cap itself, 2: one more */
+	for (i = 0; s->many && i < V_DER_MAX_UATTRS - 3 + s->many; i++)
+		all = cat(2, all, tlv(0x30, cat(2, tlv(0x06, raw(OID_CV, sizeof OID_CV)),
+						tlv(0x31, tlv(0x30, none())))));
+	return tlv(0xa1, cat(3, a1, a2, all));
+}
+
+static blob ua_si(const ua_shape *s)
+{
+	blob sattrs;
+
+	if (s->sattrs)
+		sattrs = tlv(0xa0, tlv(0x30, cat(2, tlv(0x06, raw(OID_CV, sizeof OID_CV)),
+						 tlv(0x31, tlv(0x30, none())))));
+	else
+		sattrs = none();
+	return tlv(0x30, cat(8, tlv(0x02, raw("\x01", 1)),
+			     tlv(0x30, cat(2, tlv(0x30, none()), tlv(0x02, raw("\x01", 1)))),
+			     tlv(0x30, tlv(0x06, raw(OID_SHA256, sizeof OID_SHA256))), sattrs,
+			     s->no_sig_alg ? none()
+					   : tlv(0x30, tlv(0x06, raw(OID_ECDSA_SHA256,
+								     sizeof OID_ECDSA_SHA256))),
+			     s->sig_cons ? tlv(0x24, tlv(0x04, raw("\x01\x02", 2)))
+					 : tlv(0x04, raw("\x01\x02", 2)),
+			     s->no_ua ? none() : ua_attrs(s),
+			     s->after_ua ? tlv(0x05, none()) : none()));
+}
+
+static blob ua_build(const ua_shape *s)
+{
+	ua_shape first = *s, second = *s;
+	blob sd;
+
+	first.no_ua = s->no_ua || s->first_bare;
+	second.value_int = s->second_bad;
+	sd = cat(6, tlv(0x02, raw("\x01", 1)), tlv(0x31, none()),
+		 tlv(0x30, tlv(0x06, raw(OID_DATA, sizeof OID_DATA))),
+		 s->no_certs ? none() : tlv(0xa0, cert()), s->crls ? tlv(0xa1, none()) : none(),
+		 tlv(0x31, cat(2, ua_si(&first), s->two_si ? ua_si(&second) : none())));
+	return tlv(0x30, cat(2, tlv(0x06, raw(OID_SD, sizeof OID_SD)), tlv(0xa0, tlv(0x30, sd))));
+}
+
+typedef struct ua_neg {
+	const char *name;
+	ua_shape s;
+} ua_neg;
+
+static const ua_neg ua_negs[] = {
+	{ "U2 no value in an attribute's SET", { .no_value = 1 } },
+	{ "U2 OID with a subidentifier starting 0x80", { .bad_oid = 1 } },
+	{ "U2 OID without contents", { .empty_oid = 1 } },
+	{ "U2 OID ending in an open subidentifier", { .open_oid = 1 } },
+	{ "U2 attrType not an OID", { .type_not_oid = 1 } },
+	{ "U2 element after attrValues", { .after_set = 1 } },
+	{ "U2 empty unsignedAttrs", { .empty_ua = 1 } },
+	{ "U2 too many attributes", { .many = 2 } },
+	{ "U2 Attribute not a SEQUENCE", { .attr_set = 1 } },
+	{ "U3 value not a SEQUENCE", { .value_int = 1 } },
+	{ "D2 value of indefinite length", { .value_indef = 1 } },
+	{ "D3 Attribute length in the long form", { .attr_long = 1 } },
+	{ "U1 element after unsignedAttrs", { .after_ua = 1 } },
+	{ "U1 constructed signature", { .sig_cons = 1 } },
+	{ "U1 no signatureAlgorithm", { .no_sig_alg = 1 } },
+	{ "no unsignedAttrs", { .no_ua = 1 } },
+};
+
+/* Each negative shape: split with V_DER_UATTRS as without it (the same
+ * result, rest and certificates), nothing taken, and decoded exactly when
+ * it was without it. */
+START_TEST(t_ua_negative)
+{
+	const ua_neg *c = &ua_negs[_i];
+	blob b = ua_build(&c->s);
+	STACK_OF(X509) *certs = NULL, *certs2 = NULL;
+	CMS_ContentInfo *x, *y;
+	v_der_sids sids, sids2;
+	vn_buf out, out2;
+	vn_err e, e2;
+	size_t i;
+
+	vn_buf_init(&out, (size_t)1 << 20);
+	vn_buf_init(&out2, (size_t)1 << 20);
+	e = v_der_cms_split(b.p, b.n, &out, &certs, &sids, V_DER_UATTRS);
+	e2 = v_der_cms_split(b.p, b.n, &out2, &certs2, &sids2, 0);
+	ck_assert_msg(e == e2, "%s", c->name);
+	ck_assert_msg(out.len == out2.len && memcmp(out.data, out2.data, out.len) == 0, "%s",
+		      c->name);
+	ck_assert_int_eq(sk_X509_num(certs), sk_X509_num(certs2));
+	for (i = 0; i < sids.n; i++)
+		ck_assert_msg(sids.sid[i].uattrs.p == NULL, "%s", c->name);
+	sk_X509_pop_free(certs, X509_free);
+	sk_X509_pop_free(certs2, X509_free);
+	x = v_der_cms_decode(b.p, b.n, (size_t)1 << 20, &certs, &sids, V_DER_UATTRS);
+	y = v_der_cms_decode(b.p, b.n, (size_t)1 << 20, &certs2, &sids2, 0);
+	ck_assert_msg((x == NULL) == (y == NULL), "%s", c->name);
+	for (i = 0; i < sids.n; i++)
+		ck_assert_msg(sids.sid[i].uattrs.p == NULL, "%s", c->name);
+	CMS_ContentInfo_free(x);
+	CMS_ContentInfo_free(y);
+	sk_X509_pop_free(certs, X509_free);
+	sk_X509_pop_free(certs2, X509_free);
+	vn_buf_free(&out);
+	vn_buf_free(&out2);
+	free(b.p);
+	ERR_clear_error();
+}
+END_TEST
+
+/* The attributes read for SignerInfo k are OpenSSL's, type and value
+ * bytes, in order; how many. */
+static size_t ua_same_as_openssl(const unsigned char *der, size_t n, int k, const v_der_sid *sid)
+{
+	const unsigned char *q = der;
+	CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &q, (long)n);
+	v_der_attr a[V_DER_MAX_UATTRS];
+	CMS_SignerInfo *si;
+	size_t i, na = v_der_attrs_read(&sid->uattrs, a);
+	int j;
+
+	ck_assert_ptr_nonnull(cms);
+	ck_assert(q == der + n);
+	si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), k);
+	ck_assert_int_eq(CMS_unsigned_get_attr_count(si), (int)na);
+	for (i = 0; i < na; i++) {
+		X509_ATTRIBUTE *x = CMS_unsigned_get_attr(si, (int)i);
+		const ASN1_OBJECT *o = X509_ATTRIBUTE_get0_object(x);
+		v_der_bytes v;
+
+		ck_assert(a[i].oid.n == (size_t)OBJ_length(o) &&
+			  memcmp(a[i].oid.p, OBJ_get0_data(o), a[i].oid.n) == 0);
+		ck_assert_int_eq(X509_ATTRIBUTE_count(x), a[i].nvals);
+		for (j = 0; j < a[i].nvals; j++) {
+			unsigned char *e = NULL;
+			int el = i2d_ASN1_TYPE(X509_ATTRIBUTE_get0_type(x, j), &e);
+
+			ck_assert_int_eq(v_der_attr_value(&a[i], j, &v), 1);
+			ck_assert(el > 0 && (size_t)el == v.n && memcmp(e, v.p, v.n) == 0);
+			OPENSSL_free(e);
+		}
+		ck_assert_int_eq(v_der_attr_value(&a[i], a[i].nvals, &v), 0);
+		ck_assert_int_eq(v_der_attr_value(&a[i], -1, &v), 0);
+	}
+	CMS_ContentInfo_free(cms);
+	return na;
+}
+
+/* The accepted shapes: taken (the second SignerInfo's too, unless it
+ * breaks U3), read as OpenSSL reads them; the rest is the rest of the same
+ * input without those [1] fields, byte for byte, and decodes without them. */
+START_TEST(t_ua_ok)
+{
+	static const ua_shape shapes[] = { { 0 }, { .crls = 1 }, { .no_certs = 1 },
+					   { .many = 1 }, { .sattrs = 1 }, { .two_si = 1 },
+					   { .two_si = 1, .second_bad = 1 } };
+	const ua_shape *s = &shapes[_i];
+	ua_shape bare = *s;
+	blob b = ua_build(s), want;
+	STACK_OF(X509) *certs = NULL, *c2 = NULL;
+	CMS_ContentInfo *x;
+	v_der_sids sids, s2;
+	vn_buf out, out2;
+	size_t k, nsi = s->two_si ? 2 : 1;
+
+	bare.no_ua = 1;
+	vn_buf_init(&out, (size_t)1 << 20);
+	vn_buf_init(&out2, (size_t)1 << 20);
+	ck_assert_int_eq(v_der_cms_split(b.p, b.n, &out, &certs, &sids, V_DER_UATTRS), VN_OK);
+	ck_assert_uint_eq(sids.n, nsi);
+	ck_assert_int_eq(sk_X509_num(certs), s->no_certs ? 0 : 1);
+	for (k = 0; k < nsi; k++) {
+		if (k == 1 && s->second_bad) {
+			ck_assert_ptr_null(sids.sid[k].uattrs.p);
+			continue;
+		}
+		ck_assert_ptr_nonnull(sids.sid[k].uattrs.p);
+		ck_assert_uint_eq(ua_same_as_openssl(b.p, b.n, (int)k, &sids.sid[k]),
+				  s->many ? V_DER_MAX_UATTRS : 2);
+	}
+	/* the rest: that of the input without the [1] fields taken */
+	if (s->second_bad)
+		bare = (ua_shape){ .two_si = 1, .second_bad = 1, .first_bare = 1 };
+	want = ua_build(&bare);
+	ck_assert_int_eq(v_der_cms_split(want.p, want.n, &out2, &c2, &s2, 0), VN_OK);
+	ck_assert(out.len == out2.len && memcmp(out.data, out2.data, out.len) == 0);
+	sk_X509_pop_free(c2, X509_free);
+	free(want.p);
+	sk_X509_pop_free(certs, X509_free);
+	x = v_der_cms_decode(b.p, b.n, (size_t)1 << 20, &certs, &sids, V_DER_UATTRS);
+	ck_assert_ptr_nonnull(x);
+	for (k = 0; k < nsi; k++) {
+		int cnt = CMS_unsigned_get_attr_count(
+			sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(x), (int)k));
+		ck_assert_int_eq(sids.sid[k].uattrs.p != NULL, !(k == 1 && s->second_bad));
+		if (sids.sid[k].uattrs.p != NULL)
+			ck_assert_int_le(cnt, 0);
+		else
+			ck_assert_int_eq(cnt, 2);
+	}
+	CMS_ContentInfo_free(x);
+	sk_X509_pop_free(certs, X509_free);
+	/* without the flag: nothing taken */
+	x = v_der_cms_decode(b.p, b.n, (size_t)1 << 20, &certs, &sids, 0);
+	ck_assert_ptr_nonnull(x);
+	for (k = 0; k < nsi; k++)
+		ck_assert_ptr_null(sids.sid[k].uattrs.p);
+	CMS_ContentInfo_free(x);
+	sk_X509_pop_free(certs, X509_free);
+	vn_buf_free(&out);
+	vn_buf_free(&out2);
+	free(b.p);
+	ERR_clear_error();
+}
+END_TEST
+
+/* A signature made by OpenSSL with unsigned attributes added: they are
+ * taken out, read as OpenSSL reads them, and the signature verifies over
+ * the rest. */
+START_TEST(t_ua_real)
+{
+	BIO *data = BIO_new_mem_buf("valnode split test", -1);
+	CMS_ContentInfo *cms, *back;
+	CMS_SignerInfo *si;
+	STACK_OF(X509) *certs = NULL;
+	unsigned char *der = NULL;
+	static const unsigned char v1[] = { 0x30, 0x03, 0x02, 0x01, 0x09 };
+	v_der_sids sids;
+	X509 *signer = NULL;
+	int n;
+
+	cms = CMS_sign(ca.x, ca.k, NULL, data, CMS_BINARY | CMS_PARTIAL);
+	ck_assert_ptr_nonnull(cms);
+	ck_assert_int_eq(BIO_reset(data), 1);
+	ck_assert_int_eq(CMS_final(cms, data, NULL, CMS_BINARY), 1);
+	si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0);
+	ck_assert_int_eq(CMS_unsigned_add1_attr_by_NID(si, NID_id_smime_aa_timeStampToken,
+						       V_ASN1_SEQUENCE, v1, sizeof v1), 1);
+	ck_assert_int_eq(CMS_unsigned_add1_attr_by_NID(si, NID_id_smime_aa_ets_certValues,
+						       V_ASN1_SEQUENCE, cert_der, (int)cert_len),
+			 1);
+	n = i2d_CMS_ContentInfo(cms, &der);
+	ck_assert_int_gt(n, 0);
+	back = v_der_cms_decode(der, (size_t)n, (size_t)1 << 20, &certs, &sids, V_DER_UATTRS);
+	ck_assert_ptr_nonnull(back);
+	ck_assert_uint_eq(sids.n, 1);
+	ck_assert_uint_eq(ua_same_as_openssl(der, (size_t)n, 0, &sids.sid[0]), 2);
+	si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(back), 0);
+	ck_assert_int_le(CMS_unsigned_get_attr_count(si), 0);
+	ck_assert_int_eq(v_der_sid_find(si, &sids.sid[0], certs, &signer), VN_OK);
+	ck_assert_ptr_nonnull(signer);
+	CMS_SignerInfo_set1_signer_cert(si, signer);
+	ck_assert_int_eq(CMS_verify(back, certs, NULL, NULL, NULL,
+				    CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY), 1);
+	CMS_ContentInfo_free(back);
+	sk_X509_pop_free(certs, X509_free);
+	/* a byte short: nothing, nothing taken */
+	ck_assert_ptr_null(v_der_cms_decode(der, (size_t)n - 1, (size_t)1 << 20, &certs, &sids,
+					    V_DER_UATTRS));
+	ck_assert(certs == NULL && sids.n == 0);
+	OPENSSL_free(der);
+	CMS_ContentInfo_free(cms);
+	BIO_free(data);
+	ERR_clear_error();
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("v_dersplit");
@@ -1305,6 +1643,9 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, t_read_negative, 0, (int)(sizeof rd_negs / sizeof rd_negs[0]));
 	tcase_add_test(tc, t_read_shapes_ok);
 	tcase_add_test(tc, t_read_real);
+	tcase_add_loop_test(tc, t_ua_negative, 0, (int)(sizeof ua_negs / sizeof ua_negs[0]));
+	tcase_add_loop_test(tc, t_ua_ok, 0, 7);
+	tcase_add_test(tc, t_ua_real);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1120,6 +1120,103 @@ START_TEST(test_cms_unsigned)
 }
 END_TEST
 
+/* OpenSSL's attribute rules on the unsigned side (CMS_SignerInfo_verify
+ * applies them): a valid signature with unsigned attributes that break
+ * them is refused as V_CMS_SIG_INVALID, whether the split took the
+ * attributes out of OpenSSL's decode (taken, v_dersplit.h U) or left them
+ * in; with or without the signer key's table (odd _i). */
+typedef struct urule_case {
+	const char *name;
+	int kind;
+	int taken;		/* the split takes the unsigned attributes */
+	v_check want;
+} urule_case;
+
+enum { UR_SCV2, UR_CT, UR_CS_EMPTY, UR_CS_TWO, UR_RR_TWO_VALUES };
+
+static const urule_case urule_cases[] = {
+	{ "signing-certificate-v2 as unsigned", UR_SCV2, 1, V_CHECK_SIG_CRYPTO_FAILURE },
+	{ "content-type as unsigned (an OID value)", UR_CT, 0, V_CHECK_SIG_CRYPTO_FAILURE },
+	{ "countersignature without a value", UR_CS_EMPTY, 0, V_CHECK_SIG_CRYPTO_FAILURE },
+	{ "two countersignatures (allowed)", UR_CS_TWO, 1, V_CHECK_OK },
+	{ "receipt-request, two values, as unsigned", UR_RR_TWO_VALUES, 1,
+	  V_CHECK_SIG_CRYPTO_FAILURE },
+};
+
+START_TEST(test_cms_unsigned_rules)
+{
+	const urule_case *c = &urule_cases[_i / 2];
+	static const unsigned char tok[] = { 0x30, 0x03, 0x02, 0x01, 0x05 };
+	BIO *in = BIO_new_mem_buf(test_data, (int)sizeof test_data - 1);
+	CMS_ContentInfo *cms, *back;
+	CMS_SignerInfo *si;
+	X509_ATTRIBUTE *at = NULL;
+	STACK_OF(X509) *certs = NULL;
+	unsigned char *der = NULL;
+	v_der_sids sids;
+	v_sigobj *o = NULL;
+	size_t no = 0;
+	char why[256];
+	int n;
+
+	ck_assert(in != NULL);
+	cms = CMS_sign(ec_cert, ec_key, NULL, in, CMS_BINARY | CMS_CADES);
+	ck_assert(cms != NULL);
+	si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0);
+	/* a signature timestamp stand-in, so there is always one to take */
+	add_unsigned(si, "1.2.840.113549.1.9.16.2.14", tok, sizeof tok);
+	switch (c->kind) {
+	case UR_SCV2:
+		add_unsigned(si, "1.2.840.113549.1.9.16.2.47", tok, sizeof tok);
+		break;
+	case UR_CT:
+		ck_assert(CMS_unsigned_add1_attr_by_NID(si, NID_pkcs9_contentType, V_ASN1_OBJECT,
+							OBJ_nid2obj(NID_pkcs7_data), -1) == 1);
+		break;
+	case UR_CS_EMPTY:
+		at = X509_ATTRIBUTE_create_by_NID(NULL, NID_pkcs9_countersignature, 0, NULL, -1);
+		ck_assert(at != NULL && X509_ATTRIBUTE_count(at) == 0);
+		ck_assert(CMS_unsigned_add1_attr(si, at) == 1);
+		X509_ATTRIBUTE_free(at);
+		break;
+	case UR_CS_TWO:
+		add_unsigned(si, "1.2.840.113549.1.9.6", tok, sizeof tok);
+		add_unsigned(si, "1.2.840.113549.1.9.6", tok, sizeof tok);
+		break;
+	default:
+		at = X509_ATTRIBUTE_create_by_NID(NULL, NID_id_smime_aa_receiptRequest,
+						  V_ASN1_SEQUENCE, tok, sizeof tok);
+		ck_assert(at != NULL);
+		ck_assert(X509_ATTRIBUTE_set1_data(at, V_ASN1_SEQUENCE, tok, sizeof tok) == 1);
+		ck_assert(X509_ATTRIBUTE_count(at) == 2);
+		ck_assert(CMS_unsigned_add1_attr(si, at) == 1);
+		X509_ATTRIBUTE_free(at);
+		break;
+	}
+	n = i2d_CMS_ContentInfo(cms, &der);
+	ck_assert(n > 0);
+	/* which way the unsigned attributes go */
+	back = v_der_cms_decode(der, (size_t)n, V_MAX_DOCUMENT, &certs, &sids, V_DER_UATTRS);
+	ck_assert(back != NULL && sids.n == 1);
+	ck_assert_msg((sids.sid[0].uattrs.p != NULL) == c->taken, "%s", c->name);
+	CMS_ContentInfo_free(back);
+	sk_X509_pop_free(certs, X509_free);
+	if (_i % 2 == 1)
+		ck_assert_int_eq(vn_p256_table_now(X509_get_X509_PUBKEY(ec_cert)), 0);
+	ck_assert_msg(v_cms_parse(der, (size_t)n, NULL, &o, &no, why, sizeof why) == VN_OK, "%s",
+		      why);
+	ck_assert_int_eq(no, 1);
+	ck_assert_msg(o[0].check == c->want, "%s: check %d", c->name, o[0].check);
+	ck_assert_msg(vn_findings_has(&o[0].findings, "V_CMS_SIG_INVALID") ==
+			      (c->want == V_CHECK_SIG_CRYPTO_FAILURE), "%s", c->name);
+	v_sigobj_free(&o[0]);
+	free(o);
+	OPENSSL_free(der);
+	CMS_ContentInfo_free(cms);
+	BIO_free(in);
+}
+END_TEST
+
 /* ---- DSS corpus ------------------------------------------------------- */
 
 #define DSS_CADES "esig/dss/dss-cades/src/test/resources/validation/"
@@ -1214,6 +1311,7 @@ static Suite *v_format_suite(void)
 	tcase_add_loop_test(tc, test_cms_attr_rules, 0, 2);
 	tcase_add_test(tc, test_cms_malformed);
 	tcase_add_loop_test(tc, test_cms_unsigned, 0, N(unsigned_cases));
+	tcase_add_loop_test(tc, test_cms_unsigned_rules, 0, 2 * N(urule_cases));
 	tcase_add_loop_test(tc, test_corpus, 0, N(corpus_cases));
 	suite_add_tcase(s, tc);
 	return s;
