@@ -73,6 +73,13 @@ struct srv {
 	pthread_mutex_t mu;		/* guards settings */
 	srv_settings *settings;
 	struct MHD_Daemon *daemon;
+	/* The listening socket is ours: one thread accepts and hands each
+	 * connection to MHD, which spreads them over its workers (srv_http.c
+	 * acceptor). -1 when not listening. */
+	int listen_fd;
+	pthread_t acceptor;
+	int acceptor_running;
+	atomic_int stopping;
 	char listen_desc[96];
 	unsigned char rid_key[16];	/* crypto_shorthash key for request ids */
 	atomic_uint_fast64_t rid_counter;

@@ -1,12 +1,15 @@
 /* The HTTP plumbing of `valnode serve`: libmicrohttpd set-up, routing,
  * request bodies under their cap, signed responses, the request log, the
  * metrics, reload and drain. The handlers are in srv_routes.c. */
+#define _GNU_SOURCE	/* accept4 */
 #include "node/srv.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -429,6 +432,7 @@ vn_err srv_new(srv_conf *conf, srv **out, char *why, size_t whylen)
 		return VN_ERR_NOMEM;
 	}
 	pthread_mutex_init(&s->mu, NULL);
+	s->listen_fd = -1;
 	srv_metrics_init(&s->metrics);
 	if (sodium_init() < 0) {
 		srv_conf_free(conf);
@@ -470,11 +474,57 @@ fail:
 	return e;
 }
 
+/* The accepting thread. With a thread pool, each MHD worker accepts from
+ * the shared listening socket on its own, and a burst of new connections
+ * (a load balancer's or a client's keep-alive pool opening at once) can all
+ * land on the first worker awake and stay there for their lifetime: the
+ * other cores then idle. Connections accepted here are handed to MHD with
+ * MHD_add_connection, which places each on the pool's workers in turn
+ * (from the socket's number), within the per-worker and per-IP limits. */
+static void *acceptor_main(void *arg)
+{
+	srv *s = arg;
+
+	while (!atomic_load(&s->stopping)) {
+		struct sockaddr_storage sa;
+		socklen_t len = sizeof sa;
+		int fd = accept4(s->listen_fd, (struct sockaddr *)&sa, &len, SOCK_CLOEXEC);
+
+		if (fd < 0) {
+			if (atomic_load(&s->stopping))
+				break;
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+				usleep(10000);	/* out of descriptors: let some close */
+			continue;	/* EINTR, ECONNABORTED and the like */
+		}
+		/* MHD owns fd from here, closing it when it cannot take it. */
+		(void)MHD_add_connection(s->daemon, fd, (const struct sockaddr *)&sa, len);
+	}
+	return NULL;
+}
+
+/* Stop accepting: the thread leaves accept() when the socket is shut down. */
+static void acceptor_stop(srv *s)
+{
+	atomic_store(&s->stopping, 1);
+	if (s->listen_fd >= 0)
+		(void)shutdown(s->listen_fd, SHUT_RDWR);
+	if (s->acceptor_running) {
+		pthread_join(s->acceptor, NULL);
+		s->acceptor_running = 0;
+	}
+	if (s->listen_fd >= 0) {
+		close(s->listen_fd);
+		s->listen_fd = -1;
+	}
+}
+
 vn_err srv_start(srv *s, char *why, size_t whylen)
 {
 	const srv_conf *c = &s->settings->conf;
 	struct sockaddr_in sa;
 	unsigned threads = c->threads;
+	int one = 1;
 	vn_err e;
 
 	if (threads == 0) {
@@ -488,15 +538,28 @@ vn_err srv_start(srv *s, char *why, size_t whylen)
 		snprintf(why, whylen, "listen address %s is not IPv4", c->listen_addr);
 		return VN_ERR_ARG;
 	}
+	s->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s->listen_fd < 0 ||
+	    setsockopt(s->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+	    bind(s->listen_fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
+	    listen(s->listen_fd, SOMAXCONN) != 0) {
+		if (s->listen_fd >= 0)
+			close(s->listen_fd);
+		s->listen_fd = -1;
+		snprintf(why, whylen, "cannot listen on %s:%u (in use, or not an address of this host)",
+			 c->listen_addr, (unsigned)c->port);
+		return VN_ERR_UNAVAILABLE;
+	}
 	e = srv_trust_start(s->trust);
 	if (e != VN_OK) {
+		acceptor_stop(s);
 		snprintf(why, whylen, "cannot start the trust refresher");
 		return e;
 	}
-	/* MHD_USE_ITC: needed by MHD_quiesce_daemon with a thread pool. */
+	/* MHD_USE_ITC: MHD_add_connection from another thread wakes a worker. */
 	s->daemon = MHD_start_daemon(
-		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC, 0, NULL, NULL, on_request, s,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_NO_LISTEN_SOCKET, 0, NULL, NULL,
+		on_request, s,
 		MHD_OPTION_THREAD_POOL_SIZE, threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, c->connection_timeout,
 		MHD_OPTION_CONNECTION_LIMIT, c->max_connections,
@@ -504,10 +567,20 @@ vn_err srv_start(srv *s, char *why, size_t whylen)
 		MHD_OPTION_NOTIFY_COMPLETED, on_done, s,
 		MHD_OPTION_END);
 	if (s->daemon == NULL) {
-		snprintf(why, whylen, "cannot listen on %s:%u (in use, or not an address of this host)",
-			 c->listen_addr, (unsigned)c->port);
+		acceptor_stop(s);
+		snprintf(why, whylen, "cannot start the HTTP workers on %s:%u", c->listen_addr,
+			 (unsigned)c->port);
 		return VN_ERR_UNAVAILABLE;
 	}
+	atomic_store(&s->stopping, 0);
+	if (pthread_create(&s->acceptor, NULL, acceptor_main, s) != 0) {
+		acceptor_stop(s);
+		MHD_stop_daemon(s->daemon);
+		s->daemon = NULL;
+		snprintf(why, whylen, "cannot start the accepting thread");
+		return VN_ERR_NOMEM;
+	}
+	s->acceptor_running = 1;
 	snprintf(s->listen_desc, sizeof s->listen_desc, "http://%s:%u", c->listen_addr,
 		 (unsigned)c->port);
 	vn_info("listening on %s (%u threads, epoll); node keyid %s", s->listen_desc, threads,
@@ -560,14 +633,11 @@ void srv_reload(srv *s)
 void srv_stop(srv *s, unsigned grace)
 {
 	double until = srv_monotonic() + grace;
-	MHD_socket fd;
 
 	if (s->daemon == NULL)
 		return;
 	/* Stop accepting; connections already open finish their request. */
-	fd = MHD_quiesce_daemon(s->daemon);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
+	acceptor_stop(s);
 	while (atomic_load(&s->metrics.in_flight) > 0 && srv_monotonic() < until)
 		usleep(20000);
 	if (atomic_load(&s->metrics.in_flight) > 0)
@@ -581,6 +651,7 @@ void srv_free(srv *s)
 {
 	if (s == NULL)
 		return;
+	acceptor_stop(s);
 	if (s->daemon != NULL)
 		MHD_stop_daemon(s->daemon);
 	srv_trust_free(s->trust);

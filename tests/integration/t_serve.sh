@@ -98,6 +98,35 @@ until curl -sf "$U/readyz" -o "$WORK/readyz.json" 2>/dev/null; do
 done
 [ "$(stat -c %a "$WORK/node.key")" = 600 ] || fail "the node key is not 0600"
 
+# Connections opened at once are spread over the workers: three bursts of
+# sixteen new keep-alive connections (wrk, validating the raw demo vector),
+# and in each the two workers must each have done at least a fifth of the
+# work (CPU ticks, /proc/PID/task/*/stat fields 14 and 15). A worker left
+# with none is the failure this catches: a burst all accepted by the first
+# worker awake, which keep-alive then keeps there (with MHD's own accepting
+# it happened in about one burst of four here).
+worker_ticks() {
+	for t in /proc/$PID/task/*; do
+		[ "$(cat "$t/comm")" = MHD-worker ] && awk '{ print $14 + $15 }' "$t/stat"
+	done
+}
+if command -v wrk >/dev/null 2>&1; then
+	for burst in 1 2 3; do
+		worker_ticks >"$WORK/ticks0"
+		BODY="$D/vectors/raw-ecdsa-good/signature.json" wrk -t2 -c16 -d1s \
+			-s "$SRC/bench/node.lua" "$U" >"$WORK/wrk.out" 2>&1 ||
+			{ cat "$WORK/wrk.out"; fail "wrk"; }
+		worker_ticks >"$WORK/ticks1"
+		[ "$(wc -l <"$WORK/ticks1")" -eq 2 ] || fail "not two MHD workers"
+		paste "$WORK/ticks0" "$WORK/ticks1" | awk '{ d[NR] = $2 - $1; t += d[NR] }
+			END { for (i = 1; i <= NR; i++) if (t <= 0 || d[i] * 5 < t) exit 1 }' || {
+			paste "$WORK/ticks0" "$WORK/ticks1"
+			fail "burst $burst: connections not spread over the workers"; }
+	done
+else
+	echo "t_serve: wrk is not installed: the spread of connections over the workers is not checked"
+fi
+
 # get PATH [curl args...]: response body in $WORK/last.out, headers in
 # $WORK/last.hdr, status in $st.
 get() {
