@@ -488,7 +488,10 @@ static void *acceptor_main(void *arg)
 	while (!atomic_load(&s->stopping)) {
 		struct sockaddr_storage sa;
 		socklen_t len = sizeof sa;
-		int fd = accept4(s->listen_fd, (struct sockaddr *)&sa, &len, SOCK_CLOEXEC);
+		/* non-blocking from the start: a worker must never wait on
+		 * one client's socket */
+		int fd = accept4(s->listen_fd, (struct sockaddr *)&sa, &len,
+				 SOCK_CLOEXEC | SOCK_NONBLOCK);
 
 		if (fd < 0) {
 			if (atomic_load(&s->stopping))
